@@ -1,0 +1,84 @@
+/** `driftgate scan [DIR]`: report drift of one stack, from a plan JSON or a live AWS scan. */
+import { basename, dirname, relative, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { loadConfigFile } from '../config/load.js';
+import type { DriftgateConfig, StackConfig } from '../config/schema.js';
+import { DriftgateError } from '../errors.js';
+import { countDrifts, type ScanReport } from '../report/model.js';
+import { renderJson, renderMarkdown, renderText } from '../report/render.js';
+import { EMPTY_POLICY, scanStackFromPlan } from '../scan/scan-stack.js';
+import { EXIT_DRIFT, formatOption, type CliIo } from './main.js';
+import { addConnectionOptions, type ConnectionFlags } from './shared.js';
+
+interface ScanFlags extends ConnectionFlags {
+  planJson?: string;
+  state?: string;
+  config?: string;
+  stack?: string;
+  environment?: string;
+  workspace?: string;
+  format: 'text' | 'json' | 'markdown';
+  detailedExitcode?: boolean;
+}
+
+export function registerScanCommand(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
+  const scan = program
+    .command('scan')
+    .description('Compare live infrastructure with recorded Terraform state and report drift.')
+    .argument('[dir]', 'the stack: a Terraform root module directory', '.')
+    .option('--plan-json <file>', 'output of `terraform show -json` for a `terraform plan -refresh-only` plan')
+    .option('--state <location>', 'recorded state: a file or s3://bucket/key (default: the backend block)')
+    .option('--config <file>', 'driftgate config (.github/driftgate.yml) for stack name, environment, ignores and tiers')
+    .option('--stack <name>', 'which stack of the config this directory is (default: matched by dir)')
+    .option('--environment <name>', 'environment for tier rules when there is no config (dev, staging, prod, ...)')
+    .option('--workspace <name>', 'Terraform workspace')
+    .addOption(formatOption())
+    .option('--detailed-exitcode', 'exit 2 when drift is found, 0 when none, 1 on error');
+  addConnectionOptions(scan).action(async (dir: string, flags: ScanFlags) => {
+    const { stackConfig, policy } = await resolveStackConfig(dir, flags);
+    if (!flags.planJson) {
+      throw new DriftgateError(
+        'a live AWS scan is not available in this build; pass --plan-json with the output of `terraform show -json` of a `terraform plan -refresh-only -out=PLAN`',
+      );
+    }
+    const stackReport = await scanStackFromPlan({
+      dir,
+      stackConfig,
+      policy,
+      now: new Date(),
+      planPath: flags.planJson,
+    });
+    const report: ScanReport = { generatedAt: new Date().toISOString(), stacks: [stackReport] };
+    const render = { json: renderJson, markdown: renderMarkdown, text: renderText }[flags.format];
+    io.stdout(render(report));
+    if (flags.detailedExitcode && countDrifts(report) > 0) setExitCode(EXIT_DRIFT);
+  });
+}
+
+async function resolveStackConfig(
+  dir: string,
+  flags: ScanFlags,
+): Promise<{ stackConfig: Pick<StackConfig, 'name' | 'environment'>; policy: Pick<DriftgateConfig, 'ignore' | 'tiers'> }> {
+  const fallbackName = basename(resolve(dir)).replace(/[^A-Za-z0-9._-]/g, '-');
+  if (!flags.config) {
+    return {
+      stackConfig: { name: flags.stack ?? fallbackName, environment: flags.environment ?? 'default' },
+      policy: EMPTY_POLICY,
+    };
+  }
+  const config = await loadConfigFile(flags.config);
+  // Stack dirs in the config are relative to the repository root: the folder holding .github/.
+  const configDir = dirname(resolve(flags.config));
+  const repoRoot = basename(configDir) === '.github' ? dirname(configDir) : configDir;
+  const wanted = relative(repoRoot, resolve(dir)) || '.';
+  const stack = flags.stack
+    ? config.stacks.find((candidate) => candidate.name === flags.stack)
+    : config.stacks.find((candidate) => relative(repoRoot, resolve(repoRoot, candidate.dir)) === wanted);
+  if (flags.stack && !stack) {
+    throw new DriftgateError(`no stack named "${flags.stack}" in the config`, { file: flags.config });
+  }
+  return {
+    stackConfig: stack ?? { name: fallbackName, environment: flags.environment ?? 'default' },
+    policy: config,
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * `.github/driftgate.yml`: the one file a team writes to use driftgate. Strict: an
+ * unknown key is an error (a typo must not silently disable a rule).
+ */
+import { z } from 'zod';
+
+const stackName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_" or "-" (it becomes part of a branch name)');
+
+const roleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'expected an IAM role ARN');
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
+
+export const awsSettingsSchema = z
+  .object({
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region such as eu-west-1').optional(),
+    role: roleArn.optional().describe('Read-only role driftgate assumes to scan this stack.'),
+    apply_role: roleArn.optional().describe('Role driftgate assumes to execute a merged revert.'),
+  })
+  .strict();
+
+export const stackSchema = z
+  .object({
+    name: stackName,
+    dir: z.string().min(1).describe('The Terraform root module, relative to the repository root.'),
+    environment: z.string().min(1).default('default').describe('dev, staging, prod, or a name of your own.'),
+    state: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('State file path or s3://bucket/key; default: the backend "s3" block, else terraform.tfstate.'),
+    workspace: z.string().min(1).default('default'),
+    aws: awsSettingsSchema.default({}),
+  })
+  .strict();
+
+export const tierRuleSchema = z
+  .object({
+    match: z
+      .object({
+        environment: z.union([z.string(), z.array(z.string())]).optional(),
+        type: z.union([z.string(), z.array(z.string())]).optional().describe('Resource type globs.'),
+        address: z.union([z.string(), z.array(z.string())]).optional().describe('Address globs.'),
+        stack: z.union([z.string(), z.array(z.string())]).optional(),
+      })
+      .strict(),
+    tier: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+    reason: z.string().optional(),
+  })
+  .strict();
+
+export const ignoreRuleSchema = z
+  .object({
+    address: z.string().min(1).describe('Address glob, e.g. aws_security_group.legacy_*'),
+    attributes: z.array(z.string().min(1)).optional().describe('Attribute path globs; omit to ignore the resource.'),
+    until: isoDate.optional(),
+    reason: z.string().min(1, 'say why, so the next engineer knows').optional(),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    version: z.literal(1).default(1),
+    schedule: z
+      .string()
+      .regex(/^(\S+\s+){4}\S+$/, 'expected a five-field cron expression such as "0 */6 * * *"')
+      .default('0 */6 * * *'),
+    stacks: z.array(stackSchema).min(1, 'list at least one stack'),
+    tiers: z
+      .object({
+        rules: z.array(tierRuleSchema).default([]),
+        use_defaults: z.boolean().default(true).describe('Also apply the built-in rules (dev 1, staging 2, core prod 3).'),
+      })
+      .strict()
+      .default({ rules: [], use_defaults: true }),
+    ignore: z.array(ignoreRuleSchema).default([]),
+    hotfix_tag: z.string().min(1).default('driftgate:hotfix'),
+    limits: z
+      .object({ prs_per_hour: z.number().int().positive().default(10) })
+      .strict()
+      .default({ prs_per_hour: 10 }),
+  })
+  .strict()
+  .superRefine((config, context) => {
+    const seen = new Set<string>();
+    config.stacks.forEach((stack, index) => {
+      if (seen.has(stack.name)) {
+        context.addIssue({ code: 'custom', path: ['stacks', index, 'name'], message: `duplicate stack name "${stack.name}"` });
+      }
+      seen.add(stack.name);
+    });
+  });
+
+export type DriftgateConfig = z.infer<typeof configSchema>;
+export type StackConfig = z.infer<typeof stackSchema>;
+export type TierRule = z.infer<typeof tierRuleSchema>;

@@ -1,0 +1,43 @@
+/**
+ * Turn (recorded, live) values of one resource into a Drift: diff, mask, fingerprint.
+ * Pure; used by the plan reader and by the live AWS scanner alike.
+ */
+import type { AttributePath } from '../terraform/path.js';
+import { diffValues, noSets, type SetPredicate } from './diff.js';
+import { driftFingerprint } from './fingerprint.js';
+import { maskChange } from './mask.js';
+import type { Drift, DriftAction, DriftSource } from './model.js';
+
+export interface DriftInput {
+  stack: string;
+  address: string;
+  type: string;
+  action: DriftAction;
+  recorded: unknown;
+  live: unknown;
+  sensitivePaths: AttributePath[];
+  isSet?: SetPredicate;
+  source: DriftSource;
+}
+
+export function buildDrift(input: DriftInput): Drift {
+  const changes =
+    input.action === 'delete'
+      ? []
+      : diffValues(input.recorded, input.live, input.isSet ?? noSets).map((change) =>
+          maskChange(change, input.sensitivePaths),
+        );
+  return {
+    stack: input.stack,
+    address: input.address,
+    type: input.type,
+    action: input.action,
+    changes,
+    fingerprint: driftFingerprint({ stack: input.stack, address: input.address, action: input.action, changes }),
+    source: input.source,
+    attribution: null,
+    tier: null,
+    tierReason: null,
+    direction: null,
+  };
+}

@@ -1,0 +1,131 @@
+/**
+ * Structural differ: (recorded, live) → the minimal list of changed attribute paths.
+ *
+ * - Objects (maps and single nested blocks) recurse per key: `tags.Env`.
+ * - Lists recurse per index when both sides have the same length; otherwise the whole
+ *   list is one change (a re-ordered or resized list is one fact for a reviewer).
+ * - Sets compare without order. Terraform's JSON renders sets as arrays, so which
+ *   attributes are sets comes from the resource schema (`setAttributesOf`). Scalar sets
+ *   (`cidr_blocks`) are one change when their members differ. Sets of blocks (`ingress`)
+ *   pair each removed element with the most similar added one and recurse, so a widened
+ *   CIDR in one rule is `ingress[1].cidr_blocks`, not "one rule removed, one added".
+ * - `undefined` and `null` are the same (absent).
+ */
+import type { AttributePath } from '../terraform/path.js';
+import { canonicalJson } from './canonical.js';
+
+export interface RawChange {
+  path: AttributePath;
+  recorded: unknown;
+  live: unknown;
+}
+
+/** Answers whether the attribute at a (index-free) schema path is a set. */
+export type SetPredicate = (schemaPath: readonly string[]) => boolean;
+
+export const noSets: SetPredicate = () => false;
+
+export function diffValues(recorded: unknown, live: unknown, isSet: SetPredicate = noSets): RawChange[] {
+  const changes: RawChange[] = [];
+  walk(recorded ?? null, live ?? null, [], [], isSet, changes);
+  return changes;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function equal(a: unknown, b: unknown): boolean {
+  return canonicalJson(a ?? null) === canonicalJson(b ?? null);
+}
+
+function walk(
+  recorded: unknown,
+  live: unknown,
+  path: AttributePath,
+  schemaPath: string[],
+  isSet: SetPredicate,
+  out: RawChange[],
+): void {
+  if (equal(recorded, live)) return;
+  if (isPlainObject(recorded) && isPlainObject(live)) {
+    const keys = [...new Set([...Object.keys(recorded), ...Object.keys(live)])].sort();
+    for (const key of keys) {
+      walk(recorded[key] ?? null, live[key] ?? null, [...path, key], [...schemaPath, key], isSet, out);
+    }
+    return;
+  }
+  if (Array.isArray(recorded) && Array.isArray(live)) {
+    if (isSet(schemaPath)) {
+      diffSet(recorded, live, path, schemaPath, isSet, out);
+      return;
+    }
+    if (recorded.length === live.length && recorded.some((item) => isPlainObject(item) || Array.isArray(item))) {
+      recorded.forEach((item, i) => walk(item, live[i], [...path, i], schemaPath, isSet, out));
+      return;
+    }
+  }
+  out.push({ path, recorded: recorded ?? null, live: live ?? null });
+}
+
+function diffSet(
+  recorded: unknown[],
+  live: unknown[],
+  path: AttributePath,
+  schemaPath: string[],
+  isSet: SetPredicate,
+  out: RawChange[],
+): void {
+  const liveKeys = live.map((item) => canonicalJson(item));
+  const recordedKeys = recorded.map((item) => canonicalJson(item));
+  const removed = recorded.map((item, i) => ({ item, i })).filter(({ i }) => !liveKeys.includes(recordedKeys[i]!));
+  const added = live.map((item, i) => ({ item, i })).filter(({ i }) => !recordedKeys.includes(liveKeys[i]!));
+  if (removed.length === 0 && added.length === 0) return;
+
+  const blocks = [...recorded, ...live].every(isPlainObject);
+  if (!blocks) {
+    // A set of scalars changes as one attribute; show both sides sorted for a stable diff.
+    out.push({ path, recorded: sortedSet(recorded), live: sortedSet(live) });
+    return;
+  }
+
+  const unmatchedAdded = [...added];
+  for (const { item, i } of removed) {
+    const partner = mostSimilar(item as Record<string, unknown>, unmatchedAdded);
+    if (partner === undefined) {
+      out.push({ path: [...path, i], recorded: item, live: null });
+      continue;
+    }
+    const [match] = unmatchedAdded.splice(partner, 1);
+    walk(item, match!.item, [...path, i], schemaPath, isSet, out);
+  }
+  for (const { item, i } of unmatchedAdded) {
+    // Removed and changed elements carry their index in the recorded list; added ones
+    // their index in the live list, so each path points at the side that has the element.
+    out.push({ path: [...path, i], recorded: null, live: item });
+  }
+}
+
+/** Index of the candidate sharing the most equal keys (at least half), or undefined. */
+function mostSimilar(element: Record<string, unknown>, candidates: { item: unknown }[]): number | undefined {
+  let best: number | undefined;
+  let bestScore = 0;
+  const keys = Object.keys(element);
+  candidates.forEach(({ item }, index) => {
+    const other = item as Record<string, unknown>;
+    const score = keys.filter((key) => equal(element[key], other[key])).length;
+    if (score > bestScore && score * 2 >= keys.length) {
+      best = index;
+      bestScore = score;
+    }
+  });
+  return best;
+}
+
+function sortedSet(values: unknown[]): unknown[] {
+  return [...values].sort((a, b) => {
+    const left = canonicalJson(a);
+    const right = canonicalJson(b);
+    return left < right ? -1 : left > right ? 1 : 0;
+  });
+}

@@ -1,0 +1,15 @@
+/**
+ * Glob patterns for addresses, attribute paths and role ARNs: `*` matches any run of
+ * characters (including `.`, `/` and `[`), `?` one character; everything else is literal.
+ */
+export function globToRegExp(pattern: string): RegExp {
+  const body = pattern
+    .split('')
+    .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[\\^$.+()|{}[\]]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${body}$`);
+}
+
+export function matchesGlob(value: string, pattern: string): boolean {
+  return globToRegExp(pattern).test(value);
+}

@@ -1,0 +1,80 @@
+/**
+ * Tiers decide what may merge on its own. Every matching rule sets a floor and the
+ * strictest floor wins, so adding a rule can only make driftgate more careful.
+ * 1 = auto-merge, 2 = approving review required, 3 = advisory (never executed).
+ */
+import type { TierRule } from '../config/schema.js';
+import { matchesGlob } from '../drift/glob.js';
+import type { Tier } from '../drift/model.js';
+
+export interface TierSubject {
+  stack: string;
+  environment: string;
+  address: string;
+  type: string;
+}
+
+export interface TierDecision {
+  tier: Tier;
+  reason: string;
+}
+
+const SECURITY_AND_IDENTITY = ['aws_security_group*', 'aws_vpc_security_group_*', 'aws_default_security_group', 'aws_iam_*'];
+const CORE_PRODUCTION = [
+  'aws_vpc',
+  'aws_subnet',
+  'aws_route_table',
+  'aws_route',
+  'aws_network_acl*',
+  'aws_internet_gateway',
+  'aws_nat_gateway',
+  'aws_db_*',
+  'aws_rds_*',
+  'aws_lb',
+  'aws_lb_*',
+  'aws_alb*',
+  'aws_elb',
+];
+
+export const DEFAULT_TIER_RULES: TierRule[] = [
+  { match: { environment: ['dev', 'development', 'sandbox'] }, tier: 1, reason: 'dev environment' },
+  { match: { environment: ['staging', 'stage'] }, tier: 2, reason: 'staging environment' },
+  { match: { environment: ['prod', 'production'] }, tier: 2, reason: 'production environment' },
+  { match: { type: SECURITY_AND_IDENTITY }, tier: 2, reason: 'security group or IAM' },
+  { match: { environment: ['prod', 'production'], type: CORE_PRODUCTION }, tier: 3, reason: 'core production (network, database, load balancer)' },
+];
+
+/** With no rule matching at all, a human still reviews: tier 2. */
+const FALLBACK: TierDecision = { tier: 2, reason: 'no tier rule matched (default)' };
+
+function anyMatch(value: string, patterns: string | string[] | undefined): boolean {
+  if (patterns === undefined) return true;
+  return (Array.isArray(patterns) ? patterns : [patterns]).some((pattern) => matchesGlob(value, pattern));
+}
+
+function describeRule(rule: TierRule, index: number, builtIn: boolean): string {
+  if (rule.reason) return builtIn ? `built-in rule: ${rule.reason}` : `tiers.rules[${index}]: ${rule.reason}`;
+  return `tiers.rules[${index}]`;
+}
+
+export function decideTier(subject: TierSubject, rules: TierRule[], useDefaults = true): TierDecision {
+  const candidates = [
+    ...(useDefaults ? DEFAULT_TIER_RULES.map((rule, index) => ({ rule, index, builtIn: true })) : []),
+    ...rules.map((rule, index) => ({ rule, index, builtIn: false })),
+  ];
+  let decision: TierDecision | undefined;
+  for (const { rule, index, builtIn } of candidates) {
+    const { match } = rule;
+    const matches =
+      anyMatch(subject.environment, match.environment) &&
+      anyMatch(subject.type, match.type) &&
+      anyMatch(subject.address, match.address) &&
+      anyMatch(subject.stack, match.stack);
+    if (!matches) continue;
+    // Later rules win ties so a repository's own rule names itself over the built-in one.
+    if (!decision || rule.tier >= decision.tier) {
+      decision = { tier: rule.tier, reason: describeRule(rule, index, builtIn) };
+    }
+  }
+  return decision ?? FALLBACK;
+}

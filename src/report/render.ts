@@ -1,0 +1,123 @@
+/**
+ * Scan reports for people (text, markdown) and machines (JSON, the contract in
+ * docs/architecture.md). Values are already masked by the drift model.
+ */
+import type { Drift } from '../drift/model.js';
+import { formatPath } from '../terraform/path.js';
+import { countDrifts, type ScanReport, type StackReport } from './model.js';
+
+export function driftToJson(drift: Drift): Record<string, unknown> {
+  return {
+    address: drift.address,
+    type: drift.type,
+    action: drift.action,
+    fingerprint: drift.fingerprint,
+    changes: drift.changes.map((change) => ({
+      path: formatPath(change.path),
+      recorded: change.recorded,
+      live: change.live,
+      ...(change.sensitive ? { sensitive: true } : {}),
+    })),
+    attribution: drift.attribution,
+    tier: drift.tier,
+    tier_reason: drift.tierReason,
+    direction: drift.direction,
+    source: drift.source,
+  };
+}
+
+function stackToJson(stack: StackReport): Record<string, unknown> {
+  return {
+    name: stack.name,
+    dir: stack.dir,
+    environment: stack.environment,
+    source: stack.source,
+    drifts: stack.drifts.map(driftToJson),
+    not_scanned: stack.notScanned,
+    warnings: stack.warnings,
+    stats: { api_calls: stack.apiCalls },
+  };
+}
+
+export function renderJson(report: ScanReport): string {
+  return `${JSON.stringify(
+    { generated_at: report.generatedAt, drift_count: countDrifts(report), stacks: report.stacks.map(stackToJson) },
+    null,
+    2,
+  )}\n`;
+}
+
+export function formatValue(value: unknown): string {
+  if (value === null || value === undefined) return '(absent)';
+  if (typeof value === 'string') return JSON.stringify(value);
+  return JSON.stringify(value);
+}
+
+function summaryLine(report: ScanReport): string {
+  const drifts = countDrifts(report);
+  const stacks = report.stacks.length;
+  const stackWord = stacks === 1 ? 'stack' : 'stacks';
+  if (drifts === 0) return `No drift: ${stacks} ${stackWord} match their recorded state.`;
+  const resources = drifts === 1 ? 'resource has' : 'resources have';
+  return `Drift: ${drifts} ${resources} changed outside Terraform in ${stacks} ${stackWord}.`;
+}
+
+function tierText(drift: Drift): string {
+  return drift.tier ? `tier ${drift.tier}${drift.tierReason ? ` (${drift.tierReason})` : ''}` : 'tier —';
+}
+
+export function renderText(report: ScanReport): string {
+  const lines = [summaryLine(report)];
+  for (const stack of report.stacks) {
+    lines.push('', `Stack ${stack.name} (${stack.dir}, ${stack.environment}), from ${stack.source === 'plan' ? 'plan JSON' : 'live AWS scan'}:`);
+    if (stack.drifts.length === 0) lines.push('  no drift');
+    for (const drift of stack.drifts) {
+      const verb = drift.action === 'delete' ? 'deleted outside Terraform' : 'changed outside Terraform';
+      lines.push(`  ~ ${drift.address}  ${verb}  [${tierText(drift)}; ${drift.fingerprint}]`);
+      if (drift.attribution) {
+        const a = drift.attribution;
+        lines.push(`      by ${a.actor} at ${a.time} (${a.eventName}, via ${a.via})`);
+      }
+      for (const change of drift.changes) {
+        lines.push(`      ${formatPath(change.path)}: ${formatValue(change.recorded)} → ${formatValue(change.live)}`);
+      }
+    }
+    for (const item of stack.notScanned) lines.push(`  ? ${item.address} not scanned: ${item.reason}`);
+    for (const warning of stack.warnings) lines.push(`  ! ${warning}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function markdownCell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+export function renderMarkdown(report: ScanReport): string {
+  const lines = [`## driftgate scan`, '', summaryLine(report)];
+  for (const stack of report.stacks) {
+    lines.push('', `### Stack \`${stack.name}\` (\`${stack.dir}\`, ${stack.environment})`, '');
+    if (stack.drifts.length === 0) lines.push('No drift.');
+    for (const drift of stack.drifts) {
+      lines.push(
+        `#### \`${drift.address}\` ${drift.action === 'delete' ? 'deleted' : 'changed'} outside Terraform`,
+        '',
+        `${tierText(drift)} · fingerprint \`${drift.fingerprint}\``,
+        '',
+      );
+      if (drift.changes.length) {
+        lines.push('| Attribute | Recorded | Live |', '| --- | --- | --- |');
+        for (const change of drift.changes) {
+          lines.push(
+            `| \`${markdownCell(formatPath(change.path))}\` | \`${markdownCell(formatValue(change.recorded))}\` | \`${markdownCell(formatValue(change.live))}\` |`,
+          );
+        }
+        lines.push('');
+      }
+    }
+    if (stack.notScanned.length) {
+      lines.push('', '**Not scanned:**', ...stack.notScanned.map((item) => `- \`${item.address}\`: ${item.reason}`));
+    }
+    if (stack.warnings.length) lines.push('', ...stack.warnings.map((warning) => `> ${warning}`));
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,46 @@
+/**
+ * After drift is found: apply what the team chose to ignore, then decide each drift's
+ * tier. Pure.
+ */
+import type { DriftgateConfig } from '../config/schema.js';
+import { applyIgnoreChanges, applyIgnoreRules } from '../drift/ignore.js';
+import type { Drift } from '../drift/model.js';
+import { decideTier } from '../policy/tiers.js';
+import { findResource, type TerraformStack } from '../terraform/stack.js';
+
+export interface ClassifyInput {
+  drifts: Drift[];
+  stack: TerraformStack | undefined;
+  stackName: string;
+  environment: string;
+  config: Pick<DriftgateConfig, 'ignore' | 'tiers'>;
+  now: Date;
+}
+
+export interface ClassifyOutput {
+  drifts: Drift[];
+  warnings: string[];
+}
+
+export function classifyDrifts(input: ClassifyInput): ClassifyOutput {
+  const afterLifecycle: Drift[] = [];
+  for (const drift of input.drifts) {
+    // Only root-module resources have their declaration in this stack's files.
+    const declaration = input.stack && !drift.address.startsWith('module.') ? findResource(input.stack, drift.address) : undefined;
+    const kept = declaration ? applyIgnoreChanges(drift, declaration.ignoreChanges) : drift;
+    if (kept) afterLifecycle.push(kept);
+  }
+  const { drifts, expiredRules } = applyIgnoreRules(afterLifecycle, input.config.ignore, input.now);
+  const warnings = expiredRules.map(
+    (rule) => `ignore rule for ${rule.address} expired on ${rule.until}${rule.reason ? ` (${rule.reason})` : ''}: its drift is reported again`,
+  );
+  const tiered = drifts.map((drift) => {
+    const decision = decideTier(
+      { stack: input.stackName, environment: input.environment, address: drift.address, type: drift.type },
+      input.config.tiers.rules,
+      input.config.tiers.use_defaults,
+    );
+    return { ...drift, tier: decision.tier, tierReason: decision.reason };
+  });
+  return { drifts: tiered, warnings };
+}

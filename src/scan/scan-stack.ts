@@ -1,0 +1,65 @@
+/**
+ * One stack, one scan: read its code, find drift (from a plan JSON, or from live AWS),
+ * then apply ignores and tiers. The CLI and the GitHub app both call this.
+ */
+import type { DriftgateConfig, StackConfig } from '../config/schema.js';
+import { driftsFromPlan } from '../drift/from-plan.js';
+import type { Drift } from '../drift/model.js';
+import type { StackReport } from '../report/model.js';
+import { readPlanFile } from '../terraform/plan.js';
+import { readStack, type TerraformStack } from '../terraform/stack.js';
+import { classifyDrifts } from './classify.js';
+
+export const EMPTY_POLICY: Pick<DriftgateConfig, 'ignore' | 'tiers'> = {
+  ignore: [],
+  tiers: { rules: [], use_defaults: true },
+};
+
+export interface StackScanInput {
+  dir: string;
+  stackConfig: Pick<StackConfig, 'name' | 'environment'>;
+  policy: Pick<DriftgateConfig, 'ignore' | 'tiers'>;
+  now: Date;
+}
+
+/** Read the stack's `.tf` files when there are any (a plan alone is enough to report drift). */
+export async function readStackIfPresent(dir: string): Promise<TerraformStack | undefined> {
+  const stack = await readStack(dir);
+  return stack.files.length > 0 ? stack : undefined;
+}
+
+export function finishStackReport(
+  input: StackScanInput,
+  stack: TerraformStack | undefined,
+  found: { drifts: Drift[]; source: 'plan' | 'aws'; notScanned?: StackReport['notScanned']; warnings?: string[]; apiCalls?: Record<string, number> },
+): StackReport {
+  const classified = classifyDrifts({
+    drifts: found.drifts,
+    stack,
+    stackName: input.stackConfig.name,
+    environment: input.stackConfig.environment,
+    config: input.policy,
+    now: input.now,
+  });
+  return {
+    name: input.stackConfig.name,
+    dir: input.dir,
+    environment: input.stackConfig.environment,
+    source: found.source,
+    drifts: classified.drifts,
+    notScanned: found.notScanned ?? [],
+    warnings: [...(found.warnings ?? []), ...classified.warnings],
+    apiCalls: found.apiCalls ?? {},
+  };
+}
+
+export async function scanStackFromPlan(input: StackScanInput & { planPath: string }): Promise<StackReport> {
+  const stack = await readStackIfPresent(input.dir);
+  const plan = await readPlanFile(input.planPath);
+  const warnings: string[] = [];
+  if (plan.errored) warnings.push('the plan errored: Terraform may not have refreshed every resource');
+  if (!plan.hasDriftSection) {
+    warnings.push('the plan has no resource_drift section (Terraform older than 0.15.4, or nothing drifted)');
+  }
+  return finishStackReport(input, stack, { drifts: driftsFromPlan(plan, input.stackConfig.name), source: 'plan', warnings });
+}

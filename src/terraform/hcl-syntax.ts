@@ -1,0 +1,393 @@
+/**
+ * Lossless HCL syntax: tree-sitter's HCL grammar (run as WebAssembly through
+ * web-tree-sitter) gives every block, attribute and expression with its exact source
+ * range, so later edits can touch only the bytes they mean to. Literal values are
+ * decoded here; anything that needs evaluation (references, function calls, templates
+ * with interpolation) is kept as text with the references it mentions.
+ *
+ * hcl2-parser (HashiCorp's own HCL implementation compiled to JavaScript) is the
+ * second opinion: a file tree-sitter accepts but HashiCorp's parser rejects is an error.
+ */
+import { createRequire } from 'node:module';
+import hcl2 from 'hcl2-parser';
+import { Language, Parser, type Node } from 'web-tree-sitter';
+import { DriftgateError } from '../errors.js';
+
+export interface SourceRange {
+  /** Offsets into the file text (UTF-16 code units, as JavaScript strings index). */
+  start: number;
+  end: number;
+  /** 1-based line and column of `start`, for messages. */
+  line: number;
+  column: number;
+}
+
+export type HclValue = string | number | boolean | null | HclValue[] | { [key: string]: HclValue };
+
+interface ExpressionBase {
+  range: SourceRange;
+  text: string;
+}
+
+export type HclExpression =
+  | (ExpressionBase & { kind: 'literal'; value: string | number | boolean | null; heredoc: boolean })
+  | (ExpressionBase & { kind: 'tuple'; items: HclExpression[] })
+  | (ExpressionBase & { kind: 'object'; items: HclObjectItem[] })
+  /** A plain traversal such as `var.region`, `local.tags`, `aws_vpc.main.id`. */
+  | (ExpressionBase & { kind: 'reference'; traversal: string })
+  /** Anything Terraform must evaluate: calls, operators, templates, conditionals, for. */
+  | (ExpressionBase & { kind: 'computed'; references: string[] });
+
+export interface HclObjectItem {
+  /** The key as a string when it is a literal (bare identifier or quoted string). */
+  key: string | null;
+  keyRange: SourceRange;
+  value: HclExpression;
+  range: SourceRange;
+}
+
+export interface HclAttribute {
+  name: string;
+  value: HclExpression;
+  range: SourceRange;
+}
+
+export interface HclBody {
+  attributes: HclAttribute[];
+  blocks: HclBlock[];
+}
+
+export interface HclBlock extends HclBody {
+  type: string;
+  labels: string[];
+  file: string;
+  range: SourceRange;
+  /** Range of the body between the braces (empty range for `{}`). */
+  bodyRange: SourceRange;
+}
+
+export interface HclFile extends HclBody {
+  path: string;
+  text: string;
+}
+
+let parserPromise: Promise<Parser> | undefined;
+
+/** The tree-sitter parser, initialised once per process (loading WebAssembly is async). */
+export function loadHclParser(): Promise<Parser> {
+  parserPromise ??= (async () => {
+    await Parser.init();
+    const require = createRequire(import.meta.url);
+    const wasm = require.resolve('@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-hcl.wasm');
+    const language = await Language.load(wasm);
+    const parser = new Parser();
+    parser.setLanguage(language);
+    return parser;
+  })();
+  return parserPromise;
+}
+
+/** Parse one HCL file. Throws a DriftgateError with file:line:column on a syntax error. */
+export async function parseHcl(path: string, text: string): Promise<HclFile> {
+  const parser = await loadHclParser();
+  const tree = parser.parse(text);
+  if (!tree) throw new DriftgateError('the HCL parser returned no tree', { file: path });
+  try {
+    const lines = lineStarts(text);
+    const problem = firstSyntaxProblem(tree.rootNode);
+    if (problem) {
+      const at = positionOf(lines, problem.startIndex);
+      const snippet = text.slice(problem.startIndex, problem.endIndex).split('\n')[0]!.slice(0, 40);
+      const message = problem.isMissing
+        ? `syntax error: missing ${JSON.stringify(problem.type)}`
+        : snippet.trim()
+          ? `syntax error near ${JSON.stringify(snippet.trim())}`
+          : 'syntax error: unexpected end of file';
+      throw new DriftgateError(message, { file: path, ...at });
+    }
+    const [, hashicorpError] = hcl2.parseToObject(text);
+    if (hashicorpError) {
+      throw new DriftgateError("HashiCorp's HCL parser rejects this file", { file: path });
+    }
+    const reader = new CstReader(path, text, lines);
+    const bodyNode = tree.rootNode.namedChildren.find((n) => n?.type === 'body');
+    const body = bodyNode ? reader.body(bodyNode) : { attributes: [], blocks: [] };
+    return { path, text, ...body };
+  } finally {
+    tree.delete();
+  }
+}
+
+function firstSyntaxProblem(node: Node): Node | undefined {
+  if (node.isError || node.isMissing) return node;
+  if (!node.hasError) return undefined;
+  for (const child of node.children) {
+    if (!child) continue;
+    const found = firstSyntaxProblem(child);
+    if (found) return found;
+  }
+  return node;
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return starts;
+}
+
+function positionOf(lines: number[], offset: number): { line: number; column: number } {
+  let low = 0;
+  let high = lines.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (lines[mid]! <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return { line: low + 1, column: offset - lines[low]! + 1 };
+}
+
+class CstReader {
+  constructor(
+    private readonly path: string,
+    private readonly text: string,
+    private readonly lines: number[],
+  ) {}
+
+  range(node: Node): SourceRange {
+    return { start: node.startIndex, end: node.endIndex, ...positionOf(this.lines, node.startIndex) };
+  }
+
+  rangeBetween(start: number, end: number): SourceRange {
+    return { start, end, ...positionOf(this.lines, start) };
+  }
+
+  body(node: Node): HclBody {
+    const attributes: HclAttribute[] = [];
+    const blocks: HclBlock[] = [];
+    for (const child of node.namedChildren) {
+      if (child?.type === 'attribute') attributes.push(this.attribute(child));
+      else if (child?.type === 'block') blocks.push(this.block(child));
+    }
+    return { attributes, blocks };
+  }
+
+  attribute(node: Node): HclAttribute {
+    const name = node.namedChildren.find((n) => n?.type === 'identifier')!;
+    const expression = node.namedChildren.find((n) => n?.type === 'expression')!;
+    return { name: name.text, value: this.expression(expression), range: this.range(node) };
+  }
+
+  block(node: Node): HclBlock {
+    const named = node.namedChildren.filter((n): n is Node => n !== null);
+    const type = named[0]!.text;
+    const labels: string[] = [];
+    for (const child of named.slice(1)) {
+      if (child.type === 'string_lit') labels.push(this.stringLiteral(child));
+      else if (child.type === 'identifier') labels.push(child.text);
+      else break;
+    }
+    const open = named.find((n) => n.type === 'block_start')!;
+    const close = named.find((n) => n.type === 'block_end')!;
+    const bodyNode = named.find((n) => n.type === 'body');
+    const body = bodyNode ? this.body(bodyNode) : { attributes: [], blocks: [] };
+    return {
+      type,
+      labels,
+      file: this.path,
+      range: this.range(node),
+      bodyRange: this.rangeBetween(open.endIndex, close.startIndex),
+      ...body,
+    };
+  }
+
+  expression(node: Node): HclExpression {
+    const base = { range: this.range(node), text: node.text };
+    const parts = node.namedChildren.filter((n): n is Node => n !== null && n.type !== 'comment');
+    const first = parts[0];
+    if (!first) return { ...base, kind: 'computed', references: [] };
+    if (parts.length === 1) {
+      switch (first.type) {
+        case 'literal_value':
+          return { ...base, kind: 'literal', value: this.literal(first), heredoc: false };
+        case 'collection_value':
+          return this.collection(first, base);
+        case 'template_expr': {
+          const heredoc = first.namedChildren.find((n) => n?.type === 'heredoc_template');
+          if (heredoc && !hasInterpolation(heredoc)) {
+            return { ...base, kind: 'literal', value: this.heredocValue(heredoc), heredoc: true };
+          }
+          break;
+        }
+        case 'expression':
+          // Parentheses wrap an inner expression; keep the outer text and range.
+          return { ...this.expression(first), ...base };
+      }
+    }
+    if (first.type === 'variable_expr' && parts.slice(1).every(isStaticTraversalStep)) {
+      return { ...base, kind: 'reference', traversal: normaliseTraversal(node.text) };
+    }
+    return { ...base, kind: 'computed', references: collectReferences(node) };
+  }
+
+  collection(node: Node, base: ExpressionBase): HclExpression {
+    const inner = node.namedChildren[0]!;
+    if (inner.type === 'tuple') {
+      const items = inner.namedChildren
+        .filter((n): n is Node => n?.type === 'expression')
+        .map((n) => this.expression(n));
+      return { ...base, kind: 'tuple', items };
+    }
+    const items: HclObjectItem[] = [];
+    for (const element of inner.namedChildren) {
+      if (element?.type !== 'object_elem') continue;
+      const keyNode = element.childForFieldName('key')!;
+      const valueNode = element.childForFieldName('val')!;
+      items.push({
+        key: this.objectKey(keyNode),
+        keyRange: this.range(keyNode),
+        value: this.expression(valueNode),
+        range: this.range(element),
+      });
+    }
+    return { ...base, kind: 'object', items };
+  }
+
+  objectKey(node: Node): string | null {
+    const parts = node.namedChildren.filter((n): n is Node => n !== null);
+    if (parts.length === 1 && parts[0]!.type === 'variable_expr') return parts[0]!.text;
+    const expression = this.expression(node);
+    if (expression.kind === 'literal' && typeof expression.value === 'string') return expression.value;
+    return null;
+  }
+
+  literal(node: Node): string | number | boolean | null {
+    const inner = node.namedChildren[0]!;
+    switch (inner.type) {
+      case 'numeric_lit':
+        return Number(inner.text);
+      case 'bool_lit':
+        return inner.text === 'true';
+      case 'null_lit':
+        return null;
+      case 'string_lit':
+        return this.stringLiteral(inner);
+      default:
+        throw new DriftgateError(`unsupported literal ${inner.type}`, {
+          file: this.path,
+          ...positionOf(this.lines, inner.startIndex),
+        });
+    }
+  }
+
+  stringLiteral(node: Node): string {
+    const literal = node.namedChildren.find((n) => n?.type === 'template_literal');
+    return literal ? unescapeQuoted(literal.text) : '';
+  }
+
+  heredocValue(node: Node): string {
+    const start = node.namedChildren.find((n) => n?.type === 'heredoc_start')!;
+    const identifiers = node.namedChildren.filter((n) => n?.type === 'heredoc_identifier');
+    const open = identifiers[0]!;
+    const close = identifiers[identifiers.length - 1]!;
+    // The body runs from the line after the opening marker to the closing marker's line.
+    const bodyStart = this.text.indexOf('\n', open.endIndex) + 1;
+    const closeLineStart = this.text.lastIndexOf('\n', close.startIndex - 1) + 1;
+    const raw = this.text.slice(bodyStart, closeLineStart);
+    const value = raw.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
+    return start.text.startsWith('<<-') ? stripHeredocIndent(value) : value;
+  }
+}
+
+function hasInterpolation(node: Node): boolean {
+  return node.descendantsOfType(['template_interpolation', 'template_directive']).length > 0;
+}
+
+function isStaticTraversalStep(node: Node): boolean {
+  if (node.type === 'get_attr') return true;
+  if (node.type === 'index') {
+    return node.descendantsOfType(['variable_expr', 'function_call']).length === 0;
+  }
+  return false;
+}
+
+function normaliseTraversal(text: string): string {
+  return text.replace(/\s+/g, '');
+}
+
+/** Root traversals (`var.x`, `local.y`, `aws_vpc.main.id`) mentioned anywhere in an expression. */
+function collectReferences(node: Node): string[] {
+  const found = new Set<string>();
+  for (const variable of node.descendantsOfType('variable_expr')) {
+    if (!variable) continue;
+    let traversal = variable.text;
+    let next = variable.nextNamedSibling;
+    while (next && next.type === 'get_attr') {
+      traversal += next.text.replace(/\s+/g, '');
+      next = next.nextNamedSibling;
+    }
+    found.add(traversal);
+  }
+  return [...found].sort();
+}
+
+/** HCL quoted-string escapes: \n \r \t \" \\ \uNNNN \UNNNNNNNN, and $${ / %%{ for literal ${ / %{. */
+export function unescapeQuoted(raw: string): string {
+  return raw
+    .replace(/\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)/g, (_match, escape: string) => {
+      switch (escape[0]) {
+        case 'n':
+          return '\n';
+        case 'r':
+          return '\r';
+        case 't':
+          return '\t';
+        case 'u':
+        case 'U':
+          return String.fromCodePoint(parseInt(escape.slice(1), 16));
+        default:
+          return escape;
+      }
+    })
+    .replace(/\$\$\{/g, '${')
+    .replace(/%%\{/g, '%{');
+}
+
+/** `<<-` heredocs drop the smallest common leading whitespace of their lines. */
+function stripHeredocIndent(value: string): string {
+  const lines = value.split('\n');
+  const content = lines.filter((line) => line.trim() !== '');
+  const indent = Math.min(...content.map((line) => line.length - line.trimStart().length));
+  if (!Number.isFinite(indent) || indent === 0) return value;
+  return lines.map((line) => line.slice(Math.min(indent, line.length - line.trimStart().length))).join('\n');
+}
+
+/**
+ * The value of an expression when it is fully literal (strings, numbers, bools, null and
+ * tuples/objects of those), else undefined.
+ */
+export function literalValueOf(expression: HclExpression): HclValue | undefined {
+  switch (expression.kind) {
+    case 'literal':
+      return expression.value;
+    case 'tuple': {
+      const values: HclValue[] = [];
+      for (const item of expression.items) {
+        const value = literalValueOf(item);
+        if (value === undefined) return undefined;
+        values.push(value);
+      }
+      return values;
+    }
+    case 'object': {
+      const values: { [key: string]: HclValue } = {};
+      for (const item of expression.items) {
+        const value = literalValueOf(item.value);
+        if (item.key === null || value === undefined) return undefined;
+        values[item.key] = value;
+      }
+      return values;
+    }
+    default:
+      return undefined;
+  }
+}

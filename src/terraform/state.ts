@@ -1,0 +1,272 @@
+/**
+ * Terraform state, as recorded: the v4 state file (`terraform.tfstate`, what backends
+ * store) and the `terraform show -json` state representation (`values.root_module`).
+ * Both become the same list of resource instances with Terraform addresses.
+ */
+import { z } from 'zod';
+import { DriftgateError } from '../errors.js';
+import { formatInstanceKey, type InstanceKey } from './address.js';
+import { type AttributePath } from './path.js';
+
+export interface StateInstance {
+  /** Full instance address as Terraform prints it: `module.net.aws_subnet.private["a"]`. */
+  address: string;
+  /** `module.net` or '' for the root module. */
+  module: string;
+  mode: 'managed' | 'data';
+  type: string;
+  name: string;
+  indexKey: InstanceKey | undefined;
+  provider: string;
+  attributes: Record<string, unknown>;
+  /** Paths whose values are sensitive and must never be shown. */
+  sensitivePaths: AttributePath[];
+  /** Deposed objects (create_before_destroy leftovers) of this instance, by deposed key. */
+  deposed: string[];
+}
+
+export interface TerraformState {
+  format: 'v4' | 'show-json';
+  terraformVersion: string | undefined;
+  serial: number | undefined;
+  lineage: string | undefined;
+  instances: StateInstance[];
+}
+
+const pathStep = z.object({
+  type: z.enum(['get_attr', 'index']),
+  value: z.union([z.string(), z.number(), z.object({ value: z.union([z.string(), z.number()]) }).loose()]),
+});
+
+const v4Instance = z
+  .object({
+    index_key: z.union([z.string(), z.number()]).optional(),
+    schema_version: z.number().optional(),
+    attributes: z.record(z.string(), z.unknown()).optional(),
+    attributes_flat: z.record(z.string(), z.string()).optional(),
+    sensitive_attributes: z.array(z.array(pathStep)).nullish(),
+    deposed: z.string().optional(),
+  })
+  .loose();
+
+const v4State = z
+  .object({
+    version: z.literal(4),
+    terraform_version: z.string().optional(),
+    serial: z.number().int().nonnegative(),
+    lineage: z.string(),
+    resources: z
+      .array(
+        z
+          .object({
+            module: z.string().optional(),
+            mode: z.enum(['managed', 'data']),
+            type: z.string().min(1),
+            name: z.string().min(1),
+            each: z.enum(['list', 'map']).optional(),
+            provider: z.string(),
+            instances: z.array(v4Instance),
+          })
+          .loose(),
+      )
+      .default([]),
+  })
+  .loose();
+
+interface ShowJsonModule {
+  address?: string | undefined;
+  resources?: ShowJsonResource[] | undefined;
+  child_modules?: ShowJsonModule[] | undefined;
+}
+interface ShowJsonResource {
+  address: string;
+  mode: 'managed' | 'data';
+  type: string;
+  name: string;
+  index?: string | number | undefined;
+  provider_name?: string | undefined;
+  values?: Record<string, unknown> | undefined;
+  sensitive_values?: unknown;
+  deposed_key?: string | undefined;
+}
+
+const showJsonResource: z.ZodType<ShowJsonResource> = z
+  .object({
+    address: z.string(),
+    mode: z.enum(['managed', 'data']),
+    type: z.string(),
+    name: z.string(),
+    index: z.union([z.string(), z.number()]).optional(),
+    provider_name: z.string().optional(),
+    values: z.record(z.string(), z.unknown()).optional(),
+    sensitive_values: z.unknown().optional(),
+    deposed_key: z.string().optional(),
+  })
+  .loose();
+
+const showJsonModule: z.ZodType<ShowJsonModule> = z.lazy(() =>
+  z
+    .object({
+      address: z.string().optional(),
+      resources: z.array(showJsonResource).optional(),
+      child_modules: z.array(showJsonModule).optional(),
+    })
+    .loose(),
+);
+
+export const showJsonStateValues = z
+  .object({ root_module: showJsonModule.optional(), outputs: z.unknown().optional() })
+  .loose();
+
+const showJsonState = z
+  .object({
+    format_version: z.string(),
+    terraform_version: z.string().optional(),
+    values: showJsonStateValues.optional(),
+  })
+  .loose();
+
+/** Parse state text (v4 file or `terraform show -json` of a state). `source` names it in errors. */
+export function parseState(text: string, source: string): TerraformState {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    // Only JSON.parse's position is reported: the text itself may hold secrets.
+    throw new DriftgateError(`not valid JSON (${jsonErrorPosition(error)})`, { file: source });
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new DriftgateError('a Terraform state must be a JSON object', { file: source });
+  }
+  const record = raw as Record<string, unknown>;
+  if ('version' in record) {
+    if (record.version !== 4) {
+      throw new DriftgateError(
+        `state format version ${JSON.stringify(record.version)} is not supported (driftgate reads version 4, written by Terraform 0.12 and later)`,
+        { file: source },
+        'run any terraform command with Terraform >= 0.12 to upgrade the state',
+      );
+    }
+    return fromV4(parseWith(v4State, record, source));
+  }
+  if ('format_version' in record) {
+    const parsed = parseWith(showJsonState, record, source);
+    return {
+      format: 'show-json',
+      terraformVersion: parsed.terraform_version,
+      serial: undefined,
+      lineage: undefined,
+      instances: parsed.values?.root_module ? instancesFromShowJson(parsed.values.root_module) : [],
+    };
+  }
+  throw new DriftgateError(
+    'not a Terraform state: expected "version": 4 (a .tfstate file) or "format_version" (terraform show -json)',
+    { file: source },
+  );
+}
+
+export function parseWith<T>(schema: z.ZodType<T>, value: unknown, source: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const where = issue.path.length ? ` at ${issue.path.map(String).join('.')}` : '';
+  // zod messages describe expected types; they never echo the offending value.
+  throw new DriftgateError(`invalid${where}: ${issue.message}`, { file: source });
+}
+
+export function jsonErrorPosition(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const position = message.match(/line (\d+) column (\d+)|position (\d+)/);
+  if (position?.[1]) return `line ${position[1]}, column ${position[2]}`;
+  if (position?.[3]) return `at character ${position[3]}`;
+  return 'unexpected end or token';
+}
+
+function fromV4(state: z.infer<typeof v4State>): TerraformState {
+  const byAddress = new Map<string, StateInstance>();
+  for (const resource of state.resources) {
+    const module = resource.module ?? '';
+    const base = resource.mode === 'data' ? `data.${resource.type}.${resource.name}` : `${resource.type}.${resource.name}`;
+    for (const instance of resource.instances) {
+      const address = `${module ? `${module}.` : ''}${base}${formatInstanceKey(instance.index_key)}`;
+      let entry = byAddress.get(address);
+      if (!entry) {
+        entry = {
+          address,
+          module,
+          mode: resource.mode,
+          type: resource.type,
+          name: resource.name,
+          indexKey: instance.index_key,
+          provider: resource.provider,
+          attributes: {},
+          sensitivePaths: [],
+          deposed: [],
+        };
+        byAddress.set(address, entry);
+      }
+      if (instance.deposed !== undefined) {
+        // A deposed object (create_before_destroy leftover) belongs to the same instance
+        // address; terraform state list does not list it on its own.
+        entry.deposed.push(instance.deposed);
+        continue;
+      }
+      entry.attributes = instance.attributes ?? unflatten(instance.attributes_flat ?? {});
+      entry.sensitivePaths = (instance.sensitive_attributes ?? []).map((steps) =>
+        steps.map((step) => (typeof step.value === 'object' ? step.value.value : step.value)),
+      );
+    }
+  }
+  return {
+    format: 'v4',
+    terraformVersion: state.terraform_version,
+    serial: state.serial,
+    lineage: state.lineage,
+    instances: [...byAddress.values()],
+  };
+}
+
+/** Terraform 0.11-era flatmap attributes (`tags.%`, `tags.Env`) upgraded to nested values. */
+function unflatten(flat: Record<string, string>): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(flat)) {
+    if (key.endsWith('.%') || key.endsWith('.#')) continue;
+    result[key] = value;
+  }
+  return result;
+}
+
+export function instancesFromShowJson(module: ShowJsonModule): StateInstance[] {
+  const instances: StateInstance[] = [];
+  const moduleAddress = module.address ?? '';
+  for (const resource of module.resources ?? []) {
+    if (resource.deposed_key) continue;
+    instances.push({
+      address: resource.address,
+      module: moduleAddress,
+      mode: resource.mode,
+      type: resource.type,
+      name: resource.name,
+      indexKey: resource.index,
+      provider: resource.provider_name ?? '',
+      attributes: resource.values ?? {},
+      sensitivePaths: sensitivePathsFromMask(resource.sensitive_values),
+      deposed: [],
+    });
+  }
+  for (const child of module.child_modules ?? []) instances.push(...instancesFromShowJson(child));
+  return instances;
+}
+
+/**
+ * Turn a `*_sensitive` mask (`{"password": true, "tags": {"x": true}}`, as in plan and
+ * show JSON) into the list of sensitive paths.
+ */
+export function sensitivePathsFromMask(mask: unknown, prefix: AttributePath = []): AttributePath[] {
+  if (mask === true) return [prefix];
+  if (Array.isArray(mask)) return mask.flatMap((item, i) => sensitivePathsFromMask(item, [...prefix, i]));
+  if (mask && typeof mask === 'object') {
+    return Object.entries(mask).flatMap(([key, value]) => sensitivePathsFromMask(value, [...prefix, key]));
+  }
+  return [];
+}
