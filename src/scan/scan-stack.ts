@@ -58,8 +58,9 @@ export async function scanStackFromPlan(input: StackScanInput & { planPath: stri
   const plan = await readPlanFile(input.planPath);
   const warnings: string[] = [];
   if (plan.errored) warnings.push('the plan errored: Terraform may not have refreshed every resource');
-  if (!plan.hasDriftSection) {
-    warnings.push('the plan has no resource_drift section (Terraform older than 0.15.4, or nothing drifted)');
+  if (!plan.hasDriftSection && plan.formatVersion === '0.1') {
+    // Terraform omits an empty resource_drift; only format 0.1 (before 0.15.4) cannot have one.
+    warnings.push('this plan format (0.1) predates resource_drift: use Terraform 0.15.4 or later to see drift');
   }
   return finishStackReport(input, stack, { drifts: driftsFromPlan(plan, input.stackConfig.name), source: 'plan', warnings });
 }
