@@ -5,19 +5,10 @@
 import { readFile } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { DriftgateError } from '../errors.js';
+import { DriftgateError, formatKeyPath } from '../errors.js';
 import { configSchema, type DriftgateConfig } from './schema.js';
 
 export const CONFIG_PATH = '.github/driftgate.yml';
-
-export function formatIssuePath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const segment of path) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else out += out ? `.${String(segment)}` : String(segment);
-  }
-  return out || '(top level)';
-}
 
 export function parseConfig(text: string, source = CONFIG_PATH): DriftgateConfig {
   const document = parseDocument(text, { prettyErrors: false });
@@ -36,7 +27,7 @@ export function parseConfig(text: string, source = CONFIG_PATH): DriftgateConfig
 }
 
 function configError(error: z.ZodError, source: string): DriftgateError {
-  const lines = error.issues.slice(0, 5).map((issue) => `${formatIssuePath(issue.path)}: ${issue.message}`);
+  const lines = error.issues.slice(0, 5).map((issue) => `${formatKeyPath(issue.path)}: ${issue.message}`);
   const more = error.issues.length > 5 ? `\n  (${error.issues.length - 5} more)` : '';
   return new DriftgateError(`invalid configuration\n  ${lines.join('\n  ')}${more}`, { file: source });
 }

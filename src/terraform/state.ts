@@ -4,8 +4,8 @@
  * Both become the same list of resource instances with Terraform addresses.
  */
 import { z } from 'zod';
-import { DriftgateError } from '../errors.js';
-import { formatInstanceKey, type InstanceKey } from './address.js';
+import { DriftgateError, formatKeyPath } from '../errors.js';
+import { formatInstanceKey, parseAddress, type InstanceKey } from './address.js';
 import { type AttributePath } from './path.js';
 
 export interface StateInstance {
@@ -169,7 +169,7 @@ export function parseWith<T>(schema: z.ZodType<T>, value: unknown, source: strin
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
-  const where = issue.path.length ? ` at ${issue.path.map(String).join('.')}` : '';
+  const where = issue.path.length ? ` at ${formatKeyPath(issue.path)}` : '';
   // zod messages describe expected types; they never echo the offending value.
   throw new DriftgateError(`invalid${where}: ${issue.message}`, { file: source });
 }
@@ -241,9 +241,14 @@ export function instancesFromShowJson(module: ShowJsonModule): StateInstance[] {
   const moduleAddress = module.address ?? '';
   for (const resource of module.resources ?? []) {
     if (resource.deposed_key) continue;
+    // Build the address from its parts: Terraform 0.12.0's format 0.1 printed count
+    // instances and module resources without their index or module prefix, and some
+    // child modules carry no address of their own.
+    const module = moduleAddress || modulePrefixOf(resource.address);
+    const base = resource.mode === 'data' ? `data.${resource.type}.${resource.name}` : `${resource.type}.${resource.name}`;
     instances.push({
-      address: resource.address,
-      module: moduleAddress,
+      address: `${module ? `${module}.` : ''}${base}${formatInstanceKey(resource.index)}`,
+      module,
       mode: resource.mode,
       type: resource.type,
       name: resource.name,
@@ -256,6 +261,12 @@ export function instancesFromShowJson(module: ShowJsonModule): StateInstance[] {
   }
   for (const child of module.child_modules ?? []) instances.push(...instancesFromShowJson(child));
   return instances;
+}
+
+function modulePrefixOf(address: string): string {
+  const parsed = parseAddress(address);
+  if (!parsed) return '';
+  return parsed.modules.map((step) => `module.${step.name}${formatInstanceKey(step.key)}`).join('.');
 }
 
 /**
