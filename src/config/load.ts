@@ -11,7 +11,7 @@ import { configSchema, type DriftgateConfig } from './schema.js';
 export const CONFIG_PATH = '.github/driftgate.yml';
 
 export function parseConfig(text: string, source = CONFIG_PATH): DriftgateConfig {
-  const document = parseDocument(text, { prettyErrors: false });
+  const document = parseDocument(text);
   const syntax = document.errors[0];
   if (syntax) {
     const position = syntax.linePos?.[0];
