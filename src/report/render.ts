@@ -57,7 +57,9 @@ function summaryLine(report: ScanReport): string {
   const drifts = countDrifts(report);
   const stacks = report.stacks.length;
   const stackWord = stacks === 1 ? 'stack' : 'stacks';
-  if (drifts === 0) return `No drift: ${stacks} ${stackWord} match their recorded state.`;
+  if (drifts === 0) {
+    return stacks === 1 ? 'No drift: 1 stack matches its recorded state.' : `No drift: ${stacks} stacks match their recorded state.`;
+  }
   const resources = drifts === 1 ? 'resource has' : 'resources have';
   return `Drift: ${drifts} ${resources} changed outside Terraform in ${stacks} ${stackWord}.`;
 }

@@ -1,0 +1,160 @@
+import { execFile } from 'node:child_process';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+import { captureIo } from '../support/cli.js';
+
+const STACK = 'examples/prod-network';
+const PLAN = `${STACK}/refresh-only.plan.json`;
+const CONFIG = 'examples/.github/driftgate.yml';
+
+async function run(args: string[]) {
+  const io = captureIo();
+  const code = await runCli(args, io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+describe('driftgate scan --plan-json', () => {
+  it('reports exactly the drifts of resource_drift, with paths, masking, tiers and ignore_changes applied', async () => {
+    const { code, out } = await run(['scan', STACK, '--plan-json', PLAN, '--config', CONFIG, '--format', 'json']);
+    expect(code).toBe(0);
+    const report = JSON.parse(out);
+    expect(report.drift_count).toBe(3);
+    const [stack] = report.stacks;
+    expect(stack).toMatchObject({ name: 'prod-network', environment: 'prod', source: 'plan' });
+    const summary = stack.drifts.map((d: { address: string; action: string; tier: number; changes: { path: string; recorded: unknown; live: unknown }[] }) => ({
+      address: d.address,
+      action: d.action,
+      tier: d.tier,
+      changes: d.changes.map((c) => [c.path, c.recorded, c.live]),
+    }));
+    expect(summary).toEqual([
+      {
+        address: 'aws_db_instance.orders',
+        action: 'update',
+        tier: 3,
+        // allocated_storage also drifted (50 → 80) but the code ignores it in lifecycle.ignore_changes.
+        changes: [
+          ['instance_class', 'db.t4g.medium', 'db.t4g.large'],
+          ['password', '(sensitive)', '(sensitive)'],
+        ],
+      },
+      {
+        address: 'aws_security_group.web',
+        action: 'update',
+        tier: 2,
+        changes: [['ingress[1].cidr_blocks', ['198.51.100.0/24'], ['198.51.100.0/24', '203.0.113.7/32']]],
+      },
+      {
+        address: 'aws_vpc.main',
+        action: 'update',
+        tier: 3,
+        changes: [
+          ['tags.CostCenter', null, 'cc-1234'],
+          ['tags_all.CostCenter', null, 'cc-1234'],
+        ],
+      },
+    ]);
+    for (const drift of stack.drifts) expect(drift.fingerprint).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('never prints a sensitive value, in any format', async () => {
+    const plan = await readFile(PLAN, 'utf8');
+    expect(plan).toContain('rotated-by-hand-0413'); // the secret is in the input...
+    for (const format of ['text', 'json', 'markdown']) {
+      const { out, err } = await run(['scan', STACK, '--plan-json', PLAN, '--format', format]);
+      expect(out + err).not.toContain('rotated-by-hand-0413'); // ...and never in the output
+      expect(out + err).not.toContain('correct-horse-battery-staple');
+    }
+  });
+
+  it('prints a readable text report: summary line, then each drift with recorded → live', async () => {
+    const { out } = await run(['scan', STACK, '--plan-json', PLAN, '--config', CONFIG]);
+    expect(out.split('\n')[0]).toBe('Drift: 3 resources have changed outside Terraform in 1 stack.');
+    expect(out).toContain('  ~ aws_security_group.web  changed outside Terraform');
+    expect(out).toContain('      ingress[1].cidr_blocks: ["198.51.100.0/24"] → ["198.51.100.0/24","203.0.113.7/32"]');
+  });
+
+  it('renders markdown with a table per drift', async () => {
+    const { out } = await run(['scan', STACK, '--plan-json', PLAN, '--format', 'markdown']);
+    expect(out).toContain('#### `aws_vpc.main` changed outside Terraform');
+    expect(out).toContain('| `tags.CostCenter` | `(absent)` | `"cc-1234"` |');
+  });
+
+  it('--detailed-exitcode: 2 on drift, 0 on a plan without drift', async () => {
+    expect((await run(['scan', STACK, '--plan-json', PLAN, '--detailed-exitcode'])).code).toBe(2);
+    const clean = await run(['scan', STACK, '--plan-json', `${STACK}/no-drift.plan.json`, '--detailed-exitcode']);
+    expect(clean.code).toBe(0);
+    expect(clean.out).toContain('No drift: 1 stack matches');
+  });
+
+  it('reads the corpus drift plan (any provider)', async () => {
+    const { out } = await run(['scan', '../shared/corpus/terraform-show-json/drift', '--plan-json', '../shared/corpus/terraform-show-json/drift/output.json', '--format', 'json']);
+    const [stack] = JSON.parse(out).stacks;
+    expect(stack.drifts.map((d: { address: string; changes: unknown }) => [d.address, d.changes])).toEqual([
+      ['test_instance.should_refresh', [{ path: 'ami', recorded: 'refresh-me', live: 'refreshed' }]],
+    ]);
+  });
+});
+
+describe('driftgate on bad input: exit 1, a message naming the file, no stack trace', () => {
+  async function brokenCopy(file: string, text: string): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'driftgate-'));
+    await cp(STACK, dir, { recursive: true });
+    await writeFile(join(dir, file), text);
+    return dir;
+  }
+
+  const cases: [string, () => Promise<string[]>, RegExp][] = [
+    ['malformed .tf', async () => ['scan', await brokenCopy('broken.tf', 'resource "aws_vpc" "x" {\n  cidr_block = \n'), '--plan-json', PLAN], /broken\.tf:\d+:\d+: syntax error/],
+    ['malformed plan JSON', async () => ['scan', STACK, '--plan-json', await brokenCopy('p.json', '{"format_version": "1.2",').then((d) => join(d, 'p.json'))], /p\.json: not valid JSON/],
+    ['a state passed as the plan', async () => ['scan', STACK, '--plan-json', `${STACK}/terraform.tfstate`], /terraform\.tfstate: not a Terraform plan/],
+    ['missing plan file', async () => ['scan', STACK, '--plan-json', 'nope.json'], /nope\.json: cannot read plan: ENOENT/],
+    ['invalid config', async () => ['scan', STACK, '--plan-json', PLAN, '--config', await brokenCopy('c.yml', 'stacks: [{name: "a b", dir: x}]\n').then((d) => join(d, 'c.yml'))], /c\.yml: invalid configuration\n {2}stacks\[0\]\.name/],
+    ['malformed state', async () => ['state', 'list', '--state', await brokenCopy('s.tfstate', '{"version": 4, "serial": "x"}').then((d) => join(d, 's.tfstate'))], /s\.tfstate: invalid at serial/],
+    ['unknown format', async () => ['scan', STACK, '--plan-json', PLAN, '--format', 'yaml'], /argument 'yaml' is invalid/],
+  ];
+
+  for (const [name, args, message] of cases) {
+    it(name, async () => {
+      const result = await run(await args());
+      expect(result.code).toBe(1);
+      expect(result.err).toMatch(message);
+      expect(result.err).not.toMatch(/\n\s+at /);
+      expect(result.out).toBe('');
+    });
+  }
+});
+
+describe('driftgate state list and help', () => {
+  it('finds a stack\'s local terraform.tfstate', async () => {
+    const { code, out } = await run(['state', 'list', STACK]);
+    expect(code).toBe(0);
+    expect(out).toBe('aws_db_instance.orders\naws_security_group.web\naws_subnet.public[0]\naws_subnet.public[1]\naws_vpc.main\n');
+  });
+
+  it('says where to look when a stack has no state', async () => {
+    const { code, err } = await run(['state', 'list', 'examples']);
+    expect(code).toBe(1);
+    expect(err).toContain('no state found');
+    expect(err).toContain('hint: pass --state FILE');
+  });
+
+  for (const command of [[], ['scan'], ['state'], ['state', 'list']]) {
+    it(`--help works for "driftgate ${command.join(' ')}"`, async () => {
+      const { code, out } = await run([...command, '--help']);
+      expect(code).toBe(0);
+      expect(out).toMatch(/^Usage: driftgate/);
+    });
+  }
+
+  it('runs as a real process with exit codes', async () => {
+    const exec = promisify(execFile);
+    const result = await exec(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'scan', STACK, '--plan-json', PLAN, '--detailed-exitcode']).catch((error: { code: number; stdout: string }) => error);
+    expect((result as { code: number }).code).toBe(2);
+    expect((result as { stdout: string }).stdout).toContain('Drift: 3 resources');
+  });
+});
