@@ -1,5 +1,8 @@
 #!/usr/bin/env node
 // Entry point of the `driftgate` command: runs the compiled CLI (`npm run build` first).
-import { runCli } from '../dist/cli/main.js';
+// The AWS SDK warns on every run that its 2027 releases will need Node 22; driftgate pins
+// its SDK version in package-lock.json and supports Node >= 20.18, so the notice is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const { runCli } = await import('../dist/cli/main.js');
 
 process.exitCode = await runCli(process.argv.slice(2));

@@ -51,13 +51,16 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
       return error.exitCode === 0 ? EXIT_OK : EXIT_ERROR;
     }
     io.stderr(`driftgate: error: ${describeError(error)}\n`);
-    if (!(error instanceof DriftgateError) && process.env.DRIFTGATE_DEBUG) io.stderr(`${(error as Error).stack}\n`);
+    if (!(error instanceof DriftgateError) && process.env.DRIFTGATE_DEBUG)
+      io.stderr(`${(error as Error).stack}\n`);
     return EXIT_ERROR;
   }
 }
 
 export const formatOption = () =>
-  new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text');
+  new Option('--format <format>', 'output format')
+    .choices(['text', 'json', 'markdown'])
+    .default('text');
 
 const invokedDirectly = (() => {
   try {

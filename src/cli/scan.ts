@@ -21,16 +21,35 @@ interface ScanFlags extends ConnectionFlags {
   detailedExitcode?: boolean;
 }
 
-export function registerScanCommand(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
+export function registerScanCommand(
+  program: Command,
+  io: CliIo,
+  setExitCode: (code: number) => void,
+): void {
   const scan = program
     .command('scan')
     .description('Compare live infrastructure with recorded Terraform state and report drift.')
     .argument('[dir]', 'the stack: a Terraform root module directory', '.')
-    .option('--plan-json <file>', 'output of `terraform show -json` for a `terraform plan -refresh-only` plan')
-    .option('--state <location>', 'recorded state: a file or s3://bucket/key (default: the backend block)')
-    .option('--config <file>', 'driftgate config (.github/driftgate.yml) for stack name, environment, ignores and tiers')
-    .option('--stack <name>', 'which stack of the config this directory is (default: matched by dir)')
-    .option('--environment <name>', 'environment for tier rules when there is no config (dev, staging, prod, ...)')
+    .option(
+      '--plan-json <file>',
+      'output of `terraform show -json` for a `terraform plan -refresh-only` plan',
+    )
+    .option(
+      '--state <location>',
+      'recorded state: a file or s3://bucket/key (default: the backend block)',
+    )
+    .option(
+      '--config <file>',
+      'driftgate config (.github/driftgate.yml) for stack name, environment, ignores and tiers',
+    )
+    .option(
+      '--stack <name>',
+      'which stack of the config this directory is (default: matched by dir)',
+    )
+    .option(
+      '--environment <name>',
+      'environment for tier rules when there is no config (dev, staging, prod, ...)',
+    )
     .option('--workspace <name>', 'Terraform workspace')
     .addOption(formatOption())
     .option('--detailed-exitcode', 'exit 2 when drift is found, 0 when none, 1 on error');
@@ -58,11 +77,17 @@ export function registerScanCommand(program: Command, io: CliIo, setExitCode: (c
 async function resolveStackConfig(
   dir: string,
   flags: ScanFlags,
-): Promise<{ stackConfig: Pick<StackConfig, 'name' | 'environment'>; policy: Pick<DriftgateConfig, 'ignore' | 'tiers'> }> {
+): Promise<{
+  stackConfig: Pick<StackConfig, 'name' | 'environment'>;
+  policy: Pick<DriftgateConfig, 'ignore' | 'tiers'>;
+}> {
   const fallbackName = basename(resolve(dir)).replace(/[^A-Za-z0-9._-]/g, '-');
   if (!flags.config) {
     return {
-      stackConfig: { name: flags.stack ?? fallbackName, environment: flags.environment ?? 'default' },
+      stackConfig: {
+        name: flags.stack ?? fallbackName,
+        environment: flags.environment ?? 'default',
+      },
       policy: EMPTY_POLICY,
     };
   }
@@ -73,9 +98,13 @@ async function resolveStackConfig(
   const wanted = relative(repoRoot, resolve(dir)) || '.';
   const stack = flags.stack
     ? config.stacks.find((candidate) => candidate.name === flags.stack)
-    : config.stacks.find((candidate) => relative(repoRoot, resolve(repoRoot, candidate.dir)) === wanted);
+    : config.stacks.find(
+        (candidate) => relative(repoRoot, resolve(repoRoot, candidate.dir)) === wanted,
+      );
   if (flags.stack && !stack) {
-    throw new DriftgateError(`no stack named "${flags.stack}" in the config`, { file: flags.config });
+    throw new DriftgateError(`no stack named "${flags.stack}" in the config`, {
+      file: flags.config,
+    });
   }
   return {
     stackConfig: stack ?? { name: fallbackName, environment: flags.environment ?? 'default' },

@@ -15,8 +15,14 @@ export interface ConnectionFlags {
 
 export function addConnectionOptions(command: Command): Command {
   return command
-    .option('--region <region>', 'AWS region (default: AWS_REGION, the backend block, or us-east-1)')
-    .option('--endpoint-url <url>', 'custom AWS endpoint, e.g. a local emulator (also AWS_ENDPOINT_URL)')
+    .option(
+      '--region <region>',
+      'AWS region (default: AWS_REGION, the backend block, or us-east-1)',
+    )
+    .option(
+      '--endpoint-url <url>',
+      'custom AWS endpoint, e.g. a local emulator (also AWS_ENDPOINT_URL)',
+    )
     .option('--profile <name>', 'named AWS profile from the shared config files');
 }
 

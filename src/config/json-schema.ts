@@ -3,7 +3,10 @@ import { z } from 'zod';
 import { configSchema } from './schema.js';
 
 export function configJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(configSchema, { io: 'input', target: 'draft-7' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(configSchema, { io: 'input', target: 'draft-7' }) as Record<
+    string,
+    unknown
+  >;
   return {
     ...schema,
     title: 'driftgate configuration (.github/driftgate.yml)',

@@ -27,9 +27,13 @@ export function parseConfig(text: string, source = CONFIG_PATH): DriftgateConfig
 }
 
 function configError(error: z.ZodError, source: string): DriftgateError {
-  const lines = error.issues.slice(0, 5).map((issue) => `${formatKeyPath(issue.path)}: ${issue.message}`);
+  const lines = error.issues
+    .slice(0, 5)
+    .map((issue) => `${formatKeyPath(issue.path)}: ${issue.message}`);
   const more = error.issues.length > 5 ? `\n  (${error.issues.length - 5} more)` : '';
-  return new DriftgateError(`invalid configuration\n  ${lines.join('\n  ')}${more}`, { file: source });
+  return new DriftgateError(`invalid configuration\n  ${lines.join('\n  ')}${more}`, {
+    file: source,
+  });
 }
 
 export async function loadConfigFile(path: string): Promise<DriftgateConfig> {
@@ -37,9 +41,12 @@ export async function loadConfigFile(path: string): Promise<DriftgateConfig> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new DriftgateError(`cannot read config: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
-      file: path,
-    });
+    throw new DriftgateError(
+      `cannot read config: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      {
+        file: path,
+      },
+    );
   }
   return parseConfig(text, path);
 }

@@ -6,15 +6,23 @@ import { z } from 'zod';
 
 const stackName = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_" or "-" (it becomes part of a branch name)');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+    'use letters, digits, ".", "_" or "-" (it becomes part of a branch name)',
+  );
 
-const roleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'expected an IAM role ARN');
+const roleArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'expected an IAM role ARN');
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
 
 export const awsSettingsSchema = z
   .object({
-    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region such as eu-west-1').optional(),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region such as eu-west-1')
+      .optional(),
     role: roleArn.optional().describe('Read-only role driftgate assumes to scan this stack.'),
     apply_role: roleArn.optional().describe('Role driftgate assumes to execute a merged revert.'),
   })
@@ -24,12 +32,18 @@ export const stackSchema = z
   .object({
     name: stackName,
     dir: z.string().min(1).describe('The Terraform root module, relative to the repository root.'),
-    environment: z.string().min(1).default('default').describe('dev, staging, prod, or a name of your own.'),
+    environment: z
+      .string()
+      .min(1)
+      .default('default')
+      .describe('dev, staging, prod, or a name of your own.'),
     state: z
       .string()
       .min(1)
       .optional()
-      .describe('State file path or s3://bucket/key; default: the backend "s3" block, else terraform.tfstate.'),
+      .describe(
+        'State file path or s3://bucket/key; default: the backend "s3" block, else terraform.tfstate.',
+      ),
     workspace: z.string().min(1).default('default'),
     aws: awsSettingsSchema.default({}),
   })
@@ -40,8 +54,14 @@ export const tierRuleSchema = z
     match: z
       .object({
         environment: z.union([z.string(), z.array(z.string())]).optional(),
-        type: z.union([z.string(), z.array(z.string())]).optional().describe('Resource type globs.'),
-        address: z.union([z.string(), z.array(z.string())]).optional().describe('Address globs.'),
+        type: z
+          .union([z.string(), z.array(z.string())])
+          .optional()
+          .describe('Resource type globs.'),
+        address: z
+          .union([z.string(), z.array(z.string())])
+          .optional()
+          .describe('Address globs.'),
         stack: z.union([z.string(), z.array(z.string())]).optional(),
       })
       .strict(),
@@ -53,7 +73,10 @@ export const tierRuleSchema = z
 export const ignoreRuleSchema = z
   .object({
     address: z.string().min(1).describe('Address glob, e.g. aws_security_group.legacy_*'),
-    attributes: z.array(z.string().min(1)).optional().describe('Attribute path globs; omit to ignore the resource.'),
+    attributes: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('Attribute path globs; omit to ignore the resource.'),
     until: isoDate.optional(),
     reason: z.string().min(1, 'say why, so the next engineer knows').optional(),
   })
@@ -70,7 +93,10 @@ export const configSchema = z
     tiers: z
       .object({
         rules: z.array(tierRuleSchema).default([]),
-        use_defaults: z.boolean().default(true).describe('Also apply the built-in rules (dev 1, staging 2, core prod 3).'),
+        use_defaults: z
+          .boolean()
+          .default(true)
+          .describe('Also apply the built-in rules (dev 1, staging 2, core prod 3).'),
       })
       .strict()
       .default({ rules: [], use_defaults: true }),
@@ -86,7 +112,11 @@ export const configSchema = z
     const seen = new Set<string>();
     config.stacks.forEach((stack, index) => {
       if (seen.has(stack.name)) {
-        context.addIssue({ code: 'custom', path: ['stacks', index, 'name'], message: `duplicate stack name "${stack.name}"` });
+        context.addIssue({
+          code: 'custom',
+          path: ['stacks', index, 'name'],
+          message: `duplicate stack name "${stack.name}"`,
+        });
       }
       seen.add(stack.name);
     });

@@ -33,7 +33,12 @@ export function buildDrift(input: DriftInput): Drift {
     type: input.type,
     action: input.action,
     changes,
-    fingerprint: driftFingerprint({ stack: input.stack, address: input.address, action: input.action, changes }),
+    fingerprint: driftFingerprint({
+      stack: input.stack,
+      address: input.address,
+      action: input.action,
+      changes,
+    }),
     source: input.source,
     attribution: null,
     tier: null,

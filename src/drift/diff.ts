@@ -25,7 +25,11 @@ export type SetPredicate = (schemaPath: readonly string[]) => boolean;
 
 export const noSets: SetPredicate = () => false;
 
-export function diffValues(recorded: unknown, live: unknown, isSet: SetPredicate = noSets): RawChange[] {
+export function diffValues(
+  recorded: unknown,
+  live: unknown,
+  isSet: SetPredicate = noSets,
+): RawChange[] {
   const changes: RawChange[] = [];
   walk(recorded ?? null, live ?? null, [], [], isSet, changes);
   return changes;
@@ -51,7 +55,14 @@ function walk(
   if (isPlainObject(recorded) && isPlainObject(live)) {
     const keys = [...new Set([...Object.keys(recorded), ...Object.keys(live)])].sort();
     for (const key of keys) {
-      walk(recorded[key] ?? null, live[key] ?? null, [...path, key], [...schemaPath, key], isSet, out);
+      walk(
+        recorded[key] ?? null,
+        live[key] ?? null,
+        [...path, key],
+        [...schemaPath, key],
+        isSet,
+        out,
+      );
     }
     return;
   }
@@ -60,7 +71,10 @@ function walk(
       diffSet(recorded, live, path, schemaPath, isSet, out);
       return;
     }
-    if (recorded.length === live.length && recorded.some((item) => isPlainObject(item) || Array.isArray(item))) {
+    if (
+      recorded.length === live.length &&
+      recorded.some((item) => isPlainObject(item) || Array.isArray(item))
+    ) {
       recorded.forEach((item, i) => walk(item, live[i], [...path, i], schemaPath, isSet, out));
       return;
     }
@@ -78,8 +92,12 @@ function diffSet(
 ): void {
   const liveKeys = live.map((item) => canonicalJson(item));
   const recordedKeys = recorded.map((item) => canonicalJson(item));
-  const removed = recorded.map((item, i) => ({ item, i })).filter(({ i }) => !liveKeys.includes(recordedKeys[i]!));
-  const added = live.map((item, i) => ({ item, i })).filter(({ i }) => !recordedKeys.includes(liveKeys[i]!));
+  const removed = recorded
+    .map((item, i) => ({ item, i }))
+    .filter(({ i }) => !liveKeys.includes(recordedKeys[i]!));
+  const added = live
+    .map((item, i) => ({ item, i }))
+    .filter(({ i }) => !recordedKeys.includes(liveKeys[i]!));
   if (removed.length === 0 && added.length === 0) return;
 
   const blocks = [...recorded, ...live].every(isPlainObject);
@@ -107,7 +125,10 @@ function diffSet(
 }
 
 /** Index of the candidate sharing the most equal keys (at least half), or undefined. */
-function mostSimilar(element: Record<string, unknown>, candidates: { item: unknown }[]): number | undefined {
+function mostSimilar(
+  element: Record<string, unknown>,
+  candidates: { item: unknown }[],
+): number | undefined {
   let best: number | undefined;
   let bestScore = 0;
   const keys = Object.keys(element);

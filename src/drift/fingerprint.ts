@@ -16,8 +16,18 @@ export function driftFingerprint(input: {
   changes: readonly AttributeChange[];
 }): string {
   const changes = input.changes
-    .map((change) => ({ path: formatPath(change.path), recorded: change.recorded, live: change.live }))
+    .map((change) => ({
+      path: formatPath(change.path),
+      recorded: change.recorded,
+      live: change.live,
+    }))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const material = canonicalJson({ v: 1, stack: input.stack, address: input.address, action: input.action, changes });
+  const material = canonicalJson({
+    v: 1,
+    stack: input.stack,
+    address: input.address,
+    action: input.action,
+    changes,
+  });
   return createHash('sha256').update(material).digest('hex').slice(0, 16);
 }

@@ -5,7 +5,9 @@
 export function globToRegExp(pattern: string): RegExp {
   const body = pattern
     .split('')
-    .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[\\^$.+()|{}[\]]/g, '\\$&')))
+    .map((char) =>
+      char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[\\^$.+()|{}[\]]/g, '\\$&'),
+    )
     .join('');
   return new RegExp(`^${body}$`);
 }

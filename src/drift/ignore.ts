@@ -30,7 +30,11 @@ export function isRuleActive(rule: IgnoreRule, now: Date): boolean {
   return now.getTime() <= end.getTime();
 }
 
-export function applyIgnoreRules(drifts: readonly Drift[], rules: readonly IgnoreRule[], now: Date): IgnoreOutcome {
+export function applyIgnoreRules(
+  drifts: readonly Drift[],
+  rules: readonly IgnoreRule[],
+  now: Date,
+): IgnoreOutcome {
   const active = rules.filter((rule) => isRuleActive(rule, now));
   const expiredRules = rules.filter((rule) => !isRuleActive(rule, now));
   const kept: Drift[] = [];
@@ -44,7 +48,12 @@ export function applyIgnoreRules(drifts: readonly Drift[], rules: readonly Ignor
     const patterns = matching.flatMap((rule) => rule.attributes ?? []);
     const changes = drift.changes.filter((change) => {
       const path = formatPath(change.path);
-      return !patterns.some((pattern) => matchesGlob(path, pattern) || path.startsWith(`${pattern}.`) || path.startsWith(`${pattern}[`));
+      return !patterns.some(
+        (pattern) =>
+          matchesGlob(path, pattern) ||
+          path.startsWith(`${pattern}.`) ||
+          path.startsWith(`${pattern}[`),
+      );
     });
     if (changes.length > 0) kept.push(withChanges(drift, changes));
   }
@@ -55,10 +64,15 @@ export function applyIgnoreRules(drifts: readonly Drift[], rules: readonly Ignor
  * Terraform's `ignore_changes`: an update drift loses the changes under the listed
  * paths (`all` drops every change). Deletions are never ignored: the object is gone.
  */
-export function applyIgnoreChanges(drift: Drift, ignore: AttributePath[] | 'all'): Drift | undefined {
+export function applyIgnoreChanges(
+  drift: Drift,
+  ignore: AttributePath[] | 'all',
+): Drift | undefined {
   if (drift.action === 'delete') return drift;
   if (ignore === 'all') return undefined;
-  const changes = drift.changes.filter((change) => !ignore.some((path) => pathStartsWith(change.path, path)));
+  const changes = drift.changes.filter(
+    (change) => !ignore.some((path) => pathStartsWith(change.path, path)),
+  );
   return changes.length > 0 ? withChanges(drift, changes) : undefined;
 }
 

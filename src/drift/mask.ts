@@ -7,7 +7,11 @@ import { SENSITIVE, type AttributeChange } from './model.js';
 import type { RawChange } from './diff.js';
 
 /** Replace every value inside `value` (which sits at `at`) that lies on a sensitive path. */
-export function maskValue(value: unknown, at: AttributePath, sensitive: readonly AttributePath[]): unknown {
+export function maskValue(
+  value: unknown,
+  at: AttributePath,
+  sensitive: readonly AttributePath[],
+): unknown {
   if (value === null || value === undefined) return value ?? null;
   if (sensitive.some((path) => pathStartsWith(at, path))) return SENSITIVE;
   if (!sensitive.some((path) => pathStartsWith(path, at))) return value;
@@ -20,7 +24,10 @@ export function maskValue(value: unknown, at: AttributePath, sensitive: readonly
   return value;
 }
 
-export function maskChange(change: RawChange, sensitive: readonly AttributePath[]): AttributeChange {
+export function maskChange(
+  change: RawChange,
+  sensitive: readonly AttributePath[],
+): AttributeChange {
   const touchesSecret = sensitive.some(
     (path) => pathStartsWith(change.path, path) || pathStartsWith(path, change.path),
   );

@@ -19,7 +19,12 @@ export interface TierDecision {
   reason: string;
 }
 
-const SECURITY_AND_IDENTITY = ['aws_security_group*', 'aws_vpc_security_group_*', 'aws_default_security_group', 'aws_iam_*'];
+const SECURITY_AND_IDENTITY = [
+  'aws_security_group*',
+  'aws_vpc_security_group_*',
+  'aws_default_security_group',
+  'aws_iam_*',
+];
 const CORE_PRODUCTION = [
   'aws_vpc',
   'aws_subnet',
@@ -41,7 +46,11 @@ export const DEFAULT_TIER_RULES: TierRule[] = [
   { match: { environment: ['staging', 'stage'] }, tier: 2, reason: 'staging environment' },
   { match: { environment: ['prod', 'production'] }, tier: 2, reason: 'production environment' },
   { match: { type: SECURITY_AND_IDENTITY }, tier: 2, reason: 'security group or IAM' },
-  { match: { environment: ['prod', 'production'], type: CORE_PRODUCTION }, tier: 3, reason: 'core production (network, database, load balancer)' },
+  {
+    match: { environment: ['prod', 'production'], type: CORE_PRODUCTION },
+    tier: 3,
+    reason: 'core production (network, database, load balancer)',
+  },
 ];
 
 /** With no rule matching at all, a human still reviews: tier 2. */
@@ -49,17 +58,26 @@ const FALLBACK: TierDecision = { tier: 2, reason: 'no tier rule matched (default
 
 function anyMatch(value: string, patterns: string | string[] | undefined): boolean {
   if (patterns === undefined) return true;
-  return (Array.isArray(patterns) ? patterns : [patterns]).some((pattern) => matchesGlob(value, pattern));
+  return (Array.isArray(patterns) ? patterns : [patterns]).some((pattern) =>
+    matchesGlob(value, pattern),
+  );
 }
 
 function describeRule(rule: TierRule, index: number, builtIn: boolean): string {
-  if (rule.reason) return builtIn ? `built-in rule: ${rule.reason}` : `tiers.rules[${index}]: ${rule.reason}`;
+  if (rule.reason)
+    return builtIn ? `built-in rule: ${rule.reason}` : `tiers.rules[${index}]: ${rule.reason}`;
   return `tiers.rules[${index}]`;
 }
 
-export function decideTier(subject: TierSubject, rules: TierRule[], useDefaults = true): TierDecision {
+export function decideTier(
+  subject: TierSubject,
+  rules: TierRule[],
+  useDefaults = true,
+): TierDecision {
   const candidates = [
-    ...(useDefaults ? DEFAULT_TIER_RULES.map((rule, index) => ({ rule, index, builtIn: true })) : []),
+    ...(useDefaults
+      ? DEFAULT_TIER_RULES.map((rule, index) => ({ rule, index, builtIn: true }))
+      : []),
     ...rules.map((rule, index) => ({ rule, index, builtIn: false })),
   ];
   let decision: TierDecision | undefined;

@@ -41,7 +41,11 @@ function stackToJson(stack: StackReport): Record<string, unknown> {
 
 export function renderJson(report: ScanReport): string {
   return `${JSON.stringify(
-    { generated_at: report.generatedAt, drift_count: countDrifts(report), stacks: report.stacks.map(stackToJson) },
+    {
+      generated_at: report.generatedAt,
+      drift_count: countDrifts(report),
+      stacks: report.stacks.map(stackToJson),
+    },
     null,
     2,
   )}\n`;
@@ -58,33 +62,44 @@ function summaryLine(report: ScanReport): string {
   const stacks = report.stacks.length;
   const stackWord = stacks === 1 ? 'stack' : 'stacks';
   if (drifts === 0) {
-    return stacks === 1 ? 'No drift: 1 stack matches its recorded state.' : `No drift: ${stacks} stacks match their recorded state.`;
+    return stacks === 1
+      ? 'No drift: 1 stack matches its recorded state.'
+      : `No drift: ${stacks} stacks match their recorded state.`;
   }
   const resources = drifts === 1 ? 'resource has' : 'resources have';
   return `Drift: ${drifts} ${resources} changed outside Terraform in ${stacks} ${stackWord}.`;
 }
 
 function tierText(drift: Drift): string {
-  return drift.tier ? `tier ${drift.tier}${drift.tierReason ? ` (${drift.tierReason})` : ''}` : 'tier —';
+  return drift.tier
+    ? `tier ${drift.tier}${drift.tierReason ? ` (${drift.tierReason})` : ''}`
+    : 'tier —';
 }
 
 export function renderText(report: ScanReport): string {
   const lines = [summaryLine(report)];
   for (const stack of report.stacks) {
-    lines.push('', `Stack ${stack.name} (${stack.dir}, ${stack.environment}), from ${stack.source === 'plan' ? 'plan JSON' : 'live AWS scan'}:`);
+    lines.push(
+      '',
+      `Stack ${stack.name} (${stack.dir}, ${stack.environment}), from ${stack.source === 'plan' ? 'plan JSON' : 'live AWS scan'}:`,
+    );
     if (stack.drifts.length === 0) lines.push('  no drift');
     for (const drift of stack.drifts) {
-      const verb = drift.action === 'delete' ? 'deleted outside Terraform' : 'changed outside Terraform';
+      const verb =
+        drift.action === 'delete' ? 'deleted outside Terraform' : 'changed outside Terraform';
       lines.push(`  ~ ${drift.address}  ${verb}  [${tierText(drift)}; ${drift.fingerprint}]`);
       if (drift.attribution) {
         const a = drift.attribution;
         lines.push(`      by ${a.actor} at ${a.time} (${a.eventName}, via ${a.via})`);
       }
       for (const change of drift.changes) {
-        lines.push(`      ${formatPath(change.path)}: ${formatValue(change.recorded)} → ${formatValue(change.live)}`);
+        lines.push(
+          `      ${formatPath(change.path)}: ${formatValue(change.recorded)} → ${formatValue(change.live)}`,
+        );
       }
     }
-    for (const item of stack.notScanned) lines.push(`  ? ${item.address} not scanned: ${item.reason}`);
+    for (const item of stack.notScanned)
+      lines.push(`  ? ${item.address} not scanned: ${item.reason}`);
     for (const warning of stack.warnings) lines.push(`  ! ${warning}`);
   }
   return `${lines.join('\n')}\n`;
@@ -117,7 +132,11 @@ export function renderMarkdown(report: ScanReport): string {
       }
     }
     if (stack.notScanned.length) {
-      lines.push('', '**Not scanned:**', ...stack.notScanned.map((item) => `- \`${item.address}\`: ${item.reason}`));
+      lines.push(
+        '',
+        '**Not scanned:**',
+        ...stack.notScanned.map((item) => `- \`${item.address}\`: ${item.reason}`),
+      );
     }
     if (stack.warnings.length) lines.push('', ...stack.warnings.map((warning) => `> ${warning}`));
   }

@@ -26,17 +26,26 @@ export function classifyDrifts(input: ClassifyInput): ClassifyOutput {
   const afterLifecycle: Drift[] = [];
   for (const drift of input.drifts) {
     // Only root-module resources have their declaration in this stack's files.
-    const declaration = input.stack && !drift.address.startsWith('module.') ? findResource(input.stack, drift.address) : undefined;
+    const declaration =
+      input.stack && !drift.address.startsWith('module.')
+        ? findResource(input.stack, drift.address)
+        : undefined;
     const kept = declaration ? applyIgnoreChanges(drift, declaration.ignoreChanges) : drift;
     if (kept) afterLifecycle.push(kept);
   }
   const { drifts, expiredRules } = applyIgnoreRules(afterLifecycle, input.config.ignore, input.now);
   const warnings = expiredRules.map(
-    (rule) => `ignore rule for ${rule.address} expired on ${rule.until}${rule.reason ? ` (${rule.reason})` : ''}: its drift is reported again`,
+    (rule) =>
+      `ignore rule for ${rule.address} expired on ${rule.until}${rule.reason ? ` (${rule.reason})` : ''}: its drift is reported again`,
   );
   const tiered = drifts.map((drift) => {
     const decision = decideTier(
-      { stack: input.stackName, environment: input.environment, address: drift.address, type: drift.type },
+      {
+        stack: input.stackName,
+        environment: input.environment,
+        address: drift.address,
+        type: drift.type,
+      },
       input.config.tiers.rules,
       input.config.tiers.use_defaults,
     );

@@ -31,7 +31,13 @@ export async function readStackIfPresent(dir: string): Promise<TerraformStack | 
 export function finishStackReport(
   input: StackScanInput,
   stack: TerraformStack | undefined,
-  found: { drifts: Drift[]; source: 'plan' | 'aws'; notScanned?: StackReport['notScanned']; warnings?: string[]; apiCalls?: Record<string, number> },
+  found: {
+    drifts: Drift[];
+    source: 'plan' | 'aws';
+    notScanned?: StackReport['notScanned'];
+    warnings?: string[];
+    apiCalls?: Record<string, number>;
+  },
 ): StackReport {
   const classified = classifyDrifts({
     drifts: found.drifts,
@@ -53,14 +59,23 @@ export function finishStackReport(
   };
 }
 
-export async function scanStackFromPlan(input: StackScanInput & { planPath: string }): Promise<StackReport> {
+export async function scanStackFromPlan(
+  input: StackScanInput & { planPath: string },
+): Promise<StackReport> {
   const stack = await readStackIfPresent(input.dir);
   const plan = await readPlanFile(input.planPath);
   const warnings: string[] = [];
-  if (plan.errored) warnings.push('the plan errored: Terraform may not have refreshed every resource');
+  if (plan.errored)
+    warnings.push('the plan errored: Terraform may not have refreshed every resource');
   if (!plan.hasDriftSection && plan.formatVersion === '0.1') {
     // Terraform omits an empty resource_drift; only format 0.1 (before 0.15.4) cannot have one.
-    warnings.push('this plan format (0.1) predates resource_drift: use Terraform 0.15.4 or later to see drift');
+    warnings.push(
+      'this plan format (0.1) predates resource_drift: use Terraform 0.15.4 or later to see drift',
+    );
   }
-  return finishStackReport(input, stack, { drifts: driftsFromPlan(plan, input.stackConfig.name), source: 'plan', warnings });
+  return finishStackReport(input, stack, {
+    drifts: driftsFromPlan(plan, input.stackConfig.name),
+    source: 'plan',
+    warnings,
+  });
 }

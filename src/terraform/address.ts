@@ -20,7 +20,9 @@ interface ParsedAddress {
 
 const KEY = String.raw`(?:\[(\d+|"(?:[^"\\]|\\.)*")\])?`;
 const MODULE_STEP = new RegExp(String.raw`^module\.([A-Za-z_][A-Za-z0-9_-]*)${KEY}\.`);
-const RESOURCE = new RegExp(String.raw`^(data\.)?([A-Za-z_][A-Za-z0-9_-]*)\.([A-Za-z_][A-Za-z0-9_-]*)${KEY}$`);
+const RESOURCE = new RegExp(
+  String.raw`^(data\.)?([A-Za-z_][A-Za-z0-9_-]*)\.([A-Za-z_][A-Za-z0-9_-]*)${KEY}$`,
+);
 
 function parseKey(text: string | undefined): InstanceKey | undefined {
   if (text === undefined) return undefined;
@@ -70,7 +72,9 @@ export function compareAddresses(left: string, right: string): number {
     if (byKey) return byKey;
   }
   if (a.mode !== b.mode) return a.mode === 'data' ? -1 : 1;
-  return compareStrings(a.type, b.type) || compareStrings(a.name, b.name) || compareKeys(a.key, b.key);
+  return (
+    compareStrings(a.type, b.type) || compareStrings(a.name, b.name) || compareKeys(a.key, b.key)
+  );
 }
 
 /** A short, branch-safe slug of an address: `module.net.aws_sg.web["a"]` → `module.net.aws_sg.web-a`. */

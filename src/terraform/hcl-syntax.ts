@@ -30,7 +30,11 @@ interface ExpressionBase {
 }
 
 export type HclExpression =
-  | (ExpressionBase & { kind: 'literal'; value: string | number | boolean | null; heredoc: boolean })
+  | (ExpressionBase & {
+      kind: 'literal';
+      value: string | number | boolean | null;
+      heredoc: boolean;
+    })
   | (ExpressionBase & { kind: 'tuple'; items: HclExpression[] })
   | (ExpressionBase & { kind: 'object'; items: HclObjectItem[] })
   /** A plain traversal such as `var.region`, `local.tags`, `aws_vpc.main.id`. */
@@ -154,7 +158,11 @@ class CstReader {
   ) {}
 
   range(node: Node): SourceRange {
-    return { start: node.startIndex, end: node.endIndex, ...positionOf(this.lines, node.startIndex) };
+    return {
+      start: node.startIndex,
+      end: node.endIndex,
+      ...positionOf(this.lines, node.startIndex),
+    };
   }
 
   rangeBetween(start: number, end: number): SourceRange {
@@ -256,7 +264,8 @@ class CstReader {
     const parts = node.namedChildren.filter((n): n is Node => n !== null);
     if (parts.length === 1 && parts[0]!.type === 'variable_expr') return parts[0]!.text;
     const expression = this.expression(node);
-    if (expression.kind === 'literal' && typeof expression.value === 'string') return expression.value;
+    if (expression.kind === 'literal' && typeof expression.value === 'string')
+      return expression.value;
     return null;
   }
 
@@ -358,7 +367,9 @@ function stripHeredocIndent(value: string): string {
   const content = lines.filter((line) => line.trim() !== '');
   const indent = Math.min(...content.map((line) => line.length - line.trimStart().length));
   if (!Number.isFinite(indent) || indent === 0) return value;
-  return lines.map((line) => line.slice(Math.min(indent, line.length - line.trimStart().length))).join('\n');
+  return lines
+    .map((line) => line.slice(Math.min(indent, line.length - line.trimStart().length)))
+    .join('\n');
 }
 
 /**

@@ -28,7 +28,9 @@ export function parsePath(text: string): AttributePath | undefined {
   let first = true;
   while (rest.length > 0) {
     let match: RegExpMatchArray | null;
-    if ((match = rest.match(first ? /^([A-Za-z_][A-Za-z0-9_-]*)/ : /^\.([A-Za-z_][A-Za-z0-9_-]*)/))) {
+    if (
+      (match = rest.match(first ? /^([A-Za-z_][A-Za-z0-9_-]*)/ : /^\.([A-Za-z_][A-Za-z0-9_-]*)/))
+    ) {
       path.push(match[1]!);
     } else if ((match = rest.match(/^\[(\d+)\]/))) {
       path.push(Number(match[1]));
@@ -44,7 +46,10 @@ export function parsePath(text: string): AttributePath | undefined {
 }
 
 /** True when `prefix` is `path` or one of its ancestors. */
-export function pathStartsWith(path: readonly PathSegment[], prefix: readonly PathSegment[]): boolean {
+export function pathStartsWith(
+  path: readonly PathSegment[],
+  prefix: readonly PathSegment[],
+): boolean {
   if (prefix.length > path.length) return false;
   return prefix.every((segment, i) => segment === path[i]);
 }

@@ -7,7 +7,13 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { DriftgateError } from '../errors.js';
-import { jsonErrorPosition, parseWith, showJsonStateValues, instancesFromShowJson, type StateInstance } from './state.js';
+import {
+  jsonErrorPosition,
+  parseWith,
+  showJsonStateValues,
+  instancesFromShowJson,
+  type StateInstance,
+} from './state.js';
 
 const changeAction = z.enum(['no-op', 'create', 'read', 'update', 'delete', 'forget', 'open']);
 
@@ -73,14 +79,19 @@ export function parsePlan(text: string, source: string): TerraformPlan {
     );
   }
   if ('values' in raw && !('planned_values' in raw) && !('resource_changes' in raw)) {
-    throw new DriftgateError('this is `terraform show -json` of a state, not of a plan', { file: source });
+    throw new DriftgateError('this is `terraform show -json` of a state, not of a plan', {
+      file: source,
+    });
   }
   const plan = parseWith(planSchema, raw, source);
   const major = Number(plan.format_version.split('.')[0]);
   if (major > 1) {
-    throw new DriftgateError(`plan format_version ${plan.format_version} is newer than driftgate understands (1.x)`, {
-      file: source,
-    });
+    throw new DriftgateError(
+      `plan format_version ${plan.format_version} is newer than driftgate understands (1.x)`,
+      {
+        file: source,
+      },
+    );
   }
   return {
     formatVersion: plan.format_version,
@@ -88,7 +99,9 @@ export function parsePlan(text: string, source: string): TerraformPlan {
     hasDriftSection: plan.resource_drift !== undefined,
     resourceDrift: plan.resource_drift ?? [],
     resourceChanges: plan.resource_changes ?? [],
-    priorState: plan.prior_state?.values?.root_module ? instancesFromShowJson(plan.prior_state.values.root_module) : [],
+    priorState: plan.prior_state?.values?.root_module
+      ? instancesFromShowJson(plan.prior_state.values.root_module)
+      : [],
     errored: plan.errored ?? false,
   };
 }
@@ -98,9 +111,12 @@ export async function readPlanFile(path: string): Promise<TerraformPlan> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new DriftgateError(`cannot read plan: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
-      file: path,
-    });
+    throw new DriftgateError(
+      `cannot read plan: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      {
+        file: path,
+      },
+    );
   }
   return parsePlan(text, path);
 }

@@ -72,12 +72,18 @@ export async function readStack(dir: string): Promise<TerraformStack> {
   try {
     names = (await readdir(dir)).filter((name) => name.endsWith('.tf')).sort();
   } catch (error) {
-    throw new DriftgateError(`cannot read stack directory: ${(error as NodeJS.ErrnoException).code ?? error}`, {
-      file: dir,
-    });
+    throw new DriftgateError(
+      `cannot read stack directory: ${(error as NodeJS.ErrnoException).code ?? error}`,
+      {
+        file: dir,
+      },
+    );
   }
   const sources = await Promise.all(
-    names.map(async (name) => ({ path: join(dir, name), text: await readFile(join(dir, name), 'utf8') })),
+    names.map(async (name) => ({
+      path: join(dir, name),
+      text: await readFile(join(dir, name), 'utf8'),
+    })),
   );
   return buildStack(dir, sources);
 }
@@ -114,7 +120,8 @@ function collectDeclaration(stack: TerraformStack, block: HclBlock): void {
     case 'resource':
     case 'data': {
       const [type, name] = block.labels;
-      if (!type || !name) throw blockError(block, `a ${block.type} block needs two labels: type and name`);
+      if (!type || !name)
+        throw blockError(block, `a ${block.type} block needs two labels: type and name`);
       const mode = block.type === 'resource' ? 'managed' : 'data';
       const address = mode === 'managed' ? `${type}.${name}` : `data.${type}.${name}`;
       if (stack.resources.some((r) => r.address === address)) {
@@ -155,7 +162,11 @@ function collectDeclaration(stack: TerraformStack, block: HclBlock): void {
       if (!name) throw blockError(block, 'a module block needs a name label');
       const source = attributeOf(block, 'source');
       const sourceValue = source ? literalValueOf(source.value) : undefined;
-      stack.modules.push({ name, block, source: typeof sourceValue === 'string' ? sourceValue : undefined });
+      stack.modules.push({
+        name,
+        block,
+        source: typeof sourceValue === 'string' ? sourceValue : undefined,
+      });
       return;
     }
     case 'terraform':
@@ -179,7 +190,10 @@ function collectDeclaration(stack: TerraformStack, block: HclBlock): void {
   }
 }
 
-export function attributeOf(block: { attributes: HclAttribute[] }, name: string): HclAttribute | undefined {
+export function attributeOf(
+  block: { attributes: HclAttribute[] },
+  name: string,
+): HclAttribute | undefined {
   return block.attributes.find((attribute) => attribute.name === name);
 }
 
@@ -202,21 +216,31 @@ function readIgnoreChanges(block: HclBlock): AttributePath[] | 'all' {
     const text = item.kind === 'literal' && typeof item.value === 'string' ? item.value : item.text;
     const path = parsePath(text);
     if (!path) {
-      throw new DriftgateError(`ignore_changes entry ${JSON.stringify(text)} is not an attribute path`, {
-        file: block.file,
-        line: item.range.line,
-        column: item.range.column,
-      });
+      throw new DriftgateError(
+        `ignore_changes entry ${JSON.stringify(text)} is not an attribute path`,
+        {
+          file: block.file,
+          line: item.range.line,
+          column: item.range.column,
+        },
+      );
     }
     return path;
   });
 }
 
 function blockError(block: HclBlock, message: string): DriftgateError {
-  return new DriftgateError(message, { file: block.file, line: block.range.line, column: block.range.column });
+  return new DriftgateError(message, {
+    file: block.file,
+    line: block.range.line,
+    column: block.range.column,
+  });
 }
 
-export function findResource(stack: TerraformStack, address: string): ResourceDeclaration | undefined {
+export function findResource(
+  stack: TerraformStack,
+  address: string,
+): ResourceDeclaration | undefined {
   // Instances of count/for_each resources (`aws_subnet.private[0]`) share one declaration.
   const withoutKey = address.replace(/\[[^\]]*\]$/, '');
   return stack.resources.find((resource) => resource.address === withoutKey);

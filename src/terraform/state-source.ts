@@ -23,7 +23,11 @@ export function parseS3Url(url: string): S3StateLocation {
 }
 
 /** The object key a workspace's state is stored under, as the S3 backend computes it. */
-export function workspaceStateKey(key: string, workspace: string | undefined, prefix = 'env:'): string {
+export function workspaceStateKey(
+  key: string,
+  workspace: string | undefined,
+  prefix = 'env:',
+): string {
   if (!workspace || workspace === 'default') return key;
   return `${prefix}/${workspace}/${key}`;
 }
@@ -35,10 +39,13 @@ export function s3LocationFromBackend(
 ): S3StateLocation {
   const { bucket, key, region, workspace_key_prefix: prefix } = backend.config;
   if (backend.type !== 's3') {
-    throw new DriftgateError(`backend "${backend.type}" is not supported; pass --state with a file or s3:// URL`, {
-      file: backend.block.file,
-      line: backend.block.range.line,
-    });
+    throw new DriftgateError(
+      `backend "${backend.type}" is not supported; pass --state with a file or s3:// URL`,
+      {
+        file: backend.block.file,
+        line: backend.block.range.line,
+      },
+    );
   }
   if (typeof bucket !== 'string' || typeof key !== 'string') {
     throw new DriftgateError('backend "s3" needs literal bucket and key settings', {
@@ -58,9 +65,12 @@ export async function readStateFile(path: string): Promise<TerraformState> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new DriftgateError(`cannot read state: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
-      file: path,
-    });
+    throw new DriftgateError(
+      `cannot read state: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      {
+        file: path,
+      },
+    );
   }
   return parseState(text, path);
 }
@@ -70,9 +80,13 @@ export async function readStateFromS3(
   connection: AwsConnection = {},
 ): Promise<TerraformState> {
   const source = `s3://${location.bucket}/${location.key}`;
-  const client = new S3Client(awsClientConfig({ ...connection, region: location.region ?? connection.region }));
+  const client = new S3Client(
+    awsClientConfig({ ...connection, region: location.region ?? connection.region }),
+  );
   try {
-    const response = await client.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }));
+    const response = await client.send(
+      new GetObjectCommand({ Bucket: location.bucket, Key: location.key }),
+    );
     const text = await response.Body!.transformToString('utf8');
     return parseState(text, source);
   } catch (error) {

@@ -35,7 +35,11 @@ export interface TerraformState {
 
 const pathStep = z.object({
   type: z.enum(['get_attr', 'index']),
-  value: z.union([z.string(), z.number(), z.object({ value: z.union([z.string(), z.number()]) }).loose()]),
+  value: z.union([
+    z.string(),
+    z.number(),
+    z.object({ value: z.union([z.string(), z.number()]) }).loose(),
+  ]),
 });
 
 const v4Instance = z
@@ -186,7 +190,10 @@ function fromV4(state: z.infer<typeof v4State>): TerraformState {
   const byAddress = new Map<string, StateInstance>();
   for (const resource of state.resources) {
     const module = resource.module ?? '';
-    const base = resource.mode === 'data' ? `data.${resource.type}.${resource.name}` : `${resource.type}.${resource.name}`;
+    const base =
+      resource.mode === 'data'
+        ? `data.${resource.type}.${resource.name}`
+        : `${resource.type}.${resource.name}`;
     for (const instance of resource.instances) {
       const address = `${module ? `${module}.` : ''}${base}${formatInstanceKey(instance.index_key)}`;
       let entry = byAddress.get(address);
@@ -245,7 +252,10 @@ export function instancesFromShowJson(module: ShowJsonModule): StateInstance[] {
     // instances and module resources without their index or module prefix, and some
     // child modules carry no address of their own.
     const module = moduleAddress || modulePrefixOf(resource.address);
-    const base = resource.mode === 'data' ? `data.${resource.type}.${resource.name}` : `${resource.type}.${resource.name}`;
+    const base =
+      resource.mode === 'data'
+        ? `data.${resource.type}.${resource.name}`
+        : `${resource.type}.${resource.name}`;
     instances.push({
       address: `${module ? `${module}.` : ''}${base}${formatInstanceKey(resource.index)}`,
       module,
@@ -266,7 +276,9 @@ export function instancesFromShowJson(module: ShowJsonModule): StateInstance[] {
 function modulePrefixOf(address: string): string {
   const parsed = parseAddress(address);
   if (!parsed) return '';
-  return parsed.modules.map((step) => `module.${step.name}${formatInstanceKey(step.key)}`).join('.');
+  return parsed.modules
+    .map((step) => `module.${step.name}${formatInstanceKey(step.key)}`)
+    .join('.');
 }
 
 /**
@@ -275,9 +287,12 @@ function modulePrefixOf(address: string): string {
  */
 export function sensitivePathsFromMask(mask: unknown, prefix: AttributePath = []): AttributePath[] {
   if (mask === true) return [prefix];
-  if (Array.isArray(mask)) return mask.flatMap((item, i) => sensitivePathsFromMask(item, [...prefix, i]));
+  if (Array.isArray(mask))
+    return mask.flatMap((item, i) => sensitivePathsFromMask(item, [...prefix, i]));
   if (mask && typeof mask === 'object') {
-    return Object.entries(mask).flatMap(([key, value]) => sensitivePathsFromMask(value, [...prefix, key]));
+    return Object.entries(mask).flatMap(([key, value]) =>
+      sensitivePathsFromMask(value, [...prefix, key]),
+    );
   }
   return [];
 }

@@ -19,7 +19,13 @@ describe('config (.github/driftgate.yml)', () => {
   it('fills defaults for a minimal config', () => {
     const config = parseConfig(minimal);
     expect(config.schedule).toBe('0 */6 * * *');
-    expect(config.stacks[0]).toEqual({ name: 'prod-network', dir: 'envs/prod/network', environment: 'default', workspace: 'default', aws: {} });
+    expect(config.stacks[0]).toEqual({
+      name: 'prod-network',
+      dir: 'envs/prod/network',
+      environment: 'default',
+      workspace: 'default',
+      aws: {},
+    });
     expect(config.tiers).toEqual({ rules: [], use_defaults: true });
     expect(config.limits.prs_per_hour).toBe(10);
     expect(config.hotfix_tag).toBe('driftgate:hotfix');
@@ -27,27 +33,43 @@ describe('config (.github/driftgate.yml)', () => {
 
   it('reads the example config', async () => {
     const config = await loadConfigFile('examples/.github/driftgate.yml');
-    expect(config.stacks[0]).toMatchObject({ name: 'prod-network', environment: 'prod', aws: { region: 'eu-west-1' } });
+    expect(config.stacks[0]).toMatchObject({
+      name: 'prod-network',
+      environment: 'prod',
+      aws: { region: 'eu-west-1' },
+    });
     expect(config.ignore[0]!.attributes).toContain('tags.LastAudit');
   });
 
   it('names the path of a bad key', () => {
-    expect(errorOf(`${minimal}    aws:\n      role: not-an-arn\n`)).toContain('stacks[0].aws.role: expected an IAM role ARN');
-    expect(errorOf(`${minimal}tiers:\n  rules:\n    - match: { environment: dev }\n      tier: 4\n`)).toContain('tiers.rules[0].tier');
-    expect(errorOf(`${minimal}ignore:\n  - address: x\n    until: next week\n`)).toContain('ignore[0].until: expected a date as YYYY-MM-DD');
+    expect(errorOf(`${minimal}    aws:\n      role: not-an-arn\n`)).toContain(
+      'stacks[0].aws.role: expected an IAM role ARN',
+    );
+    expect(
+      errorOf(`${minimal}tiers:\n  rules:\n    - match: { environment: dev }\n      tier: 4\n`),
+    ).toContain('tiers.rules[0].tier');
+    expect(errorOf(`${minimal}ignore:\n  - address: x\n    until: next week\n`)).toContain(
+      'ignore[0].until: expected a date as YYYY-MM-DD',
+    );
   });
 
   it('rejects unknown keys (a typo must not silently disable a rule)', () => {
-    expect(errorOf(`${minimal}ignores:\n  - address: x\n`)).toMatch(/\(top level\): Unrecognized key.*ignores/);
+    expect(errorOf(`${minimal}ignores:\n  - address: x\n`)).toMatch(
+      /\(top level\): Unrecognized key.*ignores/,
+    );
   });
 
   it('rejects duplicate stack names and an empty stack list', () => {
-    expect(errorOf(`${minimal}  - name: prod-network\n    dir: other\n`)).toContain('stacks[1].name: duplicate stack name "prod-network"');
+    expect(errorOf(`${minimal}  - name: prod-network\n    dir: other\n`)).toContain(
+      'stacks[1].name: duplicate stack name "prod-network"',
+    );
     expect(errorOf('stacks: []\n')).toContain('stacks: list at least one stack');
   });
 
   it('reports YAML syntax errors with line and column', () => {
-    expect(errorOf('stacks:\n  - name: a\n    dir: [unclosed\n')).toMatch(/^\.github\/driftgate\.yml:\d+:\d+: YAML syntax error/);
+    expect(errorOf('stacks:\n  - name: a\n    dir: [unclosed\n')).toMatch(
+      /^\.github\/driftgate\.yml:\d+:\d+: YAML syntax error/,
+    );
   });
 
   it('keeps the committed JSON Schema in step with the zod schema (run npm run schema)', async () => {

@@ -19,12 +19,17 @@ const paths = (changes: { path: (string | number)[] }[]) => changes.map((c) => f
 
 describe('structural differ', () => {
   it('finds one changed map key as tags.Env', () => {
-    const changes = diffValues({ tags: { Env: 'prod', Team: 'a' } }, { tags: { Env: 'dev', Team: 'a' } });
+    const changes = diffValues(
+      { tags: { Env: 'prod', Team: 'a' } },
+      { tags: { Env: 'dev', Team: 'a' } },
+    );
     expect(changes).toEqual([{ path: ['tags', 'Env'], recorded: 'prod', live: 'dev' }]);
   });
 
   it('reports an added key with an absent recorded value, and treats null and missing alike', () => {
-    expect(diffValues({ tags: {} }, { tags: { Owner: 'ops' } })).toEqual([{ path: ['tags', 'Owner'], recorded: null, live: 'ops' }]);
+    expect(diffValues({ tags: {} }, { tags: { Owner: 'ops' } })).toEqual([
+      { path: ['tags', 'Owner'], recorded: null, live: 'ops' },
+    ]);
     expect(diffValues({ a: null }, {})).toEqual([]);
   });
 
@@ -41,22 +46,37 @@ describe('structural differ', () => {
     const live = { ingress: [rule(443, ['0.0.0.0/0']), rule(22, ['10.0.0.0/8', '0.0.0.0/0'])] };
     const changes = diffValues(recorded, live, sgSets);
     expect(paths(changes)).toEqual(['ingress[1].cidr_blocks']);
-    expect(changes[0]).toMatchObject({ recorded: ['10.0.0.0/8'], live: ['0.0.0.0/0', '10.0.0.0/8'] });
+    expect(changes[0]).toMatchObject({
+      recorded: ['10.0.0.0/8'],
+      live: ['0.0.0.0/0', '10.0.0.0/8'],
+    });
   });
 
   it('reports added and removed set elements whole', () => {
     const recorded = { ingress: [rule(443, ['0.0.0.0/0'])] };
     const live = { ingress: [rule(443, ['0.0.0.0/0']), rule(3389, ['0.0.0.0/0'])] };
     const added = diffValues(recorded, live, sgSets);
-    expect(added).toEqual([{ path: ['ingress', 1], recorded: null, live: rule(3389, ['0.0.0.0/0']) }]);
+    expect(added).toEqual([
+      { path: ['ingress', 1], recorded: null, live: rule(3389, ['0.0.0.0/0']) },
+    ]);
     const removed = diffValues(live, recorded, sgSets);
-    expect(removed).toEqual([{ path: ['ingress', 1], recorded: rule(3389, ['0.0.0.0/0']), live: null }]);
+    expect(removed).toEqual([
+      { path: ['ingress', 1], recorded: rule(3389, ['0.0.0.0/0']), live: null },
+    ]);
   });
 
   it('treats scalar sets without order and lists with order', () => {
     const ids = setPredicateFor('aws_instance');
-    expect(diffValues({ vpc_security_group_ids: ['sg-1', 'sg-2'] }, { vpc_security_group_ids: ['sg-2', 'sg-1'] }, ids)).toEqual([]);
-    expect(diffValues({ dns: ['a', 'b'] }, { dns: ['b', 'a'] })).toEqual([{ path: ['dns'], recorded: ['a', 'b'], live: ['b', 'a'] }]);
+    expect(
+      diffValues(
+        { vpc_security_group_ids: ['sg-1', 'sg-2'] },
+        { vpc_security_group_ids: ['sg-2', 'sg-1'] },
+        ids,
+      ),
+    ).toEqual([]);
+    expect(diffValues({ dns: ['a', 'b'] }, { dns: ['b', 'a'] })).toEqual([
+      { path: ['dns'], recorded: ['a', 'b'], live: ['b', 'a'] },
+    ]);
   });
 
   it('recurses into single nested blocks by index', () => {

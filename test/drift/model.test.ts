@@ -15,22 +15,54 @@ const base = {
 
 describe('drift fingerprint', () => {
   it('is stable: the same drift built twice, with keys in another order, has the same fingerprint', () => {
-    const a = buildDrift({ ...base, recorded: { instance_class: 'db.t4g.medium', port: 5432 }, live: { port: 5432, instance_class: 'db.t4g.large' } });
-    const b = buildDrift({ ...base, recorded: { port: 5432, instance_class: 'db.t4g.medium' }, live: { instance_class: 'db.t4g.large', port: 5432 } });
+    const a = buildDrift({
+      ...base,
+      recorded: { instance_class: 'db.t4g.medium', port: 5432 },
+      live: { port: 5432, instance_class: 'db.t4g.large' },
+    });
+    const b = buildDrift({
+      ...base,
+      recorded: { port: 5432, instance_class: 'db.t4g.medium' },
+      live: { instance_class: 'db.t4g.large', port: 5432 },
+    });
     expect(a.fingerprint).toMatch(/^[0-9a-f]{16}$/);
     expect(a.fingerprint).toBe(b.fingerprint);
   });
 
   it('changes when the live value, the stack or the address changes', () => {
-    const a = buildDrift({ ...base, recorded: { instance_class: 'db.t4g.medium' }, live: { instance_class: 'db.t4g.large' } });
-    const otherLive = buildDrift({ ...base, recorded: { instance_class: 'db.t4g.medium' }, live: { instance_class: 'db.t4g.xlarge' } });
-    const otherStack = buildDrift({ ...base, stack: 'staging', recorded: { instance_class: 'db.t4g.medium' }, live: { instance_class: 'db.t4g.large' } });
-    const otherAddress = buildDrift({ ...base, address: 'aws_db_instance.x', recorded: { instance_class: 'db.t4g.medium' }, live: { instance_class: 'db.t4g.large' } });
-    expect(new Set([a, otherLive, otherStack, otherAddress].map((d) => d.fingerprint)).size).toBe(4);
+    const a = buildDrift({
+      ...base,
+      recorded: { instance_class: 'db.t4g.medium' },
+      live: { instance_class: 'db.t4g.large' },
+    });
+    const otherLive = buildDrift({
+      ...base,
+      recorded: { instance_class: 'db.t4g.medium' },
+      live: { instance_class: 'db.t4g.xlarge' },
+    });
+    const otherStack = buildDrift({
+      ...base,
+      stack: 'staging',
+      recorded: { instance_class: 'db.t4g.medium' },
+      live: { instance_class: 'db.t4g.large' },
+    });
+    const otherAddress = buildDrift({
+      ...base,
+      address: 'aws_db_instance.x',
+      recorded: { instance_class: 'db.t4g.medium' },
+      live: { instance_class: 'db.t4g.large' },
+    });
+    expect(new Set([a, otherLive, otherStack, otherAddress].map((d) => d.fingerprint)).size).toBe(
+      4,
+    );
   });
 
   it('is a known value for a known drift (regression guard across machines)', () => {
-    const drift = buildDrift({ ...base, recorded: { instance_class: 'db.t4g.medium' }, live: { instance_class: 'db.t4g.large' } });
+    const drift = buildDrift({
+      ...base,
+      recorded: { instance_class: 'db.t4g.medium' },
+      live: { instance_class: 'db.t4g.large' },
+    });
     // The first 16 hex digits of sha256 over the canonical JSON
     // {"action":"update","address":"aws_db_instance.orders","changes":[{"live":"db.t4g.large","path":"instance_class","recorded":"db.t4g.medium"}],"stack":"prod-network","v":1},
     // computed independently with Python's json.dumps(sort_keys=True, separators=(',', ':')).
@@ -41,8 +73,14 @@ describe('drift fingerprint', () => {
 
 describe('masking sensitive values', () => {
   it('replaces a sensitive changed value on both sides', () => {
-    const drift = buildDrift({ ...base, recorded: { password: 'hunter2' }, live: { password: 'rotated!' } });
-    expect(drift.changes).toEqual([{ path: ['password'], recorded: SENSITIVE, live: SENSITIVE, sensitive: true }]);
+    const drift = buildDrift({
+      ...base,
+      recorded: { password: 'hunter2' },
+      live: { password: 'rotated!' },
+    });
+    expect(drift.changes).toEqual([
+      { path: ['password'], recorded: SENSITIVE, live: SENSITIVE, sensitive: true },
+    ]);
     expect(JSON.stringify(drift)).not.toMatch(/hunter2|rotated!/);
   });
 
@@ -76,26 +114,48 @@ describe('ignore rules', () => {
   const now = new Date('2026-11-24T12:00:00Z');
 
   it('drops the listed attributes and re-fingerprints what remains', () => {
-    const { drifts } = applyIgnoreRules([drift], [{ address: 'aws_security_group.*', attributes: ['tags.LastScanned'] }], now);
-    expect(drifts[0]!.changes.map((c) => formatPath(c.path))).toEqual(['description', 'tags.Owner']);
+    const { drifts } = applyIgnoreRules(
+      [drift],
+      [{ address: 'aws_security_group.*', attributes: ['tags.LastScanned'] }],
+      now,
+    );
+    expect(drifts[0]!.changes.map((c) => formatPath(c.path))).toEqual([
+      'description',
+      'tags.Owner',
+    ]);
     expect(drifts[0]!.fingerprint).not.toBe(drift.fingerprint);
   });
 
   it('drops a whole resource when no attributes are listed, and a drift whose every change is ignored', () => {
-    expect(applyIgnoreRules([drift], [{ address: 'aws_security_group.web' }], now).drifts).toEqual([]);
-    expect(applyIgnoreRules([drift], [{ address: '*', attributes: ['tags', 'description'] }], now).drifts).toEqual([]);
+    expect(applyIgnoreRules([drift], [{ address: 'aws_security_group.web' }], now).drifts).toEqual(
+      [],
+    );
+    expect(
+      applyIgnoreRules([drift], [{ address: '*', attributes: ['tags', 'description'] }], now)
+        .drifts,
+    ).toEqual([]);
   });
 
   it('stops applying a rule after its until date and says so', () => {
-    const outcome = applyIgnoreRules([drift], [{ address: 'aws_security_group.web', until: '2026-11-23', reason: 'migration' }], now);
+    const outcome = applyIgnoreRules(
+      [drift],
+      [{ address: 'aws_security_group.web', until: '2026-11-23', reason: 'migration' }],
+      now,
+    );
     expect(outcome.drifts).toHaveLength(1);
     expect(outcome.expiredRules).toHaveLength(1);
-    const sameDay = applyIgnoreRules([drift], [{ address: 'aws_security_group.web', until: '2026-11-24' }], now);
+    const sameDay = applyIgnoreRules(
+      [drift],
+      [{ address: 'aws_security_group.web', until: '2026-11-24' }],
+      now,
+    );
     expect(sameDay.drifts).toEqual([]);
   });
 
   it('applies lifecycle.ignore_changes paths and `all`, but never hides a deletion', () => {
-    expect(applyIgnoreChanges(drift, [['tags']])!.changes.map((c) => formatPath(c.path))).toEqual(['description']);
+    expect(applyIgnoreChanges(drift, [['tags']])!.changes.map((c) => formatPath(c.path))).toEqual([
+      'description',
+    ]);
     expect(applyIgnoreChanges(drift, 'all')).toBeUndefined();
     const deleted = buildDrift({ ...base, action: 'delete', recorded: {}, live: null });
     expect(applyIgnoreChanges(deleted, 'all')).toBe(deleted);

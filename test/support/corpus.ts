@@ -4,6 +4,9 @@ import { join, relative } from 'node:path';
 
 export const CORPUS = join(import.meta.dirname, '../../../shared/corpus');
 
+/** Present in the project's CI (../shared beside the clone); absent in a plain fork. */
+export const HAS_CORPUS = existsSync(CORPUS);
+
 export function corpusFiles(predicate: (path: string) => boolean): string[] {
   const out: string[] = [];
   const walk = (dir: string) => {
@@ -21,5 +24,6 @@ export function corpusText(path: string): string {
   return readFileSync(join(CORPUS, path), 'utf8');
 }
 
-export const isStateFile = (name: string) => name.endsWith('.tfstate') || name === 'state.json' || name === 'show.json';
+export const isStateFile = (name: string) =>
+  name.endsWith('.tfstate') || name === 'state.json' || name === 'show.json';
 export const isPlanFile = (name: string) => name === 'plan.json' || /^output.*\.json$/.test(name);

@@ -30,7 +30,8 @@ async function waitForMoto(endpoint: string, child?: ChildProcess): Promise<void
   const deadline = Date.now() + 30_000;
   let lastError: unknown;
   while (Date.now() < deadline) {
-    if (child && child.exitCode !== null) throw new Error(`moto_server exited with code ${child.exitCode}`);
+    if (child && child.exitCode !== null)
+      throw new Error(`moto_server exited with code ${child.exitCode}`);
     try {
       const response = await fetch(`${endpoint}/moto-api/data.json`);
       if (response.ok) return;

@@ -8,7 +8,8 @@ export function motoEndpoint(): string {
 }
 
 /** `describe` that runs only when moto is available (the global setup fails CI otherwise). */
-export const describeWithMoto = (name: string, body: () => void) => describe.skipIf(!motoEndpoint())(name, body);
+export const describeWithMoto = (name: string, body: () => void) =>
+  describe.skipIf(!motoEndpoint())(name, body);
 
 const settings = () => ({
   endpoint: motoEndpoint(),

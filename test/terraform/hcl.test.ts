@@ -41,7 +41,9 @@ describe('HCL syntax reader (tree-sitter)', () => {
     expect(block.type).toBe('resource');
     expect(block.labels).toEqual(['aws_security_group', 'web']);
     expect(block.range.line).toBe(2);
-    expect(source.slice(block.range.start, block.range.end)).toMatch(/^resource "aws_security_group" "web" \{[\s\S]*\}$/);
+    expect(source.slice(block.range.start, block.range.end)).toMatch(
+      /^resource "aws_security_group" "web" \{[\s\S]*\}$/,
+    );
     const name = block.attributes.find((a) => a.name === 'name')!;
     expect(source.slice(name.range.start, name.range.end)).toBe('name        = "prod-web"');
     expect(name.range).toMatchObject({ line: 3, column: 3 });
@@ -50,7 +52,8 @@ describe('HCL syntax reader (tree-sitter)', () => {
   it('decodes literal strings (escapes, heredocs), numbers, bools, null, lists and maps', async () => {
     const file = await parseHcl('main.tf', source);
     const block = file.blocks[0]!;
-    const value = (name: string) => literalValueOf(block.attributes.find((a) => a.name === name)!.value);
+    const value = (name: string) =>
+      literalValueOf(block.attributes.find((a) => a.name === name)!.value);
     expect(value('name')).toBe('prod-web');
     expect(value('description')).toBe('Web "tier" é');
     expect(value('tags')).toEqual({ Name: 'web', 'kubernetes.io/role': 'elb', Count: 3 });
@@ -77,19 +80,27 @@ describe('HCL syntax reader (tree-sitter)', () => {
     const inner = file.blocks[0]!.blocks.map((b) => b.type);
     expect(inner).toEqual(['ingress', 'lifecycle']);
     const ingress = file.blocks[0]!.blocks[0]!;
-    expect(literalValueOf(ingress.attributes.find((a) => a.name === 'cidr_blocks')!.value)).toEqual(['0.0.0.0/0']);
+    expect(literalValueOf(ingress.attributes.find((a) => a.name === 'cidr_blocks')!.value)).toEqual(
+      ['0.0.0.0/0'],
+    );
   });
 
   it('reports a syntax error with file:line:column', async () => {
-    const broken = 'resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n  tags = {\n    Name = \n  }\n}\n';
+    const broken =
+      'resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n  tags = {\n    Name = \n  }\n}\n';
     const error = await parseHcl('envs/prod/main.tf', broken).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DriftgateError);
-    expect((error as DriftgateError).format()).toMatch(/^envs\/prod\/main\.tf:\d+:\d+: syntax error/);
+    expect((error as DriftgateError).format()).toMatch(
+      /^envs\/prod\/main\.tf:\d+:\d+: syntax error/,
+    );
     expect((error as DriftgateError).location.line).toBeGreaterThanOrEqual(4);
   });
 
   it('reports an unclosed block', async () => {
-    const error = await parseHcl('a.tf', 'resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n').catch((e: unknown) => e);
+    const error = await parseHcl(
+      'a.tf',
+      'resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n',
+    ).catch((e: unknown) => e);
     expect((error as DriftgateError).format()).toMatch(/^a\.tf:\d+:\d+: syntax error/);
   });
 });
@@ -97,14 +108,19 @@ describe('HCL syntax reader (tree-sitter)', () => {
 describe('stack reader', () => {
   it('reads resources, lifecycle.ignore_changes, variables, locals and the example stack', async () => {
     const stack = await readStack('examples/prod-network');
-    expect(stack.files.map((f) => f.path)).toEqual(['examples/prod-network/main.tf', 'examples/prod-network/variables.tf']);
+    expect(stack.files.map((f) => f.path)).toEqual([
+      'examples/prod-network/main.tf',
+      'examples/prod-network/variables.tf',
+    ]);
     expect(stack.resources.map((r) => r.address)).toEqual([
       'aws_vpc.main',
       'aws_subnet.public',
       'aws_security_group.web',
       'aws_db_instance.orders',
     ]);
-    expect(stack.resources.find((r) => r.address === 'aws_db_instance.orders')!.ignoreChanges).toEqual([['allocated_storage']]);
+    expect(
+      stack.resources.find((r) => r.address === 'aws_db_instance.orders')!.ignoreChanges,
+    ).toEqual([['allocated_storage']]);
     expect(stack.resources.find((r) => r.address === 'aws_subnet.public')!.count?.text).toBe('2');
     expect(stack.variables.get('office_cidr')!.default).toBe('198.51.100.0/24');
     expect(stack.variables.get('db_password')!.sensitive).toBe(true);
@@ -122,7 +138,10 @@ describe('stack reader', () => {
         text: `module "vpc" {\n  source = "terraform-aws-modules/vpc/aws"\n}\nresource "aws_instance" "x" {\n  lifecycle {\n    ignore_changes = all\n  }\n}\n`,
       },
     ]);
-    expect(stack.backend).toMatchObject({ type: 's3', config: { bucket: 'acme-tfstate', key: 'network/terraform.tfstate', region: 'eu-west-1' } });
+    expect(stack.backend).toMatchObject({
+      type: 's3',
+      config: { bucket: 'acme-tfstate', key: 'network/terraform.tfstate', region: 'eu-west-1' },
+    });
     expect(stack.modules).toMatchObject([{ name: 'vpc', source: 'terraform-aws-modules/vpc/aws' }]);
     expect(stack.resources[0]!.ignoreChanges).toBe('all');
   });

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { parsePlan } from '../../src/terraform/plan.js';
-import { corpusFiles, corpusText, isPlanFile } from '../support/corpus.js';
+import { HAS_CORPUS, corpusFiles, corpusText, isPlanFile } from '../support/corpus.js';
 
 const INVALID = 'terraform-json/invalid/plan.json';
 
 /** What each corpus plan holds: drift entries, planned changes, and whether it errored. */
-const EXPECTED: Record<string, { drift: string[]; changes: number; errored?: boolean; hasDrift?: boolean }> = {
+const EXPECTED: Record<
+  string,
+  { drift: string[]; changes: number; errored?: boolean; hasDrift?: boolean }
+> = {
   'terraform-json/013_module_depends_on/plan.json': { drift: [], changes: 3 },
   'terraform-json/110_basic/plan.json': { drift: [], changes: 7 },
   'terraform-json/110_sensitive_values/plan.json': { drift: [], changes: 7 },
@@ -31,10 +34,18 @@ const EXPECTED: Record<string, { drift: string[]; changes: number; errored?: boo
   'terraform-show-json/basic-update/output.json': { drift: [], changes: 1 },
   'terraform-show-json/conditions/output-refresh-only.json': { drift: [], changes: 0 },
   'terraform-show-json/conditions/output.json': { drift: [], changes: 2 },
-  'terraform-show-json/drift/output.json': { drift: ['test_instance.should_refresh'], changes: 2, hasDrift: true },
+  'terraform-show-json/drift/output.json': {
+    drift: ['test_instance.should_refresh'],
+    changes: 2,
+    hasDrift: true,
+  },
   'terraform-show-json/module-depends-on/output.json': { drift: [], changes: 1 },
   'terraform-show-json/modules/output.json': { drift: [], changes: 4 },
-  'terraform-show-json/moved-drift/output.json': { drift: ['test_instance.should_refresh_with_move'], changes: 2, hasDrift: true },
+  'terraform-show-json/moved-drift/output.json': {
+    drift: ['test_instance.should_refresh_with_move'],
+    changes: 2,
+    hasDrift: true,
+  },
   'terraform-show-json/moved/output.json': { drift: [], changes: 1 },
   'terraform-show-json/multi-resource-update/output.json': { drift: [], changes: 2 },
   'terraform-show-json/nested-modules/output.json': { drift: [], changes: 1 },
@@ -49,7 +60,7 @@ const EXPECTED: Record<string, { drift: string[]; changes: number; errored?: boo
   'terraform-show-json/unknown-output/output.json': { drift: [], changes: 0 },
 };
 
-describe('plan JSON reader on the shared corpus', () => {
+describe.skipIf(!HAS_CORPUS)('plan JSON reader on the shared corpus', () => {
   it('finds every plan of the corpus', () => {
     expect(corpusFiles(isPlanFile).sort()).toEqual([...Object.keys(EXPECTED), INVALID].sort());
   });
@@ -73,7 +84,7 @@ describe('plan JSON reader on the shared corpus', () => {
     });
   });
 
-  it('rejects the corpus\'s invalid plan with a position and without its secrets', () => {
+  it("rejects the corpus's invalid plan with a position and without its secrets", () => {
     expect(() => parsePlan(corpusText(INVALID), INVALID)).toThrow(/^not valid JSON \(/);
     try {
       parsePlan(corpusText(INVALID), INVALID);
@@ -83,10 +94,12 @@ describe('plan JSON reader on the shared corpus', () => {
   });
 
   it('rejects a state given as a plan, and a plan with a bad shape', () => {
-    expect(() => parsePlan(corpusText('terraform-json/no_changes/state.json'), 's')).toThrow(/of a state, not of a plan/);
-    expect(() => parsePlan('{"version": 4, "resources": []}', 's')).toThrow(/not a Terraform plan/);
-    expect(() => parsePlan('{"format_version": "1.2", "resource_drift": [{"address": "a.b"}]}', 'p')).toThrow(
-      /invalid at resource_drift\[0\]\.mode/,
+    expect(() => parsePlan(corpusText('terraform-json/no_changes/state.json'), 's')).toThrow(
+      /of a state, not of a plan/,
     );
+    expect(() => parsePlan('{"version": 4, "resources": []}', 's')).toThrow(/not a Terraform plan/);
+    expect(() =>
+      parsePlan('{"format_version": "1.2", "resource_drift": [{"address": "a.b"}]}', 'p'),
+    ).toThrow(/invalid at resource_drift\[0\]\.mode/);
   });
 });

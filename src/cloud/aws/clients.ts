@@ -27,7 +27,11 @@ export const DEFAULT_REGION = 'us-east-1';
 export function awsClientConfig(connection: AwsConnection = {}): AwsClientConfig {
   const endpoint = connection.endpoint ?? process.env.AWS_ENDPOINT_URL;
   const config: AwsClientConfig = {
-    region: connection.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? DEFAULT_REGION,
+    region:
+      connection.region ??
+      process.env.AWS_REGION ??
+      process.env.AWS_DEFAULT_REGION ??
+      DEFAULT_REGION,
     maxAttempts: connection.maxAttempts ?? 8,
     retryMode: 'standard',
   };

@@ -6,7 +6,12 @@
  */
 import type { SetPredicate } from '../../drift/diff.js';
 
-const SECURITY_GROUP_RULE_SETS = ['cidr_blocks', 'ipv6_cidr_blocks', 'prefix_list_ids', 'security_groups'];
+const SECURITY_GROUP_RULE_SETS = [
+  'cidr_blocks',
+  'ipv6_cidr_blocks',
+  'prefix_list_ids',
+  'security_groups',
+];
 
 /** Set-typed attributes, as dotted schema paths without indexes. */
 const SET_ATTRIBUTES: Record<string, string[]> = {
@@ -25,15 +30,29 @@ const SET_ATTRIBUTES: Record<string, string[]> = {
   aws_default_network_acl: ['ingress', 'egress', 'subnet_ids'],
   aws_route_table: ['route', 'propagating_vgws'],
   aws_default_route_table: ['route', 'propagating_vgws'],
-  aws_instance: ['vpc_security_group_ids', 'security_groups', 'ebs_block_device', 'ephemeral_block_device', 'network_interface'],
+  aws_instance: [
+    'vpc_security_group_ids',
+    'security_groups',
+    'ebs_block_device',
+    'ephemeral_block_device',
+    'network_interface',
+  ],
   aws_launch_template: ['vpc_security_group_ids', 'security_group_names'],
   aws_vpc_endpoint: ['route_table_ids', 'subnet_ids', 'security_group_ids', 'dns_entry'],
   aws_lb: ['security_groups', 'subnets', 'subnet_mapping'],
   aws_db_instance: ['vpc_security_group_ids', 'enabled_cloudwatch_logs_exports'],
-  aws_rds_cluster: ['vpc_security_group_ids', 'availability_zones', 'enabled_cloudwatch_logs_exports'],
+  aws_rds_cluster: [
+    'vpc_security_group_ids',
+    'availability_zones',
+    'enabled_cloudwatch_logs_exports',
+  ],
   aws_db_subnet_group: ['subnet_ids'],
   aws_elasticache_cluster: ['security_group_ids'],
-  aws_eks_cluster: ['vpc_config.subnet_ids', 'vpc_config.security_group_ids', 'vpc_config.public_access_cidrs'],
+  aws_eks_cluster: [
+    'vpc_config.subnet_ids',
+    'vpc_config.security_group_ids',
+    'vpc_config.public_access_cidrs',
+  ],
   aws_iam_role: ['managed_policy_arns', 'inline_policy'],
   aws_iam_user: [],
   aws_iam_group_membership: ['users'],
