@@ -6,9 +6,18 @@ import type { DriftgateConfig, StackConfig } from '../config/schema.js';
 import { DriftgateError } from '../errors.js';
 import { countDrifts, type ScanReport } from '../report/model.js';
 import { renderJson, renderMarkdown, renderText } from '../report/render.js';
-import { EMPTY_POLICY, scanStackFromPlan } from '../scan/scan-stack.js';
+import { EMPTY_POLICY, scanStackFromPlan, scanStackLive } from '../scan/scan-stack.js';
+import { AwsSession } from '../cloud/aws/session.js';
 import { EXIT_DRIFT, formatOption, type CliIo } from './main.js';
-import { addConnectionOptions, type ConnectionFlags } from './shared.js';
+import {
+  addConnectionOptions,
+  connectionOptions,
+  resolveStateLocation,
+  type ConnectionFlags,
+} from './shared.js';
+
+type ScanStackConfig = Pick<StackConfig, 'name' | 'environment'> &
+  Partial<Pick<StackConfig, 'state' | 'workspace' | 'aws'>>;
 
 interface ScanFlags extends ConnectionFlags {
   planJson?: string;
@@ -55,18 +64,25 @@ export function registerScanCommand(
     .option('--detailed-exitcode', 'exit 2 when drift is found, 0 when none, 1 on error');
   addConnectionOptions(scan).action(async (dir: string, flags: ScanFlags) => {
     const { stackConfig, policy } = await resolveStackConfig(dir, flags);
-    if (!flags.planJson) {
-      throw new DriftgateError(
-        'a live AWS scan is not available in this build; pass --plan-json with the output of `terraform show -json` of a `terraform plan -refresh-only -out=PLAN`',
-      );
+    const common = { dir, stackConfig, policy, now: new Date() };
+    let stackReport;
+    if (flags.planJson) {
+      stackReport = await scanStackFromPlan({ ...common, planPath: flags.planJson });
+    } else {
+      const workspace = flags.workspace ?? stackConfig.workspace;
+      const session = new AwsSession({
+        ...connectionOptions(flags),
+        region: flags.region ?? stackConfig.aws?.region,
+        roleArn: stackConfig.aws?.role,
+      });
+      try {
+        const stateLocation =
+          flags.state ?? stackConfig.state ?? (await resolveStateLocation(dir, workspace));
+        stackReport = await scanStackLive({ ...common, session, stateLocation, workspace });
+      } finally {
+        session.destroy();
+      }
     }
-    const stackReport = await scanStackFromPlan({
-      dir,
-      stackConfig,
-      policy,
-      now: new Date(),
-      planPath: flags.planJson,
-    });
     const report: ScanReport = { generatedAt: new Date().toISOString(), stacks: [stackReport] };
     const render = { json: renderJson, markdown: renderMarkdown, text: renderText }[flags.format];
     io.stdout(render(report));
@@ -78,7 +94,7 @@ async function resolveStackConfig(
   dir: string,
   flags: ScanFlags,
 ): Promise<{
-  stackConfig: Pick<StackConfig, 'name' | 'environment'>;
+  stackConfig: ScanStackConfig;
   policy: Pick<DriftgateConfig, 'ignore' | 'tiers'>;
 }> {
   const fallbackName = basename(resolve(dir)).replace(/[^A-Za-z0-9._-]/g, '-');

@@ -6,7 +6,10 @@ import type { DriftgateConfig, StackConfig } from '../config/schema.js';
 import { driftsFromPlan } from '../drift/from-plan.js';
 import type { Drift } from '../drift/model.js';
 import type { StackReport } from '../report/model.js';
+import { scanLiveAws } from '../cloud/aws/scanner.js';
+import { describeAwsError, type AwsSession } from '../cloud/aws/session.js';
 import { readPlanFile } from '../terraform/plan.js';
+import { readState } from '../terraform/state-source.js';
 import { readStack, type TerraformStack } from '../terraform/stack.js';
 import { classifyDrifts } from './classify.js';
 
@@ -77,5 +80,33 @@ export async function scanStackFromPlan(
     drifts: driftsFromPlan(plan, input.stackConfig.name),
     source: 'plan',
     warnings,
+  });
+}
+
+export async function scanStackLive(
+  input: StackScanInput & {
+    session: AwsSession;
+    stateLocation: string;
+    workspace?: string | undefined;
+  },
+): Promise<StackReport> {
+  const stack = await readStackIfPresent(input.dir);
+  const state = await readState(input.stateLocation, {
+    workspace: input.workspace,
+    s3: input.session.s3(),
+  }).catch((error: unknown) => {
+    throw describeAwsError(error, `reading state ${input.stateLocation}`);
+  });
+  const live = await scanLiveAws({
+    session: input.session,
+    state,
+    stack,
+    stackName: input.stackConfig.name,
+  });
+  return finishStackReport(input, stack, {
+    drifts: live.drifts,
+    source: 'aws',
+    notScanned: live.notScanned,
+    apiCalls: { ...input.session.calls },
   });
 }

@@ -78,11 +78,13 @@ export async function readStateFile(path: string): Promise<TerraformState> {
 export async function readStateFromS3(
   location: S3StateLocation,
   connection: AwsConnection = {},
+  /** A client to use (e.g. one with an assumed role); otherwise one is made from `connection`. */
+  sharedClient?: S3Client,
 ): Promise<TerraformState> {
   const source = `s3://${location.bucket}/${location.key}`;
-  const client = new S3Client(
-    awsClientConfig({ ...connection, region: location.region ?? connection.region }),
-  );
+  const client =
+    sharedClient ??
+    new S3Client(awsClientConfig({ ...connection, region: location.region ?? connection.region }));
   try {
     const response = await client.send(
       new GetObjectCommand({ Bucket: location.bucket, Key: location.key }),
@@ -100,20 +102,21 @@ export async function readStateFromS3(
           : `${name}: ${(error as Error).message}`;
     throw new DriftgateError(`cannot read state from S3: ${reason}`, { file: source });
   } finally {
-    client.destroy();
+    if (!sharedClient) client.destroy();
   }
 }
 
 /** Read state from a CLI-style location: a path or `s3://bucket/key`. */
 export function readState(
   location: string,
-  options: { workspace?: string | undefined; connection?: AwsConnection } = {},
+  options: { workspace?: string | undefined; connection?: AwsConnection; s3?: S3Client } = {},
 ): Promise<TerraformState> {
   if (location.startsWith('s3://')) {
     const parsed = parseS3Url(location);
     return readStateFromS3(
       { ...parsed, key: workspaceStateKey(parsed.key, options.workspace) },
       options.connection,
+      options.s3,
     );
   }
   return readStateFile(location);

@@ -1,0 +1,111 @@
+/**
+ * driftgate's own AWS scan: every managed resource in state is read live by its family's
+ * batched reader and compared in the provider's attribute shape. A type no family reads
+ * is reported as not scanned — never silently clean.
+ */
+import { buildDrift } from '../../drift/build.js';
+import type { Drift } from '../../drift/model.js';
+import type { StackReport } from '../../report/model.js';
+import type { StateInstance, TerraformState } from '../../terraform/state.js';
+import type { TerraformStack } from '../../terraform/stack.js';
+import type { FamilyScan, ResourceFamily } from './family.js';
+import { internetGatewayFamily, natGatewayFamily } from './gateways.js';
+import { instanceFamily } from './instance.js';
+import { networkAclFamily } from './network-acl.js';
+import { routeTableFamily } from './route-table.js';
+import { knownSensitiveAttributes, setPredicateFor } from './schema.js';
+import { securityGroupFamily } from './security-groups.js';
+import { describeAwsError, type AwsSession } from './session.js';
+import { subnetFamily } from './subnet.js';
+import { vpcFamily } from './vpc.js';
+
+export const RESOURCE_FAMILIES: readonly ResourceFamily[] = [
+  securityGroupFamily,
+  vpcFamily,
+  subnetFamily,
+  routeTableFamily,
+  networkAclFamily,
+  internetGatewayFamily,
+  natGatewayFamily,
+  instanceFamily,
+];
+
+/** At most this many families read at once: EC2 throttles per account and region. */
+const FAMILY_CONCURRENCY = 3;
+
+export interface LiveScanResult {
+  drifts: Drift[];
+  notScanned: StackReport['notScanned'];
+}
+
+async function inPool<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
+
+export async function scanLiveAws(input: {
+  session: AwsSession;
+  state: TerraformState;
+  stack: TerraformStack | undefined;
+  stackName: string;
+}): Promise<LiveScanResult> {
+  const managed = input.state.instances.filter((instance) => instance.mode === 'managed');
+  const byFamily = new Map<ResourceFamily, StateInstance[]>();
+  const notScanned: StackReport['notScanned'] = [];
+  for (const instance of managed) {
+    const family = RESOURCE_FAMILIES.find((candidate) => candidate.types.includes(instance.type));
+    if (!family) {
+      notScanned.push({
+        address: instance.address,
+        type: instance.type,
+        reason: `driftgate has no live reader for ${instance.type}; use --plan-json with a refresh-only plan to cover it`,
+      });
+      continue;
+    }
+    byFamily.set(family, [...(byFamily.get(family) ?? []), instance]);
+  }
+
+  const scans = await inPool(
+    [...byFamily.entries()],
+    FAMILY_CONCURRENCY,
+    async ([family, instances]): Promise<FamilyScan> => {
+      try {
+        return await family.scan(input.session, instances, input.stack);
+      } catch (error) {
+        throw describeAwsError(error, `reading ${family.name}`);
+      }
+    },
+  );
+
+  const drifts: Drift[] = [];
+  for (const { comparisons } of scans) {
+    for (const { instance, recorded, live } of comparisons) {
+      const drift = buildDrift({
+        stack: input.stackName,
+        address: instance.address,
+        type: instance.type,
+        action: live === null ? 'delete' : 'update',
+        recorded,
+        live,
+        sensitivePaths: [...instance.sensitivePaths, ...knownSensitiveAttributes(instance.type)],
+        isSet: setPredicateFor(instance.type),
+        source: 'aws',
+      });
+      if (drift.action === 'delete' || drift.changes.length > 0) drifts.push(drift);
+    }
+  }
+  drifts.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  return { drifts, notScanned };
+}

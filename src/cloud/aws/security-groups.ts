@@ -1,0 +1,495 @@
+/**
+ * Security groups and their rules, read the way terraform-provider-aws reads them:
+ *
+ * - `aws_security_group` inline `ingress`/`egress`: the provider flattens each
+ *   IpPermission into one rule per (protocol, from_port, to_port, description), with the
+ *   permission's CIDRs, IPv6 CIDRs, prefix lists, other groups (`UserId/GroupId` across
+ *   accounts) and `self`. Both sides are brought to that grouping before comparing, so
+ *   the way a human grouped CIDRs in HCL is never drift.
+ * - `aws_security_group_rule`: present when every one of its sources is inside a live
+ *   permission with the same protocol and ports (the provider's rule matching).
+ * - `aws_vpc_security_group_ingress_rule` / `_egress_rule`: one live rule per `sgr-` id
+ *   from DescribeSecurityGroupRules; ports are null (not -1) for all-protocol rules.
+ * - Unmanaged rules: on a group whose rules are separate resources, a live rule that no
+ *   resource in state owns is drift `terraform plan` cannot see. It is reported on the
+ *   group as an added `ingress`/`egress` element.
+ */
+import {
+  paginateDescribeSecurityGroupRules,
+  paginateDescribeSecurityGroups,
+  type IpPermission,
+  type SecurityGroup,
+  type SecurityGroupRule,
+} from '@aws-sdk/client-ec2';
+import { canonicalJson } from '../../drift/canonical.js';
+import type { StateInstance } from '../../terraform/state.js';
+import { attributeOf, findResource, type TerraformStack } from '../../terraform/stack.js';
+import {
+  idOf,
+  liveTagAttributes,
+  readByIds,
+  recordedTagAttributes,
+  tagMap,
+  type Comparison,
+  type FamilyScan,
+  type ResourceFamily,
+} from './family.js';
+import type { AwsSession } from './session.js';
+
+export type RuleDirection = 'ingress' | 'egress';
+
+type SourceKind =
+  'cidr_blocks' | 'ipv6_cidr_blocks' | 'prefix_list_ids' | 'security_groups' | 'self';
+
+/** One source of one rule: the unit AWS authorizes and revokes. */
+export interface RuleAtom {
+  protocol: string;
+  from_port: number;
+  to_port: number;
+  kind: SourceKind;
+  source: string;
+  description: string;
+}
+
+export interface RuleBlock {
+  cidr_blocks: string[];
+  description: string;
+  from_port: number;
+  ipv6_cidr_blocks: string[];
+  prefix_list_ids: string[];
+  protocol: string;
+  security_groups: string[];
+  self: boolean;
+  to_port: number;
+}
+
+const PROTOCOL_NAMES: Record<string, string> = {
+  '1': 'icmp',
+  '6': 'tcp',
+  '17': 'udp',
+  '58': 'icmpv6',
+  '50': 'esp',
+  '51': 'ah',
+};
+
+/** The provider's protocol normalisation: `-1`/`all` → `-1`, known numbers → names, names lower-cased. */
+export function normaliseProtocol(protocol: string | number | undefined | null): string {
+  const text = String(protocol ?? '-1').toLowerCase();
+  if (text === '-1' || text === 'all') return '-1';
+  return PROTOCOL_NAMES[text] ?? text;
+}
+
+/** All-protocol rules carry no ports; the provider records them as 0. */
+function normalisePorts(
+  protocol: string,
+  from: unknown,
+  to: unknown,
+): { from_port: number; to_port: number } {
+  if (protocol === '-1') return { from_port: 0, to_port: 0 };
+  return { from_port: Number(from ?? 0), to_port: Number(to ?? 0) };
+}
+
+/** `123456789012/sg-1` → `sg-1` when the account is the group's own (the provider stores both forms). */
+function normaliseGroupReference(reference: string, ownerId: string | undefined): string {
+  const [account, group] = reference.split('/');
+  return group && account === ownerId ? group : reference;
+}
+
+export function atomsFromPermissions(
+  permissions: IpPermission[] | undefined,
+  group: { id: string; ownerId: string | undefined },
+): RuleAtom[] {
+  const atoms: RuleAtom[] = [];
+  for (const permission of permissions ?? []) {
+    const protocol = normaliseProtocol(permission.IpProtocol);
+    const ports = normalisePorts(protocol, permission.FromPort, permission.ToPort);
+    const add = (kind: SourceKind, source: string, description: string | undefined) =>
+      atoms.push({ protocol, ...ports, kind, source, description: description ?? '' });
+    for (const range of permission.IpRanges ?? [])
+      add('cidr_blocks', range.CidrIp!, range.Description);
+    for (const range of permission.Ipv6Ranges ?? [])
+      add('ipv6_cidr_blocks', range.CidrIpv6!, range.Description);
+    for (const prefix of permission.PrefixListIds ?? [])
+      add('prefix_list_ids', prefix.PrefixListId!, prefix.Description);
+    for (const pair of permission.UserIdGroupPairs ?? []) {
+      if (pair.GroupId === group.id) add('self', 'true', pair.Description);
+      else if (pair.UserId && group.ownerId && pair.UserId !== group.ownerId)
+        add('security_groups', `${pair.UserId}/${pair.GroupId}`, pair.Description);
+      else add('security_groups', pair.GroupId ?? pair.GroupName ?? '', pair.Description);
+    }
+  }
+  return atoms;
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(String) : [];
+}
+
+/** Atoms of recorded inline rule blocks (`ingress`/`egress` in an aws_security_group's state). */
+export function atomsFromBlocks(blocks: unknown, ownerId: string | undefined): RuleAtom[] {
+  const atoms: RuleAtom[] = [];
+  for (const raw of Array.isArray(blocks) ? blocks : []) {
+    const block = raw as Record<string, unknown>;
+    const protocol = normaliseProtocol(block.protocol as string);
+    const ports = normalisePorts(protocol, block.from_port, block.to_port);
+    const description = String(block.description ?? '');
+    const add = (kind: SourceKind, source: string) =>
+      atoms.push({ protocol, ...ports, kind, source, description });
+    for (const cidr of stringList(block.cidr_blocks)) add('cidr_blocks', cidr);
+    for (const cidr of stringList(block.ipv6_cidr_blocks)) add('ipv6_cidr_blocks', cidr);
+    for (const prefix of stringList(block.prefix_list_ids)) add('prefix_list_ids', prefix);
+    for (const group of stringList(block.security_groups))
+      add('security_groups', normaliseGroupReference(group, ownerId));
+    if (block.self === true) add('self', 'true');
+  }
+  return atoms;
+}
+
+/** Group atoms the provider's way: one block per (protocol, from_port, to_port, description). */
+export function blocksFromAtoms(atoms: readonly RuleAtom[]): RuleBlock[] {
+  const blocks = new Map<string, RuleBlock>();
+  for (const atom of atoms) {
+    const key = canonicalJson([atom.protocol, atom.from_port, atom.to_port, atom.description]);
+    let block = blocks.get(key);
+    if (!block) {
+      block = {
+        cidr_blocks: [],
+        description: atom.description,
+        from_port: atom.from_port,
+        ipv6_cidr_blocks: [],
+        prefix_list_ids: [],
+        protocol: atom.protocol,
+        security_groups: [],
+        self: false,
+        to_port: atom.to_port,
+      };
+      blocks.set(key, block);
+    }
+    if (atom.kind === 'self') block.self = true;
+    else if (!block[atom.kind].includes(atom.source)) block[atom.kind].push(atom.source);
+  }
+  const sorted = [...blocks.values()].map((block) => ({
+    ...block,
+    cidr_blocks: block.cidr_blocks.sort(),
+    ipv6_cidr_blocks: block.ipv6_cidr_blocks.sort(),
+    prefix_list_ids: block.prefix_list_ids.sort(),
+    security_groups: block.security_groups.sort(),
+  }));
+  return sorted.sort((a, b) => (canonicalJson(a) < canonicalJson(b) ? -1 : 1));
+}
+
+/** Identity of an atom for "is this source authorised": everything but the description. */
+function atomKey(atom: RuleAtom): string {
+  return canonicalJson([atom.protocol, atom.from_port, atom.to_port, atom.kind, atom.source]);
+}
+
+/** Atoms an `aws_security_group_rule` in state stands for. */
+export function atomsOfRuleResource(
+  attributes: Record<string, unknown>,
+  ownerId: string | undefined,
+): RuleAtom[] {
+  const sources: Record<string, unknown> = {
+    ...attributes,
+    security_groups: attributes.source_security_group_id
+      ? [attributes.source_security_group_id]
+      : [],
+  };
+  return atomsFromBlocks([sources], ownerId);
+}
+
+interface VpcRuleView {
+  ip_protocol: string;
+  from_port: number | null;
+  to_port: number | null;
+  cidr_ipv4: string | null;
+  cidr_ipv6: string | null;
+  prefix_list_id: string | null;
+  referenced_security_group_id: string | null;
+  description: string | null;
+  tags: Record<string, unknown>;
+  tags_all: Record<string, unknown>;
+}
+
+function vpcRulePorts(
+  protocol: string,
+  from: unknown,
+  to: unknown,
+): { from_port: number | null; to_port: number | null } {
+  // The provider leaves ports null for all-protocol rules where the API says -1.
+  if (protocol === '-1') return { from_port: null, to_port: null };
+  return {
+    from_port: from === null || from === undefined ? null : Number(from),
+    to_port: to === null || to === undefined ? null : Number(to),
+  };
+}
+
+function liveVpcRuleView(
+  rule: SecurityGroupRule,
+  recorded: Record<string, unknown>,
+  ownerId: string | undefined,
+): VpcRuleView {
+  const protocol = normaliseProtocol(rule.IpProtocol);
+  const referenced = rule.ReferencedGroupInfo;
+  const reference = referenced?.GroupId
+    ? referenced.UserId && ownerId && referenced.UserId !== ownerId
+      ? `${referenced.UserId}/${referenced.GroupId}`
+      : referenced.GroupId
+    : null;
+  return {
+    ip_protocol: protocol,
+    ...vpcRulePorts(protocol, rule.FromPort, rule.ToPort),
+    cidr_ipv4: rule.CidrIpv4 ?? null,
+    cidr_ipv6: rule.CidrIpv6 ?? null,
+    prefix_list_id: rule.PrefixListId ?? null,
+    referenced_security_group_id: reference,
+    description: rule.Description || null,
+    ...liveTagAttributes(tagMap(rule.Tags), recorded),
+  };
+}
+
+function recordedVpcRuleView(attributes: Record<string, unknown>): VpcRuleView {
+  const protocol = normaliseProtocol(attributes.ip_protocol as string);
+  return {
+    ip_protocol: protocol,
+    ...vpcRulePorts(protocol, attributes.from_port, attributes.to_port),
+    cidr_ipv4: (attributes.cidr_ipv4 as string) || null,
+    cidr_ipv6: (attributes.cidr_ipv6 as string) || null,
+    prefix_list_id: (attributes.prefix_list_id as string) || null,
+    referenced_security_group_id: (attributes.referenced_security_group_id as string) || null,
+    description: (attributes.description as string) || null,
+    ...recordedTagAttributes(attributes),
+  };
+}
+
+function atomOfVpcRule(view: VpcRuleView, description: string): RuleAtom {
+  const ports = normalisePorts(view.ip_protocol, view.from_port, view.to_port);
+  const [kind, source]: [SourceKind, string] = view.cidr_ipv4
+    ? ['cidr_blocks', view.cidr_ipv4]
+    : view.cidr_ipv6
+      ? ['ipv6_cidr_blocks', view.cidr_ipv6]
+      : view.prefix_list_id
+        ? ['prefix_list_ids', view.prefix_list_id]
+        : ['security_groups', view.referenced_security_group_id ?? ''];
+  return { protocol: view.ip_protocol, ...ports, kind, source, description };
+}
+
+const RULE_TYPES = [
+  'aws_security_group_rule',
+  'aws_vpc_security_group_ingress_rule',
+  'aws_vpc_security_group_egress_rule',
+];
+
+/**
+ * Which directions an aws_security_group manages inline: those its HCL block declares
+ * (`ingress { }` blocks or an `ingress = [...]` attribute). Without the HCL (a module's
+ * resource, or no .tf files at hand), a group with separate rule resources manages none,
+ * and one without manages both.
+ */
+function inlineDirections(
+  group: StateInstance,
+  stack: TerraformStack | undefined,
+  hasRuleResources: boolean,
+): Set<RuleDirection> {
+  const declaration =
+    stack && !group.address.startsWith('module.') ? findResource(stack, group.address) : undefined;
+  if (declaration) {
+    const directions = new Set<RuleDirection>();
+    for (const direction of ['ingress', 'egress'] as const) {
+      if (
+        declaration.block.blocks.some((block) => block.type === direction) ||
+        attributeOf(declaration.block, direction)
+      ) {
+        directions.add(direction);
+      }
+    }
+    return directions;
+  }
+  return hasRuleResources ? new Set() : new Set(['ingress', 'egress']);
+}
+
+async function describeGroups(session: AwsSession, ids: string[]): Promise<SecurityGroup[]> {
+  return readByIds(ids, async (filterIds) => {
+    const groups: SecurityGroup[] = [];
+    const pages = paginateDescribeSecurityGroups(
+      { client: session.ec2(), pageSize: 1000 },
+      filterIds ? { Filters: [{ Name: 'group-id', Values: filterIds }] } : {},
+    );
+    for await (const page of pages) groups.push(...(page.SecurityGroups ?? []));
+    return groups;
+  });
+}
+
+async function describeRules(
+  session: AwsSession,
+  groupIds: string[],
+): Promise<SecurityGroupRule[]> {
+  return readByIds(groupIds, async (filterIds) => {
+    const rules: SecurityGroupRule[] = [];
+    const pages = paginateDescribeSecurityGroupRules(
+      { client: session.ec2(), pageSize: 1000 },
+      filterIds ? { Filters: [{ Name: 'group-id', Values: filterIds }] } : {},
+    );
+    for await (const page of pages) rules.push(...(page.SecurityGroupRules ?? []));
+    return rules;
+  });
+}
+
+function groupView(
+  group: SecurityGroup,
+  recorded: Record<string, unknown>,
+): Record<string, unknown> {
+  return {
+    name: group.GroupName ?? null,
+    description: group.Description ?? null,
+    vpc_id: group.VpcId ?? null,
+    ...liveTagAttributes(tagMap(group.Tags), recorded),
+  };
+}
+
+function recordedGroupView(recorded: Record<string, unknown>): Record<string, unknown> {
+  return {
+    name: recorded.name ?? null,
+    description: recorded.description ?? null,
+    vpc_id: recorded.vpc_id ?? null,
+    ...recordedTagAttributes(recorded),
+  };
+}
+
+export const securityGroupFamily: ResourceFamily = {
+  name: 'security groups',
+  types: ['aws_security_group', ...RULE_TYPES],
+
+  async scan(session, instances, stack): Promise<FamilyScan> {
+    const groups = instances.filter((instance) => instance.type === 'aws_security_group');
+    const ruleResources = instances.filter((instance) => RULE_TYPES.includes(instance.type));
+    const groupIdOfRule = (rule: StateInstance) => String(rule.attributes.security_group_id ?? '');
+    const allGroupIds = [
+      ...new Set([...groups.map(idOf), ...ruleResources.map(groupIdOfRule)]),
+    ].filter(Boolean);
+
+    const liveGroups = new Map(
+      (await describeGroups(session, allGroupIds)).map((group) => [group.GroupId!, group]),
+    );
+    const needsRuleIds = ruleResources.some((rule) => rule.type !== 'aws_security_group_rule');
+    const liveRules = needsRuleIds
+      ? new Map(
+          (
+            await describeRules(session, [
+              ...new Set(
+                ruleResources
+                  .filter((r) => r.type !== 'aws_security_group_rule')
+                  .map(groupIdOfRule),
+              ),
+            ])
+          ).map((rule) => [rule.SecurityGroupRuleId!, rule]),
+        )
+      : new Map<string, SecurityGroupRule>();
+
+    const liveAtoms = (groupId: string, direction: RuleDirection): RuleAtom[] => {
+      const group = liveGroups.get(groupId);
+      if (!group) return [];
+      return atomsFromPermissions(
+        direction === 'ingress' ? group.IpPermissions : group.IpPermissionsEgress,
+        {
+          id: groupId,
+          ownerId: group.OwnerId,
+        },
+      );
+    };
+
+    const comparisons: Comparison[] = [];
+    // Atoms owned by separate rule resources, per group and direction, for unmanaged-rule detection.
+    const covered = new Map<string, Set<string>>();
+    const cover = (groupId: string, direction: RuleDirection, atoms: RuleAtom[]) => {
+      const key = `${groupId} ${direction}`;
+      const set = covered.get(key) ?? new Set<string>();
+      for (const atom of atoms) set.add(atomKey(atom));
+      covered.set(key, set);
+    };
+
+    for (const rule of ruleResources) {
+      const groupId = groupIdOfRule(rule);
+      const ownerId = liveGroups.get(groupId)?.OwnerId;
+      if (rule.type === 'aws_security_group_rule') {
+        const direction = rule.attributes.type === 'egress' ? 'egress' : 'ingress';
+        const wanted = atomsOfRuleResource(rule.attributes, ownerId);
+        cover(groupId, direction, wanted);
+        const live = new Map(liveAtoms(groupId, direction).map((atom) => [atomKey(atom), atom]));
+        const present = wanted
+          .map((atom) => live.get(atomKey(atom)))
+          .filter((atom): atom is RuleAtom => atom !== undefined);
+        const recordedView = ruleResourceView(wanted, String(rule.attributes.description ?? ''));
+        comparisons.push({
+          instance: rule,
+          recorded: recordedView,
+          live: present.length === 0 ? null : ruleResourceView(present, present[0]!.description),
+        });
+      } else {
+        const direction = rule.type === 'aws_vpc_security_group_egress_rule' ? 'egress' : 'ingress';
+        const ruleId = String(rule.attributes.security_group_rule_id ?? rule.attributes.id ?? '');
+        const liveRule = liveRules.get(ruleId);
+        const recorded = recordedVpcRuleView(rule.attributes);
+        if (liveRule) {
+          const live = liveVpcRuleView(liveRule, rule.attributes, ownerId);
+          cover(groupId, direction, [atomOfVpcRule(live, live.description ?? '')]);
+          comparisons.push({ instance: rule, recorded: { ...recorded }, live: { ...live } });
+        } else {
+          comparisons.push({ instance: rule, recorded: { ...recorded }, live: null });
+        }
+      }
+    }
+
+    const groupsWithRuleResources = new Set(ruleResources.map(groupIdOfRule));
+    for (const group of groups) {
+      const groupId = idOf(group);
+      const live = liveGroups.get(groupId);
+      const recorded = recordedGroupView(group.attributes);
+      if (!live) {
+        comparisons.push({ instance: group, recorded, live: null });
+        continue;
+      }
+      const liveView = groupView(live, group.attributes);
+      const inline = inlineDirections(group, stack, groupsWithRuleResources.has(groupId));
+      for (const direction of ['ingress', 'egress'] as const) {
+        const liveBlocks = blocksFromAtoms(liveAtoms(groupId, direction));
+        if (inline.has(direction)) {
+          recorded[direction] = blocksFromAtoms(
+            atomsFromBlocks(group.attributes[direction], live.OwnerId),
+          );
+          liveView[direction] = liveBlocks;
+        } else if (groupsWithRuleResources.has(groupId)) {
+          // Separate rule resources: only live rules nobody owns are drift (missing owned
+          // rules are reported on their own resources).
+          const owned = covered.get(`${groupId} ${direction}`) ?? new Set<string>();
+          recorded[direction] = blocksFromAtoms(
+            liveAtoms(groupId, direction).filter((atom) => owned.has(atomKey(atom))),
+          );
+          liveView[direction] = liveBlocks;
+        }
+      }
+      comparisons.push({ instance: group, recorded, live: liveView });
+    }
+    return { comparisons };
+  },
+};
+
+/** An aws_security_group_rule in its provider shape, rebuilt from atoms (sources sorted). */
+function ruleResourceView(atoms: RuleAtom[], description: string): Record<string, unknown> {
+  const first = atoms[0];
+  const sources = (kind: SourceKind) =>
+    atoms
+      .filter((atom) => atom.kind === kind)
+      .map((atom) => atom.source)
+      .sort();
+  return {
+    protocol: first?.protocol ?? null,
+    from_port: first?.from_port ?? null,
+    to_port: first?.to_port ?? null,
+    cidr_blocks: sources('cidr_blocks'),
+    ipv6_cidr_blocks: sources('ipv6_cidr_blocks'),
+    prefix_list_ids: sources('prefix_list_ids'),
+    source_security_group_id: sources('security_groups')[0] ?? null,
+    self: atoms.some((atom) => atom.kind === 'self'),
+    description,
+  };
+}
