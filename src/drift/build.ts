@@ -2,6 +2,7 @@
  * Turn (recorded, live) values of one resource into a Drift: diff, mask, fingerprint.
  * Pure; used by the plan reader and by the live AWS scanner alike.
  */
+import { assessSecurityChange } from '../policy/security-direction.js';
 import type { AttributePath } from '../terraform/path.js';
 import { diffValues, noSets, type SetPredicate } from './diff.js';
 import { driftFingerprint } from './fingerprint.js';
@@ -44,5 +45,11 @@ export function buildDrift(input: DriftInput): Drift {
     tier: null,
     tierReason: null,
     direction: null,
+    directionReason: null,
+    security: assessSecurityChange(
+      input.type,
+      input.recorded,
+      input.action === 'delete' ? null : input.live,
+    ),
   };
 }

@@ -79,5 +79,13 @@ export function applyIgnoreChanges(
 /** The drift with fewer changes, and the fingerprint of what remains. */
 function withChanges(drift: Drift, changes: Drift['changes']): Drift {
   if (changes.length === drift.changes.length) return drift;
-  return { ...drift, changes, fingerprint: driftFingerprint({ ...drift, changes }) };
+  // The exposure assessment covered every change; once rule changes are ignored it no longer applies.
+  const touchesRules = changes.some(
+    (change) => change.path[0] === 'ingress' || change.path[0] === 'egress',
+  );
+  const security =
+    drift.security && drift.type.endsWith('security_group') && !touchesRules
+      ? null
+      : drift.security;
+  return { ...drift, changes, security, fingerprint: driftFingerprint({ ...drift, changes }) };
 }

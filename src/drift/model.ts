@@ -2,6 +2,7 @@
  * The Drift model every part of driftgate shares: one managed resource whose live value
  * differs from the recorded state. Pure data; no I/O.
  */
+import type { SecurityAssessment } from '../policy/security-direction.js';
 import type { AttributePath } from '../terraform/path.js';
 
 export type DriftAction = 'update' | 'delete';
@@ -46,4 +47,8 @@ export interface Drift {
   /** The rule that set the tier, for the report and the PR. */
   tierReason: string | null;
   direction: Direction | null;
+  /** Why that direction: the rule a reviewer can check. */
+  directionReason: string | null;
+  /** Widening / narrowing of security exposure; null for types without rules. */
+  security: SecurityAssessment | null;
 }

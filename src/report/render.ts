@@ -22,6 +22,8 @@ export function driftToJson(drift: Drift): Record<string, unknown> {
     tier: drift.tier,
     tier_reason: drift.tierReason,
     direction: drift.direction,
+    direction_reason: drift.directionReason,
+    security: drift.security,
     source: drift.source,
   };
 }
@@ -97,6 +99,11 @@ export function renderText(report: ScanReport): string {
           `      ${formatPath(change.path)}: ${formatValue(change.recorded)} → ${formatValue(change.live)}`,
         );
       }
+      if (drift.security && drift.security.direction !== 'neutral') {
+        lines.push(`      security: ${drift.security.direction}: ${drift.security.explanation}`);
+      }
+      if (drift.direction)
+        lines.push(`      proposed: ${drift.direction} (${drift.directionReason})`);
     }
     for (const item of stack.notScanned)
       lines.push(`  ? ${item.address} not scanned: ${item.reason}`);
@@ -121,6 +128,11 @@ export function renderMarkdown(report: ScanReport): string {
         `${tierText(drift)} · fingerprint \`${drift.fingerprint}\``,
         '',
       );
+      if (drift.security && drift.security.direction !== 'neutral') {
+        lines.push(`**Security: ${drift.security.direction}.** ${drift.security.explanation}.`, '');
+      }
+      if (drift.direction)
+        lines.push(`Proposed: **${drift.direction}** — ${drift.directionReason}.`, '');
       if (drift.changes.length) {
         lines.push('| Attribute | Recorded | Live |', '| --- | --- | --- |');
         for (const change of drift.changes) {

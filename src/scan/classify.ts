@@ -1,19 +1,22 @@
 /**
  * After drift is found: apply what the team chose to ignore, then decide each drift's
- * tier. Pure.
+ * tier, security direction and default remediation direction. Pure.
  */
 import type { DriftgateConfig } from '../config/schema.js';
 import { applyIgnoreChanges, applyIgnoreRules } from '../drift/ignore.js';
 import type { Drift } from '../drift/model.js';
+import { decideDirection } from '../policy/direction.js';
 import { decideTier } from '../policy/tiers.js';
 import { findResource, type TerraformStack } from '../terraform/stack.js';
+
+export const DEFAULT_HOTFIX_TAG = 'driftgate:hotfix';
 
 export interface ClassifyInput {
   drifts: Drift[];
   stack: TerraformStack | undefined;
   stackName: string;
   environment: string;
-  config: Pick<DriftgateConfig, 'ignore' | 'tiers'>;
+  config: Pick<DriftgateConfig, 'ignore' | 'tiers'> & Partial<Pick<DriftgateConfig, 'hotfix_tag'>>;
   now: Date;
 }
 
@@ -49,7 +52,14 @@ export function classifyDrifts(input: ClassifyInput): ClassifyOutput {
       input.config.tiers.rules,
       input.config.tiers.use_defaults,
     );
-    return { ...drift, tier: decision.tier, tierReason: decision.reason };
+    const direction = decideDirection(drift, input.config.hotfix_tag ?? DEFAULT_HOTFIX_TAG);
+    return {
+      ...drift,
+      tier: decision.tier,
+      tierReason: decision.reason,
+      direction: direction.direction,
+      directionReason: direction.reason,
+    };
   });
   return { drifts: tiered, warnings };
 }

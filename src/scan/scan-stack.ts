@@ -21,7 +21,7 @@ export const EMPTY_POLICY: Pick<DriftgateConfig, 'ignore' | 'tiers'> = {
 export interface StackScanInput {
   dir: string;
   stackConfig: Pick<StackConfig, 'name' | 'environment'>;
-  policy: Pick<DriftgateConfig, 'ignore' | 'tiers'>;
+  policy: Pick<DriftgateConfig, 'ignore' | 'tiers'> & Partial<Pick<DriftgateConfig, 'hotfix_tag'>>;
   now: Date;
 }
 
