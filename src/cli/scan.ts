@@ -6,7 +6,12 @@ import type { DriftgateConfig, StackConfig } from '../config/schema.js';
 import { DriftgateError } from '../errors.js';
 import { countDrifts, type ScanReport } from '../report/model.js';
 import { renderJson, renderMarkdown, renderText } from '../report/render.js';
-import { EMPTY_POLICY, scanStackFromPlan, scanStackLive } from '../scan/scan-stack.js';
+import {
+  DEFAULT_ATTRIBUTION,
+  EMPTY_POLICY,
+  scanStackFromPlan,
+  scanStackLive,
+} from '../scan/scan-stack.js';
 import { AwsSession } from '../cloud/aws/session.js';
 import { EXIT_DRIFT, formatOption, type CliIo } from './main.js';
 import {
@@ -63,7 +68,7 @@ export function registerScanCommand(
     .addOption(formatOption())
     .option('--detailed-exitcode', 'exit 2 when drift is found, 0 when none, 1 on error');
   addConnectionOptions(scan).action(async (dir: string, flags: ScanFlags) => {
-    const { stackConfig, policy } = await resolveStackConfig(dir, flags);
+    const { stackConfig, policy, attribution } = await resolveStackConfig(dir, flags);
     const common = { dir, stackConfig, policy, now: new Date() };
     let stackReport;
     if (flags.planJson) {
@@ -78,7 +83,13 @@ export function registerScanCommand(
       try {
         const stateLocation =
           flags.state ?? stackConfig.state ?? (await resolveStateLocation(dir, workspace));
-        stackReport = await scanStackLive({ ...common, session, stateLocation, workspace });
+        stackReport = await scanStackLive({
+          ...common,
+          session,
+          stateLocation,
+          workspace,
+          attribution,
+        });
       } finally {
         session.destroy();
       }
@@ -95,7 +106,8 @@ async function resolveStackConfig(
   flags: ScanFlags,
 ): Promise<{
   stackConfig: ScanStackConfig;
-  policy: Pick<DriftgateConfig, 'ignore' | 'tiers'>;
+  policy: Pick<DriftgateConfig, 'ignore' | 'tiers' | 'hotfix_tag'>;
+  attribution: DriftgateConfig['attribution'];
 }> {
   const fallbackName = basename(resolve(dir)).replace(/[^A-Za-z0-9._-]/g, '-');
   if (!flags.config) {
@@ -105,6 +117,7 @@ async function resolveStackConfig(
         environment: flags.environment ?? 'default',
       },
       policy: EMPTY_POLICY,
+      attribution: DEFAULT_ATTRIBUTION,
     };
   }
   const config = await loadConfigFile(flags.config);
@@ -115,7 +128,7 @@ async function resolveStackConfig(
   const stack = flags.stack
     ? config.stacks.find((candidate) => candidate.name === flags.stack)
     : config.stacks.find(
-        (candidate) => relative(repoRoot, resolve(repoRoot, candidate.dir)) === wanted,
+        (candidate) => (relative(repoRoot, resolve(repoRoot, candidate.dir)) || '.') === wanted,
       );
   if (flags.stack && !stack) {
     throw new DriftgateError(`no stack named "${flags.stack}" in the config`, {
@@ -125,5 +138,6 @@ async function resolveStackConfig(
   return {
     stackConfig: stack ?? { name: fallbackName, environment: flags.environment ?? 'default' },
     policy: config,
+    attribution: config.attribution,
   };
 }

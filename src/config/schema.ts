@@ -82,6 +82,30 @@ export const ignoreRuleSchema = z
   })
   .strict();
 
+export const attributionSchema = z
+  .object({
+    source: z
+      .enum(['lookup-events', 's3', 'off'])
+      .default('lookup-events')
+      .describe(
+        'Where CloudTrail events come from: the LookupEvents API, trail log files in S3, or off.',
+      ),
+    s3: z
+      .object({
+        bucket: z.string().min(1),
+        prefix: z.string().default('').describe("The trail's S3 key prefix, if it has one."),
+        account_id: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id'),
+      })
+      .strict()
+      .optional(),
+    lookback_hours: z.number().int().positive().max(2160).default(168),
+  })
+  .strict()
+  .refine((value) => value.source !== 's3' || value.s3 !== undefined, {
+    message: 'source s3 needs s3.bucket and s3.account_id',
+    path: ['s3'],
+  });
+
 export const configSchema = z
   .object({
     version: z.literal(1).default(1),
@@ -102,6 +126,7 @@ export const configSchema = z
       .default({ rules: [], use_defaults: true }),
     ignore: z.array(ignoreRuleSchema).default([]),
     hotfix_tag: z.string().min(1).default('driftgate:hotfix'),
+    attribution: attributionSchema.default({ source: 'lookup-events', lookback_hours: 168 }),
     limits: z
       .object({ prs_per_hour: z.number().int().positive().default(10) })
       .strict()

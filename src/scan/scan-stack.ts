@@ -3,19 +3,24 @@
  * then apply ignores and tiers. The CLI and the GitHub app both call this.
  */
 import type { DriftgateConfig, StackConfig } from '../config/schema.js';
+
+type AttributionConfig = DriftgateConfig['attribution'];
 import { driftsFromPlan } from '../drift/from-plan.js';
 import type { Drift } from '../drift/model.js';
 import type { StackReport } from '../report/model.js';
+import { attributeDrifts, LookupEventsSource, S3LogSource } from '../cloud/aws/attribution.js';
 import { scanLiveAws } from '../cloud/aws/scanner.js';
 import { describeAwsError, type AwsSession } from '../cloud/aws/session.js';
 import { readPlanFile } from '../terraform/plan.js';
 import { readState } from '../terraform/state-source.js';
+import type { TerraformState } from '../terraform/state.js';
 import { readStack, type TerraformStack } from '../terraform/stack.js';
 import { classifyDrifts } from './classify.js';
 
-export const EMPTY_POLICY: Pick<DriftgateConfig, 'ignore' | 'tiers'> = {
+export const EMPTY_POLICY: Pick<DriftgateConfig, 'ignore' | 'tiers' | 'hotfix_tag'> = {
   ignore: [],
   tiers: { rules: [], use_defaults: true },
+  hotfix_tag: 'driftgate:hotfix',
 };
 
 export interface StackScanInput {
@@ -88,6 +93,7 @@ export async function scanStackLive(
     session: AwsSession;
     stateLocation: string;
     workspace?: string | undefined;
+    attribution?: AttributionConfig;
   },
 ): Promise<StackReport> {
   const stack = await readStackIfPresent(input.dir);
@@ -103,10 +109,42 @@ export async function scanStackLive(
     stack,
     stackName: input.stackConfig.name,
   });
+  const attributed = await attribute(
+    live.drifts,
+    state,
+    input.session,
+    input.attribution ?? DEFAULT_ATTRIBUTION,
+  );
   return finishStackReport(input, stack, {
-    drifts: live.drifts,
+    drifts: attributed.drifts,
     source: 'aws',
     notScanned: live.notScanned,
+    warnings: attributed.warnings,
     apiCalls: { ...input.session.calls },
   });
+}
+
+export const DEFAULT_ATTRIBUTION: AttributionConfig = {
+  source: 'lookup-events',
+  lookback_hours: 168,
+};
+
+async function attribute(
+  drifts: Drift[],
+  state: TerraformState,
+  session: AwsSession,
+  settings: AttributionConfig,
+): Promise<{ drifts: Drift[]; warnings: string[] }> {
+  if (settings.source === 'off' || drifts.length === 0) return { drifts, warnings: [] };
+  const source =
+    settings.source === 's3' && settings.s3
+      ? new S3LogSource(session, {
+          bucket: settings.s3.bucket,
+          prefix: settings.s3.prefix,
+          accountId: settings.s3.account_id,
+          lookbackHours: settings.lookback_hours,
+        })
+      : new LookupEventsSource(session, settings.lookback_hours);
+  const instances = new Map(state.instances.map((instance) => [instance.address, instance]));
+  return attributeDrifts(drifts, instances, source);
 }
