@@ -11,6 +11,7 @@ export interface ConnectionFlags {
   region?: string;
   endpointUrl?: string;
   profile?: string;
+  maxAttempts?: string;
 }
 
 export function addConnectionOptions(command: Command): Command {
@@ -23,11 +24,22 @@ export function addConnectionOptions(command: Command): Command {
       '--endpoint-url <url>',
       'custom AWS endpoint, e.g. a local emulator (also AWS_ENDPOINT_URL)',
     )
-    .option('--profile <name>', 'named AWS profile from the shared config files');
+    .option('--profile <name>', 'named AWS profile from the shared config files')
+    .option(
+      '--max-attempts <n>',
+      'attempts per AWS request in standard retry mode (throttling is retried)',
+      '8',
+    );
 }
 
 export function connectionOptions(flags: ConnectionFlags): AwsConnection {
-  return { region: flags.region, endpoint: flags.endpointUrl, profile: flags.profile };
+  const maxAttempts = Number(flags.maxAttempts ?? 8);
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
+    throw new DriftgateError(
+      `--max-attempts must be a positive whole number, not ${JSON.stringify(flags.maxAttempts)}`,
+    );
+  }
+  return { region: flags.region, endpoint: flags.endpointUrl, profile: flags.profile, maxAttempts };
 }
 
 /**

@@ -122,12 +122,10 @@ describe('LookupEvents source (recorded responses)', () => {
   });
 
   it('turns an access error into a warning and keeps the drifts', async () => {
-    nock(CLOUDTRAIL)
-      .post('/')
-      .reply(400, {
-        __type: 'AccessDeniedException',
-        message: 'not authorized to perform cloudtrail:LookupEvents',
-      });
+    nock(CLOUDTRAIL).post('/').reply(400, {
+      __type: 'AccessDeniedException',
+      message: 'not authorized to perform cloudtrail:LookupEvents',
+    });
     const session = new AwsSession({ region: 'us-east-1', maxAttempts: 1 });
     const instances = new Map([['aws_security_group.a', instance('sg-0123456789abcdef0')]]);
     const result = await attributeDrifts(
