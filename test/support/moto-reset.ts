@@ -3,6 +3,7 @@
  * and reset moto's state, so no file sees another file's resources.
  */
 import { beforeAll, inject } from 'vitest';
+import { resetMoto } from './moto-server.js';
 
 beforeAll(async () => {
   const endpoint = inject('motoEndpoint');
@@ -11,6 +12,5 @@ beforeAll(async () => {
   process.env.AWS_SECRET_ACCESS_KEY = 'test';
   process.env.AWS_REGION = 'us-east-1';
   delete process.env.AWS_PROFILE;
-  const response = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
-  if (!response.ok) throw new Error(`moto reset failed: HTTP ${response.status}`);
+  await resetMoto(endpoint);
 });

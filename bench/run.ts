@@ -1,0 +1,46 @@
+/**
+ * `npm run bench`: every benchmark, each compared with a baseline measured in the same
+ * run; prints a markdown report (copy it into docs/performance.md).
+ * BENCH_SIZES=100,1000 limits the scan sizes; AWS_ENDPOINT_URL uses a running moto.
+ */
+import { motoCommand, startMoto, type RunningMoto } from '../test/support/moto-server.js';
+import { benchScan } from './scan.js';
+
+process.env.AWS_ACCESS_KEY_ID ??= 'test';
+process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+const sizes = (process.env.BENCH_SIZES ?? '100,1000,5000').split(',').map(Number);
+const calls = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .map(([operation, count]) => `${operation.replace('ec2:', '')} ${count}`)
+    .join(', ');
+
+let moto: RunningMoto | undefined;
+let endpoint = process.env.AWS_ENDPOINT_URL;
+if (!endpoint) {
+  const command = motoCommand();
+  if (!command)
+    throw new Error(
+      'npm run bench needs moto_server (pip install "moto[server]") or AWS_ENDPOINT_URL',
+    );
+  moto = await startMoto(command);
+  endpoint = moto.endpoint;
+}
+
+try {
+  console.log(
+    `## Scan: security groups on moto (node ${process.version}, ${new Date().toISOString().slice(0, 10)})\n`,
+  );
+  console.log(
+    '| groups | driftgate batched | per-resource loop (refresh) | time ratio (loop / batched) | API calls, batched | API calls, loop | peak heap, batched |',
+  );
+  console.log('| ---: | ---: | ---: | ---: | --- | --- | ---: |');
+  for (const row of await benchScan(endpoint, sizes)) {
+    console.log(
+      `| ${row.groups} | ${row.batched.ms.toFixed(0)} ms | ${row.perResource.ms.toFixed(0)} ms | ${(row.perResource.ms / row.batched.ms).toFixed(1)}× | ${calls(row.batched.calls)} | ${calls(row.perResource.calls)} | ${row.batched.peakHeapMb.toFixed(1)} MB |`,
+    );
+  }
+} finally {
+  moto?.stop();
+}
