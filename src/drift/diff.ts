@@ -18,6 +18,8 @@ export interface RawChange {
   path: AttributePath;
   recorded: unknown;
   live: unknown;
+  /** The enclosing set element, when the change is inside one (see AttributeChange.element). */
+  element?: { path: AttributePath; recorded: unknown; live: unknown };
 }
 
 /** Answers whether the attribute at a (index-free) schema path is a set. */
@@ -50,6 +52,7 @@ function walk(
   schemaPath: string[],
   isSet: SetPredicate,
   out: RawChange[],
+  element?: RawChange['element'],
 ): void {
   if (equal(recorded, live)) return;
   if (isPlainObject(recorded) && isPlainObject(live)) {
@@ -62,6 +65,7 @@ function walk(
         [...schemaPath, key],
         isSet,
         out,
+        element,
       );
     }
     return;
@@ -75,11 +79,11 @@ function walk(
       recorded.length === live.length &&
       recorded.some((item) => isPlainObject(item) || Array.isArray(item))
     ) {
-      recorded.forEach((item, i) => walk(item, live[i], [...path, i], schemaPath, isSet, out));
+      recorded.forEach((item, i) => walk(item, live[i], [...path, i], schemaPath, isSet, out, element));
       return;
     }
   }
-  out.push({ path, recorded: recorded ?? null, live: live ?? null });
+  out.push({ path, recorded: recorded ?? null, live: live ?? null, ...(element ? { element } : {}) });
 }
 
 function diffSet(
@@ -115,7 +119,7 @@ function diffSet(
       continue;
     }
     const [match] = unmatchedAdded.splice(partner, 1);
-    walk(item, match!.item, [...path, i], schemaPath, isSet, out);
+    walk(item, match!.item, [...path, i], schemaPath, isSet, out, { path: [...path, i], recorded: item, live: match!.item });
   }
   for (const { item, i } of unmatchedAdded) {
     // Removed and changed elements carry their index in the recorded list; added ones

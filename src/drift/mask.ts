@@ -31,11 +31,19 @@ export function maskChange(
   const touchesSecret = sensitive.some(
     (path) => pathStartsWith(change.path, path) || pathStartsWith(path, change.path),
   );
-  if (!touchesSecret) return { ...change, sensitive: false };
+  const element = change.element
+    ? {
+        path: change.element.path,
+        recorded: maskValue(change.element.recorded, change.element.path, sensitive),
+        live: maskValue(change.element.live, change.element.path, sensitive),
+      }
+    : undefined;
+  if (!touchesSecret) return { ...change, ...(element ? { element } : {}), sensitive: false };
   return {
     path: change.path,
     recorded: maskValue(change.recorded, change.path, sensitive),
     live: maskValue(change.live, change.path, sensitive),
     sensitive: true,
+    ...(element ? { element } : {}),
   };
 }

@@ -21,6 +21,11 @@ export interface AttributeChange {
   live: unknown;
   /** True when the value is (or contains) something sensitive; values are already masked. */
   sensitive: boolean;
+  /**
+   * For a change inside an element of a set of blocks (`ingress[1].cidr_blocks`): the whole
+   * element before and after, so codify can find the block by content, not by index.
+   */
+  element?: { path: AttributePath; recorded: unknown; live: unknown };
 }
 
 export interface Attribution {

@@ -1,0 +1,84 @@
+/**
+ * Writing HCL the way `terraform fmt` leaves it: values rendered canonically, two-space
+ * indentation, and `=` aligned within a run of consecutive single-line attributes (or
+ * object items). Pure text functions.
+ */
+import type { HclValue } from '../../terraform/hcl-syntax.js';
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+export function renderString(value: string): string {
+  const escaped = value
+    .replace(/\\/g, '\\\\')
+    .replace(/"/g, '\\"')
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r')
+    .replace(/\t/g, '\\t')
+    .replace(/\$\{/g, '$${')
+    .replace(/%\{/g, '%%{');
+  return `"${escaped}"`;
+}
+
+export function renderKey(key: string): string {
+  return IDENTIFIER.test(key) ? key : renderString(key);
+}
+
+/** A value as HCL source. Objects span lines (indented from `indent`); lists stay on one line. */
+export function renderValue(value: HclValue | undefined, indent = ''): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'string') return renderString(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return `[${value.map((item) => renderValue(item, indent)).join(', ')}]`;
+  const entries = Object.entries(value);
+  if (entries.length === 0) return '{}';
+  const inner = `${indent}  `;
+  const lines = entries.map(([key, item]) => `${inner}${renderKey(key)} = ${renderValue(item, inner)}`);
+  return `{\n${alignEquals(lines).join('\n')}\n${indent}}`;
+}
+
+/** Indentation of the line containing `offset`. */
+export function indentAt(text: string, offset: number): string {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  return /^[ \t]*/.exec(text.slice(lineStart))![0];
+}
+
+const ASSIGNMENT = /^(\s*)([^\s=]+|"(?:[^"\\]|\\.)*")(\s*)=(?!=|>)(\s*)(.*)$/;
+
+/** A single-line `name = value` (a multi-line value's first line does not count, as in fmt). */
+function isSingleLineAssignment(line: string): boolean {
+  const match = ASSIGNMENT.exec(line);
+  if (!match) return false;
+  const value = match[5]!.replace(/\s+#.*$|\s+\/\/.*$/, '').trimEnd();
+  const opens = (value.match(/[[{(]/g) ?? []).length;
+  const closes = (value.match(/[\]})]/g) ?? []).length;
+  return opens === closes && !value.startsWith('<<');
+}
+
+/** Align `=` of the given lines (all assignments of one run). */
+export function alignEquals(lines: string[]): string[] {
+  const parsed = lines.map((line) => ASSIGNMENT.exec(line));
+  if (parsed.some((match) => !match)) return lines;
+  const width = Math.max(...parsed.map((match) => match![2]!.length));
+  return parsed.map((match) => `${match![1]}${match![2]!.padEnd(width)} = ${match![5]}`);
+}
+
+/**
+ * Re-align the run of single-line assignments around line index `lineIndex` of `text`
+ * (same indentation, no blank line, comment line or nested block in between).
+ * Returns the new text; lines outside the run are untouched.
+ */
+export function realignRunAt(text: string, lineIndex: number): string {
+  const lines = text.split('\n');
+  const line = lines[lineIndex];
+  if (line === undefined || !isSingleLineAssignment(line)) return text;
+  const indent = /^[ \t]*/.exec(line)![0];
+  const inRun = (candidate: string | undefined) =>
+    candidate !== undefined && /^[ \t]*/.exec(candidate)![0] === indent && isSingleLineAssignment(candidate);
+  let first = lineIndex;
+  while (inRun(lines[first - 1])) first--;
+  let last = lineIndex;
+  while (inRun(lines[last + 1])) last++;
+  const aligned = alignEquals(lines.slice(first, last + 1));
+  lines.splice(first, aligned.length, ...aligned);
+  return lines.join('\n');
+}
