@@ -7,6 +7,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { describeError, DriftgateError } from '../errors.js';
+import { registerCodifyCommand } from './codify.js';
 import { registerScanCommand } from './scan.js';
 import { registerStateCommand } from './state.js';
 
@@ -32,6 +33,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError();
   registerScanCommand(program, io, setExitCode);
+  registerCodifyCommand(program, io, setExitCode);
   registerStateCommand(program, io);
   return program;
 }

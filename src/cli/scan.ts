@@ -1,6 +1,7 @@
 /** `driftgate scan [DIR]`: report drift of one stack, from a plan JSON or a live AWS scan. */
 import { basename, dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { StackReport } from '../report/model.js';
 import { loadConfigFile } from '../config/load.js';
 import type { DriftgateConfig, StackConfig } from '../config/schema.js';
 import { DriftgateError } from '../errors.js';
@@ -24,13 +25,16 @@ import {
 type ScanStackConfig = Pick<StackConfig, 'name' | 'environment'> &
   Partial<Pick<StackConfig, 'state' | 'workspace' | 'aws'>>;
 
-interface ScanFlags extends ConnectionFlags {
+export interface StackSourceFlags extends ConnectionFlags {
   planJson?: string;
   state?: string;
   config?: string;
   stack?: string;
   environment?: string;
   workspace?: string;
+}
+
+interface ScanFlags extends StackSourceFlags {
   format: 'text' | 'json' | 'markdown';
   detailedExitcode?: boolean;
 }
@@ -40,10 +44,26 @@ export function registerScanCommand(
   io: CliIo,
   setExitCode: (code: number) => void,
 ): void {
-  const scan = program
-    .command('scan')
-    .description('Compare live infrastructure with recorded Terraform state and report drift.')
-    .argument('[dir]', 'the stack: a Terraform root module directory', '.')
+  const scan = addStackSourceOptions(
+    program
+      .command('scan')
+      .description('Compare live infrastructure with recorded Terraform state and report drift.')
+      .argument('[dir]', 'the stack: a Terraform root module directory', '.'),
+  )
+    .addOption(formatOption())
+    .option('--detailed-exitcode', 'exit 2 when drift is found, 0 when none, 1 on error');
+  scan.action(async (dir: string, flags: ScanFlags) => {
+    const stackReport = await scanStackFromFlags(dir, flags);
+    const report: ScanReport = { generatedAt: new Date().toISOString(), stacks: [stackReport] };
+    const render = { json: renderJson, markdown: renderMarkdown, text: renderText }[flags.format];
+    io.stdout(render(report));
+    if (flags.detailedExitcode && countDrifts(report) > 0) setExitCode(EXIT_DRIFT);
+  });
+}
+
+/** The options that say where a stack's drift comes from (shared by scan and codify). */
+export function addStackSourceOptions(command: Command): Command {
+  command
     .option(
       '--plan-json <file>',
       'output of `terraform show -json` for a `terraform plan -refresh-only` plan',
@@ -64,46 +84,36 @@ export function registerScanCommand(
       '--environment <name>',
       'environment for tier rules when there is no config (dev, staging, prod, ...)',
     )
-    .option('--workspace <name>', 'Terraform workspace')
-    .addOption(formatOption())
-    .option('--detailed-exitcode', 'exit 2 when drift is found, 0 when none, 1 on error');
-  addConnectionOptions(scan).action(async (dir: string, flags: ScanFlags) => {
-    const { stackConfig, policy, attribution } = await resolveStackConfig(dir, flags);
-    const common = { dir, stackConfig, policy, now: new Date() };
-    let stackReport;
-    if (flags.planJson) {
-      stackReport = await scanStackFromPlan({ ...common, planPath: flags.planJson });
-    } else {
-      const workspace = flags.workspace ?? stackConfig.workspace;
-      const session = new AwsSession({
-        ...connectionOptions(flags),
-        region: flags.region ?? stackConfig.aws?.region,
-        roleArn: stackConfig.aws?.role,
-      });
-      try {
-        const stateLocation =
-          flags.state ?? stackConfig.state ?? (await resolveStateLocation(dir, workspace));
-        stackReport = await scanStackLive({
-          ...common,
-          session,
-          stateLocation,
-          workspace,
-          attribution,
-        });
-      } finally {
-        session.destroy();
-      }
-    }
-    const report: ScanReport = { generatedAt: new Date().toISOString(), stacks: [stackReport] };
-    const render = { json: renderJson, markdown: renderMarkdown, text: renderText }[flags.format];
-    io.stdout(render(report));
-    if (flags.detailedExitcode && countDrifts(report) > 0) setExitCode(EXIT_DRIFT);
+    .option('--workspace <name>', 'Terraform workspace');
+  return addConnectionOptions(command);
+}
+
+/** Find a stack's drift: from --plan-json, else by a live AWS scan of its state. */
+export async function scanStackFromFlags(
+  dir: string,
+  flags: StackSourceFlags,
+): Promise<StackReport> {
+  const { stackConfig, policy, attribution } = await resolveStackConfig(dir, flags);
+  const common = { dir, stackConfig, policy, now: new Date() };
+  if (flags.planJson) return scanStackFromPlan({ ...common, planPath: flags.planJson });
+  const workspace = flags.workspace ?? stackConfig.workspace;
+  const session = new AwsSession({
+    ...connectionOptions(flags),
+    region: flags.region ?? stackConfig.aws?.region,
+    roleArn: stackConfig.aws?.role,
   });
+  try {
+    const stateLocation =
+      flags.state ?? stackConfig.state ?? (await resolveStateLocation(dir, workspace));
+    return await scanStackLive({ ...common, session, stateLocation, workspace, attribution });
+  } finally {
+    session.destroy();
+  }
 }
 
 async function resolveStackConfig(
   dir: string,
-  flags: ScanFlags,
+  flags: StackSourceFlags,
 ): Promise<{
   stackConfig: ScanStackConfig;
   policy: Pick<DriftgateConfig, 'ignore' | 'tiers' | 'hotfix_tag'>;

@@ -72,18 +72,25 @@ function walk(
   }
   if (Array.isArray(recorded) && Array.isArray(live)) {
     if (isSet(schemaPath)) {
-      diffSet(recorded, live, path, schemaPath, isSet, out);
+      diffSet(recorded, live, path, schemaPath, isSet, out, element);
       return;
     }
     if (
       recorded.length === live.length &&
       recorded.some((item) => isPlainObject(item) || Array.isArray(item))
     ) {
-      recorded.forEach((item, i) => walk(item, live[i], [...path, i], schemaPath, isSet, out, element));
+      recorded.forEach((item, i) =>
+        walk(item, live[i], [...path, i], schemaPath, isSet, out, element),
+      );
       return;
     }
   }
-  out.push({ path, recorded: recorded ?? null, live: live ?? null, ...(element ? { element } : {}) });
+  out.push({
+    path,
+    recorded: recorded ?? null,
+    live: live ?? null,
+    ...(element ? { element } : {}),
+  });
 }
 
 function diffSet(
@@ -93,6 +100,7 @@ function diffSet(
   schemaPath: string[],
   isSet: SetPredicate,
   out: RawChange[],
+  element?: RawChange['element'],
 ): void {
   const liveKeys = live.map((item) => canonicalJson(item));
   const recordedKeys = recorded.map((item) => canonicalJson(item));
@@ -107,7 +115,12 @@ function diffSet(
   const blocks = [...recorded, ...live].every(isPlainObject);
   if (!blocks) {
     // A set of scalars changes as one attribute; show both sides sorted for a stable diff.
-    out.push({ path, recorded: sortedSet(recorded), live: sortedSet(live) });
+    out.push({
+      path,
+      recorded: sortedSet(recorded),
+      live: sortedSet(live),
+      ...(element ? { element } : {}),
+    });
     return;
   }
 
@@ -119,7 +132,11 @@ function diffSet(
       continue;
     }
     const [match] = unmatchedAdded.splice(partner, 1);
-    walk(item, match!.item, [...path, i], schemaPath, isSet, out, { path: [...path, i], recorded: item, live: match!.item });
+    walk(item, match!.item, [...path, i], schemaPath, isSet, out, {
+      path: [...path, i],
+      recorded: item,
+      live: match!.item,
+    });
   }
   for (const { item, i } of unmatchedAdded) {
     // Removed and changed elements carry their index in the recorded list; added ones

@@ -16,6 +16,8 @@ export interface TfvarsAssignment {
 export interface EvaluationContext {
   stack: TerraformStack;
   tfvars: TfvarsAssignment[];
+  /** Texts of the .tfvars files, by path. */
+  tfvarsTexts: Map<string, string>;
 }
 
 export type Origin =
@@ -26,34 +28,69 @@ export type Origin =
   | { kind: 'computed'; expression: HclExpression; file: string; why: string };
 
 /** Follow an expression to the place its value is written. */
-export function originOf(expression: HclExpression, file: string, context: EvaluationContext, depth = 0): Origin {
-  if (depth > 8) return { kind: 'computed', expression, file, why: 'the reference chain is too deep to follow' };
+export function originOf(
+  expression: HclExpression,
+  file: string,
+  context: EvaluationContext,
+  depth = 0,
+): Origin {
+  if (depth > 8)
+    return { kind: 'computed', expression, file, why: 'the reference chain is too deep to follow' };
   if (expression.kind === 'reference') {
     const [root, name, ...rest] = expression.traversal.split('.');
     if (rest.length === 0 && name && root === 'var') {
       const assignment = [...context.tfvars].reverse().find((candidate) => candidate.name === name);
       if (assignment) return { kind: 'tfvars', name, assignment };
       const variable = context.stack.variables.get(name);
-      const defaultAttribute = variable?.block.attributes.find((attribute) => attribute.name === 'default');
+      const defaultAttribute = variable?.block.attributes.find(
+        (attribute) => attribute.name === 'default',
+      );
       if (variable && defaultAttribute) {
-        return { kind: 'variable-default', name, expression: defaultAttribute.value, file: variable.block.file };
+        return {
+          kind: 'variable-default',
+          name,
+          expression: defaultAttribute.value,
+          file: variable.block.file,
+        };
       }
-      return { kind: 'computed', expression, file, why: `var.${name} has no default and no value in a .tfvars file of the stack` };
+      return {
+        kind: 'computed',
+        expression,
+        file,
+        why: `var.${name} has no default and no value in a .tfvars file of the stack`,
+      };
     }
     if (rest.length === 0 && name && root === 'local') {
       const local = context.stack.locals.get(name);
-      if (!local) return { kind: 'computed', expression, file, why: `local.${name} is not defined in this stack` };
+      if (!local)
+        return {
+          kind: 'computed',
+          expression,
+          file,
+          why: `local.${name} is not defined in this stack`,
+        };
       const inner = originOf(local.attribute.value, local.file, context, depth + 1);
-      return inner.kind === 'literal' ? { kind: 'local', name, expression: local.attribute.value, file: local.file } : inner;
+      return inner.kind === 'literal'
+        ? { kind: 'local', name, expression: local.attribute.value, file: local.file }
+        : inner;
     }
-    return { kind: 'computed', expression, file, why: `${expression.traversal} is another resource's or module's value` };
+    return {
+      kind: 'computed',
+      expression,
+      file,
+      why: `${expression.traversal} is another resource's or module's value`,
+    };
   }
   if (literalValueOf(expression) !== undefined) return { kind: 'literal', expression, file };
   return { kind: 'computed', expression, file, why: 'it is computed by an expression' };
 }
 
 /** The value an expression evaluates to, when it can be known without Terraform. */
-export function evaluate(expression: HclExpression, file: string, context: EvaluationContext): HclValue | undefined {
+export function evaluate(
+  expression: HclExpression,
+  file: string,
+  context: EvaluationContext,
+): HclValue | undefined {
   const literal = literalValueOf(expression);
   if (literal !== undefined) return literal;
   if (expression.kind === 'tuple') {
@@ -83,5 +120,8 @@ export function evaluate(expression: HclExpression, file: string, context: Evalu
 /** How many times `var.name` / `local.name` is used across the stack's files. */
 export function usageCount(context: EvaluationContext, traversal: string): number {
   const pattern = new RegExp(`\\b${traversal.replace('.', '\\.')}\\b(?![\\w-])`, 'g');
-  return context.stack.files.reduce((count, file) => count + (file.text.match(pattern)?.length ?? 0), 0);
+  return context.stack.files.reduce(
+    (count, file) => count + (file.text.match(pattern)?.length ?? 0),
+    0,
+  );
 }

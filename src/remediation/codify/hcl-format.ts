@@ -32,7 +32,9 @@ export function renderValue(value: HclValue | undefined, indent = ''): string {
   const entries = Object.entries(value);
   if (entries.length === 0) return '{}';
   const inner = `${indent}  `;
-  const lines = entries.map(([key, item]) => `${inner}${renderKey(key)} = ${renderValue(item, inner)}`);
+  const lines = entries.map(
+    ([key, item]) => `${inner}${renderKey(key)} = ${renderValue(item, inner)}`,
+  );
   return `{\n${alignEquals(lines).join('\n')}\n${indent}}`;
 }
 
@@ -73,7 +75,9 @@ export function realignRunAt(text: string, lineIndex: number): string {
   if (line === undefined || !isSingleLineAssignment(line)) return text;
   const indent = /^[ \t]*/.exec(line)![0];
   const inRun = (candidate: string | undefined) =>
-    candidate !== undefined && /^[ \t]*/.exec(candidate)![0] === indent && isSingleLineAssignment(candidate);
+    candidate !== undefined &&
+    /^[ \t]*/.exec(candidate)![0] === indent &&
+    isSingleLineAssignment(candidate);
   let first = lineIndex;
   while (inRun(lines[first - 1])) first--;
   let last = lineIndex;

@@ -1,0 +1,115 @@
+/**
+ * `driftgate codify [DIR]`: write the live values of drifted resources into the stack's
+ * `.tf` / `.tfvars` files. `--diff` (the default) prints a unified diff and changes
+ * nothing; `--write` applies it. Exit 0 when every drift was codified, 3 when some were
+ * refused (each listed with where a human must act), 1 on error.
+ */
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { createTwoFilesPatch } from 'diff';
+import { codifyDrifts, isTfvarsFile, type CodifyOutcome } from '../remediation/codify/codify.js';
+import { DriftgateError } from '../errors.js';
+import type { CliIo } from './main.js';
+import { addStackSourceOptions, scanStackFromFlags, type StackSourceFlags } from './scan.js';
+
+export const EXIT_REFUSED = 3;
+
+interface CodifyFlags extends StackSourceFlags {
+  address?: string[];
+  diff?: boolean;
+  write?: boolean;
+}
+
+export async function readStackSources(dir: string): Promise<{ path: string; text: string }[]> {
+  let names: string[];
+  try {
+    names = (await readdir(dir))
+      .filter((name) => name.endsWith('.tf') || isTfvarsFile(name))
+      .sort();
+  } catch (error) {
+    throw new DriftgateError(
+      `cannot read stack directory: ${(error as NodeJS.ErrnoException).code ?? error}`,
+      { file: dir },
+    );
+  }
+  return Promise.all(
+    names.map(async (name) => ({
+      path: join(dir, name),
+      text: await readFile(join(dir, name), 'utf8'),
+    })),
+  );
+}
+
+export function unifiedDiff(outcome: CodifyOutcome): string {
+  let out = '';
+  for (const [path, before] of outcome.before) {
+    const after = outcome.after.get(path)!;
+    if (after !== before)
+      out += createTwoFilesPatch(`a/${path}`, `b/${path}`, before, after, undefined, undefined, {
+        context: 3,
+      }).replace(/^=+\n/, '');
+  }
+  return out;
+}
+
+export function describeRefusals(outcome: CodifyOutcome): string {
+  return outcome.refused
+    .map((refusal) => {
+      const where = refusal.file
+        ? ` (${refusal.file}${refusal.line ? `:${refusal.line}` : ''})`
+        : '';
+      return `refused: ${refusal.address}${refusal.path ? ` ${refusal.path}` : ''}: ${refusal.reason}${where}\n`;
+    })
+    .join('');
+}
+
+export function registerCodifyCommand(
+  program: Command,
+  io: CliIo,
+  setExitCode: (code: number) => void,
+): void {
+  const codify = addStackSourceOptions(
+    program
+      .command('codify')
+      .description(
+        'Write live values of drifted resources into the Terraform code (formatting and comments kept).',
+      )
+      .argument('[dir]', 'the stack: a Terraform root module directory', '.'),
+  )
+    .option('--address <address...>', 'only these resource addresses')
+    .option('--diff', 'print a unified diff and change nothing (the default)')
+    .option('--write', 'apply the changes to the files');
+  codify.action(async (dir: string, flags: CodifyFlags) => {
+    if (flags.diff && flags.write) throw new DriftgateError('choose one of --diff and --write');
+    const report = await scanStackFromFlags(dir, flags);
+    const wanted = flags.address ? new Set(flags.address) : undefined;
+    const drifts = report.drifts.filter((drift) => !wanted || wanted.has(drift.address));
+    if (wanted) {
+      const missing = [...wanted].filter(
+        (address) => !report.drifts.some((drift) => drift.address === address),
+      );
+      if (missing.length) throw new DriftgateError(`no drift for ${missing.join(', ')}`);
+    }
+    const outcome = await codifyDrifts(dir, await readStackSources(dir), drifts);
+    const diff = unifiedDiff(outcome);
+    if (flags.write) {
+      for (const [path, text] of outcome.after)
+        if (text !== outcome.before.get(path)) await writeFile(path, text);
+      const changed = [...outcome.after]
+        .filter(([path, text]) => text !== outcome.before.get(path))
+        .map(([path]) => path);
+      io.stdout(
+        changed.length
+          ? `codified ${outcome.codified.length} drift(s); wrote ${changed.join(', ')}\n`
+          : 'nothing to write: the code already matches live\n',
+      );
+    } else {
+      io.stdout(diff || 'no changes: the code already matches live for every codifiable drift\n');
+    }
+    if (outcome.refused.length) {
+      io.stdout(describeRefusals(outcome));
+      setExitCode(EXIT_REFUSED);
+    }
+  });
+}

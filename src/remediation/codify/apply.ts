@@ -1,0 +1,40 @@
+/** Apply planned text edits to file texts, then re-align `=` where fmt would. Pure. */
+import { realignRunAt } from './hcl-format.js';
+import type { TextEdit } from './planner.js';
+
+export function applyEdits(
+  texts: ReadonlyMap<string, string>,
+  edits: readonly TextEdit[],
+): Map<string, string> {
+  const result = new Map(texts);
+  const byFile = new Map<string, TextEdit[]>();
+  for (const edit of edits) byFile.set(edit.file, [...(byFile.get(edit.file) ?? []), edit]);
+  for (const [file, fileEdits] of byFile) {
+    let text = result.get(file);
+    if (text === undefined) throw new Error(`edit for unknown file ${file}`);
+    // Later offsets first, so earlier offsets stay valid; at one offset, keep plan order.
+    const ordered = fileEdits
+      .map((edit, order) => ({ edit, order }))
+      .sort((a, b) => b.edit.start - a.edit.start || b.order - a.order);
+    for (const { edit } of ordered)
+      text = text.slice(0, edit.start) + edit.text + text.slice(edit.end);
+    // Where each edit landed in the new text: shifted by the edits before it.
+    const landed = fileEdits.map((edit) => {
+      const shift = fileEdits
+        .filter(
+          (other) =>
+            other.start < edit.start ||
+            (other.start === edit.start && fileEdits.indexOf(other) < fileEdits.indexOf(edit)),
+        )
+        .reduce((sum, other) => sum + other.text.length - (other.end - other.start), 0);
+      return { start: edit.start + shift, length: edit.text.length };
+    });
+    for (const { start, length } of landed) {
+      const first = text.slice(0, start).split('\n').length - 1;
+      const last = text.slice(0, start + Math.max(0, length - 1)).split('\n').length - 1;
+      for (let line = first; line <= last; line++) text = realignRunAt(text, line);
+    }
+    result.set(file, text);
+  }
+  return result;
+}
