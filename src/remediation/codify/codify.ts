@@ -134,8 +134,9 @@ export async function codifyDrifts(
   let current = new Map(before);
   const codified: CodifyPlan[] = [];
   const refused: CodifyRefusal[] = [];
+  // Parse everything first: malformed source is an error before any plan is made.
+  let context = await contextOf(dir, current);
   for (const drift of drifts) {
-    const context = await contextOf(dir, current);
     const plan = planCodify(context, drift);
     if (plan.refusals.length > 0) {
       refused.push(...plan.refusals);
@@ -167,6 +168,7 @@ export async function codifyDrifts(
       continue;
     }
     current = next;
+    context = await contextOf(dir, current);
     codified.push(plan);
   }
   return { before, after: current, codified, refused };
