@@ -229,6 +229,20 @@ class CstReader {
         case 'expression':
           // Parentheses wrap an inner expression; keep the outer text and range.
           return { ...this.expression(first), ...base };
+        case 'operation': {
+          // A negative number is a unary minus on a numeric literal in the grammar.
+          const unary = first.namedChildren[0];
+          const operand = unary?.namedChildren[0];
+          if (
+            unary?.type === 'unary_operation' &&
+            unary.text.trim().startsWith('-') &&
+            operand?.type === 'literal_value' &&
+            operand.namedChildren[0]?.type === 'numeric_lit'
+          ) {
+            return { ...base, kind: 'literal', value: -Number(operand.text), heredoc: false };
+          }
+          break;
+        }
       }
     }
     if (first.type === 'variable_expr' && parts.slice(1).every(isStaticTraversalStep)) {
@@ -289,8 +303,11 @@ class CstReader {
   }
 
   stringLiteral(node: Node): string {
-    const literal = node.namedChildren.find((n) => n?.type === 'template_literal');
-    return literal ? unescapeQuoted(literal.text) : '';
+    // Between the quotes, raw: the grammar gives no template_literal for whitespace-only strings.
+    const open = node.namedChildren.find((n) => n?.type === 'quoted_template_start');
+    const close = node.namedChildren.find((n) => n?.type === 'quoted_template_end');
+    if (!open || !close) return '';
+    return unescapeQuoted(this.text.slice(open.endIndex, close.startIndex));
   }
 
   heredocValue(node: Node): string {
