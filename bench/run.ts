@@ -4,6 +4,7 @@
  * BENCH_SIZES=100,1000 limits the scan sizes; AWS_ENDPOINT_URL uses a running moto.
  */
 import { motoCommand, startMoto, type RunningMoto } from '../test/support/moto-server.js';
+import { benchCodify } from './codify.js';
 import { benchScan } from './scan.js';
 
 process.env.AWS_ACCESS_KEY_ID ??= 'test';

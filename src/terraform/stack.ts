@@ -10,6 +10,7 @@ import {
   literalValueOf,
   parseHcl,
   type HclAttribute,
+  type ParseOptions,
   type HclBlock,
   type HclExpression,
   type HclFile,
@@ -92,9 +93,21 @@ export async function readStack(dir: string): Promise<TerraformStack> {
 export async function buildStack(
   dir: string,
   sources: { path: string; text: string }[],
+  options: ParseOptions & {
+    /** Files parsed before, by path, reused when their text is unchanged. */
+    reuse?: ReadonlyMap<string, HclFile>;
+  } = {},
 ): Promise<TerraformStack> {
   const files: HclFile[] = [];
-  for (const source of sources) files.push(await parseHcl(displayPath(source.path), source.text));
+  for (const source of sources) {
+    const path = displayPath(source.path);
+    const previous = options.reuse?.get(path);
+    files.push(
+      previous && previous.text === source.text
+        ? previous
+        : await parseHcl(path, source.text, options),
+    );
+  }
   const stack: TerraformStack = {
     dir,
     files,

@@ -6,7 +6,7 @@
  */
 import hcl2 from 'hcl2-parser';
 import type { Drift } from '../../drift/model.js';
-import { parseHcl } from '../../terraform/hcl-syntax.js';
+import { parseHcl, type HclBlock, type HclFile } from '../../terraform/hcl-syntax.js';
 import { buildStack, type TerraformStack } from '../../terraform/stack.js';
 import { applyEdits } from './apply.js';
 import type { EvaluationContext, TfvarsAssignment } from './evaluate.js';
@@ -27,11 +27,16 @@ export interface CodifyOutcome {
 
 export const isTfvarsFile = (path: string) => /(^|\/)terraform\.tfvars$|\.auto\.tfvars$/.test(path);
 
-async function contextOf(dir: string, texts: Map<string, string>): Promise<EvaluationContext> {
+async function contextOf(
+  dir: string,
+  texts: Map<string, string>,
+  options: { previous?: EvaluationContext; verify: boolean },
+): Promise<EvaluationContext> {
   const tf = [...texts]
     .filter(([path]) => path.endsWith('.tf'))
     .map(([path, text]) => ({ path, text }));
-  const stack: TerraformStack = await buildStack(dir, tf);
+  const reuse = new Map((options.previous?.stack.files ?? []).map((file) => [file.path, file]));
+  const stack: TerraformStack = await buildStack(dir, tf, { reuse, verify: options.verify });
   const tfvars: TfvarsAssignment[] = [];
   const tfvarsTexts = new Map<string, string>();
   // terraform.tfvars first, then *.auto.tfvars in name order: later files win, as in Terraform.
@@ -45,7 +50,7 @@ async function contextOf(dir: string, texts: Map<string, string>): Promise<Evalu
   for (const path of tfvarsPaths) {
     const text = texts.get(path)!;
     tfvarsTexts.set(path, text);
-    const file = await parseHcl(path, text);
+    const file = await parseHcl(path, text, { verify: options.verify });
     for (const attribute of file.attributes)
       tfvars.push({ file: path, name: attribute.name, expression: attribute.value });
   }
@@ -59,6 +64,11 @@ function differences(
   path: (string | number)[] = [],
 ): (string | number)[][] {
   if (JSON.stringify(a) === JSON.stringify(b)) return [];
+  // A block or key that exists on one side only: descend, so the difference names its path.
+  if ((a === undefined || a === null) && b && typeof b === 'object')
+    return differences(Array.isArray(b) ? [] : {}, b, path);
+  if ((b === undefined || b === null) && a && typeof a === 'object')
+    return differences(a, Array.isArray(a) ? [] : {}, path);
   if (
     a &&
     b &&
@@ -77,49 +87,77 @@ function differences(
   return [path];
 }
 
-/** The top-level block of a file an edit falls in (`variable`, `locals`, `resource`...). */
-function enclosingBlockType(context: EvaluationContext, edit: TextEdit): string | undefined {
-  if (context.tfvarsTexts.has(edit.file)) return 'tfvars';
-  const file = context.stack.files.find((candidate) => candidate.path === edit.file);
-  return file?.blocks.find(
-    (block) => block.range.start <= edit.start && edit.end <= block.range.end,
-  )?.type;
+const blockIdentity = (block: HclBlock) => JSON.stringify([block.type, ...block.labels]);
+
+/** The top-level blocks of `file` that contain an edit. */
+function editedBlocks(file: HclFile, edits: TextEdit[]): HclBlock[] {
+  return file.blocks.filter((block) =>
+    edits.some((edit) => block.range.start <= edit.start && edit.end <= block.range.end),
+  );
+}
+
+function parsedByHashicorp(text: string): unknown {
+  const [value, error] = hcl2.parseToObject(text);
+  return error || value === null ? undefined : value;
 }
 
 /**
- * Check that the edits changed only what the drift codifies: in HashiCorp's parse of each
- * edited file, every difference lies under the drifted resource's changed attributes, a
- * resource the plan added, or a variable default / local / tfvars value the plan edited.
+ * Check that the edits changed only what the drift codifies. Text outside the edited
+ * spans is byte-identical, so only the top-level blocks an edit touched (and blocks the
+ * plan added) can mean something new: HashiCorp's parser reads those blocks before and
+ * after, and every difference must lie under the drifted resource's changed attributes,
+ * a resource the plan added, or a variable default / local / tfvars value the plan edited.
  */
 function semanticViolation(
-  context: EvaluationContext,
+  before: EvaluationContext,
+  after: EvaluationContext,
   drift: Drift,
   plan: CodifyPlan,
-  before: Map<string, string>,
-  after: Map<string, string>,
 ): string | undefined {
   const [type, name] = drift.address.split('.');
   const heads = new Set(drift.changes.map((change) => String(change.path[0])));
-  const added = plan.addedResources.map((address) => address.split('.'));
-  const editedKinds = new Set(plan.edits.map((edit) => enclosingBlockType(context, edit)));
-  for (const file of new Set(plan.edits.map((edit) => edit.file))) {
-    const [old] = hcl2.parseToObject(before.get(file)!);
-    const [next, error] = hcl2.parseToObject(after.get(file)!);
-    if (error || !next) return `${file} no longer parses with HashiCorp's HCL parser`;
-    for (const path of differences(old, next)) {
+  const added = new Set(
+    plan.addedResources.map((address) => JSON.stringify(['resource', ...address.split('.')])),
+  );
+  for (const path of new Set(plan.edits.map((edit) => edit.file))) {
+    const edits = plan.edits.filter((edit) => edit.file === path);
+    let oldText: string;
+    let newText: string;
+    let editedKinds: Set<string>;
+    if (before.tfvarsTexts.has(path)) {
+      oldText = before.tfvarsTexts.get(path)!;
+      newText = after.tfvarsTexts.get(path)!;
+      editedKinds = new Set(['tfvars']);
+    } else {
+      const oldFile = before.stack.files.find((file) => file.path === path)!;
+      const newFile = after.stack.files.find((file) => file.path === path)!;
+      const touched = editedBlocks(oldFile, edits);
+      const identities = new Set([...touched.map(blockIdentity), ...added]);
+      oldText = touched
+        .map((block) => oldFile.text.slice(block.range.start, block.range.end))
+        .join('\n');
+      newText = newFile.blocks
+        .filter((block) => identities.has(blockIdentity(block)))
+        .map((block) => newFile.text.slice(block.range.start, block.range.end))
+        .join('\n');
+      editedKinds = new Set(touched.map((block) => block.type));
+    }
+    const old = parsedByHashicorp(oldText);
+    const next = parsedByHashicorp(newText);
+    if (next === undefined) return `${path} no longer parses with HashiCorp's HCL parser`;
+    for (const difference of differences(old, next)) {
       const allowed =
-        (path[0] === 'resource' &&
-          path[1] === type &&
-          path[2] === name &&
-          heads.has(String(path[4]))) ||
-        added.some(
-          ([addedType, addedName]) =>
-            path[0] === 'resource' && path[1] === addedType && path[2] === addedName,
-        ) ||
-        (path[0] === 'variable' && editedKinds.has('variable') && path[3] === 'default') ||
-        (path[0] === 'locals' && editedKinds.has('locals')) ||
-        (editedKinds.has('tfvars') && isTfvarsFile(file));
-      if (!allowed) return `the edit would also change ${path.join('.')} in ${file}`;
+        (difference[0] === 'resource' &&
+          difference[1] === type &&
+          difference[2] === name &&
+          heads.has(String(difference[4]))) ||
+        added.has(JSON.stringify(difference.slice(0, 3))) ||
+        (difference[0] === 'variable' &&
+          editedKinds.has('variable') &&
+          difference[3] === 'default') ||
+        (difference[0] === 'locals' && editedKinds.has('locals')) ||
+        editedKinds.has('tfvars');
+      if (!allowed) return `the edit would also change ${difference.join('.')} in ${path}`;
     }
   }
   return undefined;
@@ -134,8 +172,9 @@ export async function codifyDrifts(
   let current = new Map(before);
   const codified: CodifyPlan[] = [];
   const refused: CodifyRefusal[] = [];
-  // Parse everything first: malformed source is an error before any plan is made.
-  let context = await contextOf(dir, current);
+  // Parse everything first, with HashiCorp's parser too: malformed source is an error
+  // before any plan is made.
+  let context = await contextOf(dir, current, { verify: true });
   for (const drift of drifts) {
     const plan = planCodify(context, drift);
     if (plan.refusals.length > 0) {
@@ -147,9 +186,9 @@ export async function codifyDrifts(
       continue;
     }
     const next = applyEdits(current, plan.edits);
+    let nextContext: EvaluationContext;
     try {
-      for (const path of new Set(plan.edits.map((edit) => edit.file)))
-        await parseHcl(path, next.get(path)!);
+      nextContext = await contextOf(dir, next, { previous: context, verify: false });
     } catch (error) {
       refused.push({
         address: drift.address,
@@ -158,7 +197,7 @@ export async function codifyDrifts(
       });
       continue;
     }
-    const violation = semanticViolation(context, drift, plan, current, next);
+    const violation = semanticViolation(context, nextContext, drift, plan);
     if (violation) {
       refused.push({
         address: drift.address,
@@ -168,7 +207,7 @@ export async function codifyDrifts(
       continue;
     }
     current = next;
-    context = await contextOf(dir, current);
+    context = nextContext;
     codified.push(plan);
   }
   return { before, after: current, codified, refused };

@@ -1,0 +1,147 @@
+/**
+ * Codify benchmark: 100 drifts across a generated ~1 MB stack (20 files of instances and
+ * security groups). Baseline in the same run: reading (parsing) the stack once.
+ */
+import { codifyDrifts, type SourceFile } from '../src/remediation/codify/codify.js';
+import type { AttributeChange, Drift } from '../src/drift/model.js';
+import { buildStack } from '../src/terraform/stack.js';
+import { measure, type Measurement } from './measure.js';
+
+function resourceText(i: number): string {
+  return `# Instance ${i} of the fleet
+resource "aws_instance" "app_${i}" {
+  ami           = "ami-0abcdef1234567890"
+  instance_type = "t3.micro"
+  subnet_id     = "subnet-0${(i % 9) + 1}aa11bb22cc33dd4"
+
+  tags = {
+    Name    = "app-${i}"
+    Service = "storefront"
+  }
+}
+
+resource "aws_security_group" "app_${i}" {
+  name   = "app-${i}"
+  vpc_id = "vpc-0123456789abcdef0"
+
+  ingress {
+    description = "HTTPS"
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["10.0.0.0/8"]
+  }
+}
+`;
+}
+
+export function generateStack(targetBytes = 1_048_576, files = 20): SourceFile[] {
+  const sources: SourceFile[] = Array.from({ length: files }, (_, f) => ({
+    path: `part_${String(f).padStart(2, '0')}.tf`,
+    text: '',
+  }));
+  let i = 0;
+  while (sources.reduce((total, file) => total + file.text.length, 0) < targetBytes) {
+    sources[i % files]!.text += `${resourceText(i)}\n`;
+    i++;
+  }
+  return sources;
+}
+
+function drift(
+  address: string,
+  type: string,
+  changes: Omit<AttributeChange, 'sensitive'>[],
+): Drift {
+  return {
+    stack: 'bench',
+    address,
+    type,
+    action: 'update',
+    fingerprint: address,
+    source: 'plan',
+    attribution: null,
+    tier: null,
+    tierReason: null,
+    direction: 'codify',
+    directionReason: null,
+    security: null,
+    changes: changes.map((change) => ({ ...change, sensitive: false })),
+  };
+}
+
+export function benchDrifts(count: number, resources: number): Drift[] {
+  const drifts: Drift[] = [];
+  for (let n = 0; n < count; n++) {
+    const i = Math.floor((n * resources) / count);
+    switch (n % 3) {
+      case 0:
+        drifts.push(
+          drift(`aws_instance.app_${i}`, 'aws_instance', [
+            { path: ['instance_type'], recorded: 't3.micro', live: 't3.large' },
+          ]),
+        );
+        break;
+      case 1:
+        drifts.push(
+          drift(`aws_instance.app_${i}`, 'aws_instance', [
+            { path: ['tags', 'Owner'], recorded: null, live: 'oncall' },
+          ]),
+        );
+        break;
+      default:
+        drifts.push(
+          drift(`aws_security_group.app_${i}`, 'aws_security_group', [
+            {
+              path: ['ingress', 1],
+              recorded: null,
+              live: {
+                cidr_blocks: ['10.1.0.0/16'],
+                description: 'hotfix',
+                from_port: 8443,
+                protocol: 'tcp',
+                to_port: 8443,
+              },
+            },
+          ]),
+        );
+    }
+  }
+  return drifts;
+}
+
+export interface CodifyBenchResult {
+  bytes: number;
+  resources: number;
+  drifts: number;
+  parse: Measurement;
+  codify: Measurement;
+  codified: number;
+  refused: number;
+}
+
+export async function benchCodify(driftCount = 100): Promise<CodifyBenchResult> {
+  const sources = generateStack();
+  const bytes = sources.reduce((total, file) => total + Buffer.byteLength(file.text), 0);
+  const resources = sources.reduce(
+    (total, file) => total + (file.text.match(/^resource "aws_instance"/gm)?.length ?? 0),
+    0,
+  );
+  await buildStack('.', sources.slice(0, 1)); // load the parser (WebAssembly) outside the timings
+  const parse = await measure(async () => {
+    await buildStack('.', sources);
+  });
+  let outcome: Awaited<ReturnType<typeof codifyDrifts>> | undefined;
+  const codify = await measure(async () => {
+    outcome = await codifyDrifts('.', sources, benchDrifts(driftCount, resources));
+  });
+  return {
+    bytes,
+    resources: resources * 2,
+    drifts: driftCount,
+    parse,
+    codify,
+    codified: outcome!.codified.length,
+    refused: outcome!.refused.length,
+  };
+}
