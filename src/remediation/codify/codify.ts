@@ -27,7 +27,7 @@ export interface CodifyOutcome {
 
 export const isTfvarsFile = (path: string) => /(^|\/)terraform\.tfvars$|\.auto\.tfvars$/.test(path);
 
-async function contextOf(
+export async function contextOf(
   dir: string,
   texts: Map<string, string>,
   options: { previous?: EvaluationContext; verify: boolean },
@@ -108,7 +108,7 @@ function parsedByHashicorp(text: string): unknown {
  * after, and every difference must lie under the drifted resource's changed attributes,
  * a resource the plan added, or a variable default / local / tfvars value the plan edited.
  */
-function semanticViolation(
+export function semanticViolation(
   before: EvaluationContext,
   after: EvaluationContext,
   drift: Drift,
