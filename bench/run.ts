@@ -30,6 +30,20 @@ if (!endpoint) {
 }
 
 try {
+  const codify = await benchCodify(100);
+  console.log(
+    `## Codify: ${codify.drifts} drifts across a ${(codify.bytes / 1_048_576).toFixed(2)} MB stack (${codify.resources} resources in 20 files)\n`,
+  );
+  console.log('| work | time | ratio to one parse | peak RSS (process) |');
+  console.log('| --- | ---: | ---: | ---: |');
+  console.log(
+    `| read the stack once (tree-sitter + HashiCorp's parser): the baseline | ${codify.parse.ms.toFixed(0)} ms | 1.0× | ${codify.parse.peakRssMb.toFixed(0)} MB |`,
+  );
+  console.log(
+    `| codify ${codify.drifts} drifts (${codify.codified} codified, ${codify.refused} refused), each checked | ${codify.codify.ms.toFixed(0)} ms | ${(codify.codify.ms / codify.parse.ms).toFixed(1)}× | ${codify.codify.peakRssMb.toFixed(0)} MB |`,
+  );
+  console.log('');
+
   console.log(
     `## Scan: security groups on moto (node ${process.version}, ${new Date().toISOString().slice(0, 10)})\n`,
   );
