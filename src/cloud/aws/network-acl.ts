@@ -3,6 +3,7 @@
  * DescribeNetworkAcls. The default deny entry (rule 32767) is AWS's, not the code's.
  */
 import {
+  DescribeNetworkAclsCommand,
   paginateDescribeNetworkAcls,
   type NetworkAcl,
   type NetworkAclEntry,
@@ -67,10 +68,14 @@ export const networkAclFamily: ResourceFamily = {
   async scan(session, instances) {
     const acls = await readByIds(instances.map(idOf), async (ids) => {
       const found: NetworkAcl[] = [];
-      const pages = paginateDescribeNetworkAcls(
-        { client: session.ec2(), pageSize: 100 },
-        ids ? { Filters: [{ Name: 'network-acl-id', Values: ids }] } : {},
-      );
+      if (ids) {
+        // By id: at most 200 ACLs, one response (the id list bounds the result).
+        const response = await session
+          .ec2()
+          .send(new DescribeNetworkAclsCommand({ NetworkAclIds: ids }));
+        return response.NetworkAcls ?? [];
+      }
+      const pages = paginateDescribeNetworkAcls({ client: session.ec2(), pageSize: 100 }, {});
       for await (const page of pages) found.push(...(page.NetworkAcls ?? []));
       return found;
     });
