@@ -115,6 +115,8 @@ async function createStack(ec2: EC2Client): Promise<Stack> {
       MaxCount: 1,
       SubnetId: subnet.SubnetId,
       SecurityGroupIds: [appId],
+      UserData: Buffer.from('#!/bin/sh\necho hi\n').toString('base64'),
+      MetadataOptions: { HttpTokens: 'required', HttpEndpoint: 'enabled' },
     }),
   );
   const instanceId = run.Instances![0]!.InstanceId!;
@@ -245,6 +247,9 @@ async function createStack(ec2: EC2Client): Promise<Stack> {
         source_dest_check: true,
         monitoring: false,
         vpc_security_group_ids: [appId],
+        // The provider records user_data as the SHA-1 of the script (hashlib.sha1 of it, from Python).
+        user_data: 'b2b62c101a156f5f12dd7197cf7ae9424164b115',
+        metadata_options: [{ http_endpoint: 'enabled', http_tokens: 'required' }],
         ...tags({}),
       },
     },

@@ -104,3 +104,50 @@ export function pick(
 export function idOf(instance: StateInstance): string {
   return String(instance.attributes.id ?? '');
 }
+
+/** Every item of every page of an SDK paginator. */
+export async function collectPages<Page, Item>(
+  pages: AsyncIterable<Page>,
+  items: (page: Page) => Item[] | undefined,
+): Promise<Item[]> {
+  const found: Item[] = [];
+  for await (const page of pages) found.push(...(items(page) ?? []));
+  return found;
+}
+
+/** `{ Filters: [{ Name, Values: ids }] }` for a chunk of ids, `{}` for an unfiltered listing. */
+export function idFilter(
+  name: string,
+  ids: string[] | undefined,
+): { Filters?: { Name: string; Values: string[] }[] } {
+  return ids ? { Filters: [{ Name: name, Values: ids }] } : {};
+}
+
+/**
+ * Pair each state instance with its live object by id, and put both in the compared
+ * shape; an instance whose object is gone is compared with `null` (deleted).
+ */
+export async function compareById<Live>(
+  instances: readonly StateInstance[],
+  live: readonly Live[],
+  liveId: (item: Live) => string | undefined,
+  views: {
+    recorded: (instance: StateInstance) => Record<string, unknown>;
+    live: (
+      item: Live,
+      instance: StateInstance,
+    ) => Record<string, unknown> | Promise<Record<string, unknown>>;
+  },
+): Promise<Comparison[]> {
+  const byId = new Map(live.map((item) => [liveId(item), item]));
+  const comparisons: Comparison[] = [];
+  for (const instance of instances) {
+    const item = byId.get(idOf(instance));
+    comparisons.push({
+      instance,
+      recorded: views.recorded(instance),
+      live: item === undefined ? null : await views.live(item, instance),
+    });
+  }
+  return comparisons;
+}

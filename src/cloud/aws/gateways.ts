@@ -1,18 +1,15 @@
 /** `aws_internet_gateway` and `aws_nat_gateway`: one paged Describe* each. */
+import { paginateDescribeInternetGateways, paginateDescribeNatGateways } from '@aws-sdk/client-ec2';
 import {
-  paginateDescribeInternetGateways,
-  paginateDescribeNatGateways,
-  type InternetGateway,
-  type NatGateway,
-} from '@aws-sdk/client-ec2';
-import {
+  collectPages,
+  compareById,
+  idFilter,
   idOf,
   liveTagAttributes,
   pick,
   readByIds,
   recordedTagAttributes,
   tagMap,
-  type Comparison,
   type ResourceFamily,
 } from './family.js';
 
@@ -20,37 +17,35 @@ export const internetGatewayFamily: ResourceFamily = {
   name: 'internet gateways',
   types: ['aws_internet_gateway'],
   async scan(session, instances) {
-    const gateways = await readByIds(instances.map(idOf), async (ids) => {
-      const found: InternetGateway[] = [];
-      const pages = paginateDescribeInternetGateways(
-        { client: session.ec2(), pageSize: 1000 },
-        ids ? { Filters: [{ Name: 'internet-gateway-id', Values: ids }] } : {},
-      );
-      for await (const page of pages) found.push(...(page.InternetGateways ?? []));
-      return found;
-    });
-    const byId = new Map(gateways.map((gateway) => [gateway.InternetGatewayId!, gateway]));
-    return {
-      comparisons: instances.map((instance): Comparison => {
-        const recorded = {
+    const gateways = await readByIds(instances.map(idOf), (ids) =>
+      collectPages(
+        paginateDescribeInternetGateways(
+          { client: session.ec2(), pageSize: 1000 },
+          idFilter('internet-gateway-id', ids),
+        ),
+        (page) => page.InternetGateways,
+      ),
+    );
+    const comparisons = await compareById(
+      instances,
+      gateways,
+      (gateway) => gateway.InternetGatewayId,
+      {
+        recorded: (instance) => ({
           vpc_id: instance.attributes.vpc_id || null,
           ...recordedTagAttributes(instance.attributes),
-        };
-        const gateway = byId.get(idOf(instance));
-        if (!gateway) return { instance, recorded, live: null };
-        const attached = gateway.Attachments?.find((attachment) =>
-          ['available', 'attached'].includes(String(attachment.State)),
-        );
-        return {
-          instance,
-          recorded,
-          live: {
-            vpc_id: attached?.VpcId ?? null,
-            ...liveTagAttributes(tagMap(gateway.Tags), instance.attributes),
-          },
-        };
-      }),
-    };
+        }),
+        live: (gateway, instance) => ({
+          // The API says "available" for an attached gateway, though its type lists "attached".
+          vpc_id:
+            gateway.Attachments?.find((attachment) =>
+              ['available', 'attached'].includes(String(attachment.State)),
+            )?.VpcId ?? null,
+          ...liveTagAttributes(tagMap(gateway.Tags), instance.attributes),
+        }),
+      },
+    );
+    return { comparisons };
   },
 };
 
@@ -60,40 +55,32 @@ export const natGatewayFamily: ResourceFamily = {
   name: 'NAT gateways',
   types: ['aws_nat_gateway'],
   async scan(session, instances) {
-    const gateways = await readByIds(instances.map(idOf), async (ids) => {
-      const found: NatGateway[] = [];
-      const pages = paginateDescribeNatGateways(
-        { client: session.ec2(), pageSize: 1000 },
-        ids ? { Filter: [{ Name: 'nat-gateway-id', Values: ids }] } : {},
-      );
-      for await (const page of pages) found.push(...(page.NatGateways ?? []));
-      return found;
-    });
-    const byId = new Map(
-      gateways
-        .filter((gateway) => gateway.State !== 'deleted')
-        .map((gateway) => [gateway.NatGatewayId!, gateway]),
+    const gateways = await readByIds(instances.map(idOf), (ids) =>
+      collectPages(
+        paginateDescribeNatGateways(
+          { client: session.ec2(), pageSize: 1000 },
+          ids ? { Filter: idFilter('nat-gateway-id', ids).Filters } : {},
+        ),
+        (page) => page.NatGateways,
+      ),
     );
-    return {
-      comparisons: instances.map((instance): Comparison => {
-        const recorded = {
+    const comparisons = await compareById(
+      instances,
+      gateways.filter((gateway) => gateway.State !== 'deleted'),
+      (gateway) => gateway.NatGatewayId,
+      {
+        recorded: (instance) => ({
           ...pick(instance.attributes, NAT_COMPARED),
           ...recordedTagAttributes(instance.attributes),
-        };
-        const gateway = byId.get(idOf(instance));
-        if (!gateway) return { instance, recorded, live: null };
-        const address = gateway.NatGatewayAddresses?.[0];
-        return {
-          instance,
-          recorded,
-          live: {
-            allocation_id: address?.AllocationId ?? null,
-            subnet_id: gateway.SubnetId ?? null,
-            connectivity_type: gateway.ConnectivityType ?? 'public',
-            ...liveTagAttributes(tagMap(gateway.Tags), instance.attributes),
-          },
-        };
-      }),
-    };
+        }),
+        live: (gateway, instance) => ({
+          allocation_id: gateway.NatGatewayAddresses?.[0]?.AllocationId ?? null,
+          subnet_id: gateway.SubnetId ?? null,
+          connectivity_type: gateway.ConnectivityType ?? 'public',
+          ...liveTagAttributes(tagMap(gateway.Tags), instance.attributes),
+        }),
+      },
+    );
+    return { comparisons };
   },
 };

@@ -5,16 +5,16 @@
 import {
   DescribeNetworkAclsCommand,
   paginateDescribeNetworkAcls,
-  type NetworkAcl,
   type NetworkAclEntry,
 } from '@aws-sdk/client-ec2';
 import {
+  collectPages,
+  compareById,
   idOf,
   liveTagAttributes,
   readByIds,
   recordedTagAttributes,
   tagMap,
-  type Comparison,
   type ResourceFamily,
 } from './family.js';
 
@@ -62,54 +62,49 @@ function liveEntry(entry: NetworkAclEntry): Record<string, unknown> {
   });
 }
 
+const recordedEntries = (value: unknown) =>
+  Array.isArray(value)
+    ? value.map((entry) => canonicalEntry(entry as Record<string, unknown>))
+    : [];
+
 export const networkAclFamily: ResourceFamily = {
   name: 'network ACLs',
   types: ['aws_network_acl'],
   async scan(session, instances) {
     const acls = await readByIds(instances.map(idOf), async (ids) => {
-      const found: NetworkAcl[] = [];
       if (ids) {
-        // By id: at most 200 ACLs, one response (the id list bounds the result).
-        const response = await session
-          .ec2()
-          .send(new DescribeNetworkAclsCommand({ NetworkAclIds: ids }));
-        return response.NetworkAcls ?? [];
+        // By id (at most 200, so one response): EC2's NetworkAclIds rather than a filter.
+        return (
+          (await session.ec2().send(new DescribeNetworkAclsCommand({ NetworkAclIds: ids })))
+            .NetworkAcls ?? []
+        );
       }
-      const pages = paginateDescribeNetworkAcls({ client: session.ec2(), pageSize: 100 }, {});
-      for await (const page of pages) found.push(...(page.NetworkAcls ?? []));
-      return found;
+      return collectPages(
+        paginateDescribeNetworkAcls({ client: session.ec2(), pageSize: 100 }, {}),
+        (page) => page.NetworkAcls,
+      );
     });
-    const byId = new Map(acls.map((acl) => [acl.NetworkAclId!, acl]));
-    const recordedEntries = (value: unknown) =>
-      Array.isArray(value)
-        ? value.map((entry) => canonicalEntry(entry as Record<string, unknown>))
-        : [];
-    return {
-      comparisons: instances.map((instance): Comparison => {
-        const recorded = {
-          vpc_id: instance.attributes.vpc_id ?? null,
-          ingress: recordedEntries(instance.attributes.ingress),
-          egress: recordedEntries(instance.attributes.egress),
-          subnet_ids: Array.isArray(instance.attributes.subnet_ids)
-            ? [...(instance.attributes.subnet_ids as string[])].sort()
-            : [],
-          ...recordedTagAttributes(instance.attributes),
-        };
-        const acl = byId.get(idOf(instance));
-        if (!acl) return { instance, recorded, live: null };
+    const comparisons = await compareById(instances, acls, (acl) => acl.NetworkAclId, {
+      recorded: (instance) => ({
+        vpc_id: instance.attributes.vpc_id ?? null,
+        ingress: recordedEntries(instance.attributes.ingress),
+        egress: recordedEntries(instance.attributes.egress),
+        subnet_ids: Array.isArray(instance.attributes.subnet_ids)
+          ? [...(instance.attributes.subnet_ids as string[])].sort()
+          : [],
+        ...recordedTagAttributes(instance.attributes),
+      }),
+      live: (acl, instance) => {
         const entries = (acl.Entries ?? []).filter((entry) => entry.RuleNumber !== 32767);
         return {
-          instance,
-          recorded,
-          live: {
-            vpc_id: acl.VpcId ?? null,
-            ingress: entries.filter((entry) => !entry.Egress).map(liveEntry),
-            egress: entries.filter((entry) => entry.Egress).map(liveEntry),
-            subnet_ids: (acl.Associations ?? []).map((association) => association.SubnetId!).sort(),
-            ...liveTagAttributes(tagMap(acl.Tags), instance.attributes),
-          },
+          vpc_id: acl.VpcId ?? null,
+          ingress: entries.filter((entry) => !entry.Egress).map(liveEntry),
+          egress: entries.filter((entry) => entry.Egress).map(liveEntry),
+          subnet_ids: (acl.Associations ?? []).map((association) => association.SubnetId!).sort(),
+          ...liveTagAttributes(tagMap(acl.Tags), instance.attributes),
         };
-      }),
-    };
+      },
+    });
+    return { comparisons };
   },
 };

@@ -3,14 +3,16 @@
  * API's maximum). The implicit local route and propagated routes are not the code's, so
  * they are left out, as the provider does.
  */
-import { paginateDescribeRouteTables, type Route, type RouteTable } from '@aws-sdk/client-ec2';
+import { paginateDescribeRouteTables, type Route } from '@aws-sdk/client-ec2';
 import {
+  collectPages,
+  compareById,
+  idFilter,
   idOf,
   liveTagAttributes,
   readByIds,
   recordedTagAttributes,
   tagMap,
-  type Comparison,
   type ResourceFamily,
 } from './family.js';
 
@@ -60,44 +62,36 @@ export const routeTableFamily: ResourceFamily = {
   name: 'route tables',
   types: ['aws_route_table'],
   async scan(session, instances) {
-    const tables = await readByIds(instances.map(idOf), async (ids) => {
-      const found: RouteTable[] = [];
-      const pages = paginateDescribeRouteTables(
-        { client: session.ec2(), pageSize: 100 },
-        ids ? { Filters: [{ Name: 'route-table-id', Values: ids }] } : {},
-      );
-      for await (const page of pages) found.push(...(page.RouteTables ?? []));
-      return found;
-    });
-    const byId = new Map(tables.map((table) => [table.RouteTableId!, table]));
-    return {
-      comparisons: instances.map((instance): Comparison => {
-        const recordedRoutes = Array.isArray(instance.attributes.route)
-          ? instance.attributes.route
-          : [];
-        const recorded = {
-          vpc_id: instance.attributes.vpc_id ?? null,
-          route: recordedRoutes.map((route) => canonicalRoute(route as Record<string, unknown>)),
-          ...recordedTagAttributes(instance.attributes),
-        };
-        const table = byId.get(idOf(instance));
-        if (!table) return { instance, recorded, live: null };
-        const routes = (table.Routes ?? []).filter(
-          (route) =>
-            route.Origin !== 'CreateRouteTable' &&
-            route.Origin !== 'EnableVgwRoutePropagation' &&
-            route.GatewayId !== 'local',
-        );
-        return {
-          instance,
-          recorded,
-          live: {
-            vpc_id: table.VpcId ?? null,
-            route: routes.map(liveRoute),
-            ...liveTagAttributes(tagMap(table.Tags), instance.attributes),
-          },
-        };
+    const tables = await readByIds(instances.map(idOf), (ids) =>
+      collectPages(
+        paginateDescribeRouteTables(
+          { client: session.ec2(), pageSize: 100 },
+          idFilter('route-table-id', ids),
+        ),
+        (page) => page.RouteTables,
+      ),
+    );
+    const comparisons = await compareById(instances, tables, (table) => table.RouteTableId, {
+      recorded: (instance) => ({
+        vpc_id: instance.attributes.vpc_id ?? null,
+        route: (Array.isArray(instance.attributes.route) ? instance.attributes.route : []).map(
+          (route) => canonicalRoute(route as Record<string, unknown>),
+        ),
+        ...recordedTagAttributes(instance.attributes),
       }),
-    };
+      live: (table, instance) => ({
+        vpc_id: table.VpcId ?? null,
+        route: (table.Routes ?? [])
+          .filter(
+            (route) =>
+              route.Origin !== 'CreateRouteTable' &&
+              route.Origin !== 'EnableVgwRoutePropagation' &&
+              route.GatewayId !== 'local',
+          )
+          .map(liveRoute),
+        ...liveTagAttributes(tagMap(table.Tags), instance.attributes),
+      }),
+    });
+    return { comparisons };
   },
 };

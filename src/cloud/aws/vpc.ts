@@ -3,8 +3,11 @@
  * DNS settings, which EC2 only returns one attribute of one VPC at a time (2 calls per
  * VPC; a stack has few VPCs).
  */
-import { DescribeVpcAttributeCommand, paginateDescribeVpcs, type Vpc } from '@aws-sdk/client-ec2';
+import { DescribeVpcAttributeCommand, paginateDescribeVpcs } from '@aws-sdk/client-ec2';
 import {
+  collectPages,
+  compareById,
+  idFilter,
   idOf,
   liveTagAttributes,
   pick,
@@ -25,50 +28,37 @@ export const vpcFamily: ResourceFamily = {
   name: 'VPCs',
   types: ['aws_vpc'],
   async scan(session, instances) {
-    const vpcs = await readByIds(instances.map(idOf), async (ids) => {
-      const found: Vpc[] = [];
-      const pages = paginateDescribeVpcs(
-        { client: session.ec2(), pageSize: 1000 },
-        ids ? { Filters: [{ Name: 'vpc-id', Values: ids }] } : {},
+    const vpcs = await readByIds(instances.map(idOf), (ids) =>
+      collectPages(
+        paginateDescribeVpcs({ client: session.ec2(), pageSize: 1000 }, idFilter('vpc-id', ids)),
+        (page) => page.Vpcs,
+      ),
+    );
+    const dnsAttribute = async (
+      VpcId: string | undefined,
+      Attribute: 'enableDnsSupport' | 'enableDnsHostnames',
+    ) => {
+      const response = await session
+        .ec2()
+        .send(new DescribeVpcAttributeCommand({ VpcId, Attribute }));
+      return (
+        (Attribute === 'enableDnsSupport' ? response.EnableDnsSupport : response.EnableDnsHostnames)
+          ?.Value ?? null
       );
-      for await (const page of pages) found.push(...(page.Vpcs ?? []));
-      return found;
-    });
-    const byId = new Map(vpcs.map((vpc) => [vpc.VpcId!, vpc]));
-    const comparisons = [];
-    for (const instance of instances) {
-      const recorded = {
+    };
+    const comparisons = await compareById(instances, vpcs, (vpc) => vpc.VpcId, {
+      recorded: (instance) => ({
         ...pick(instance.attributes, COMPARED),
         ...recordedTagAttributes(instance.attributes),
-      };
-      const vpc = byId.get(idOf(instance));
-      if (!vpc) {
-        comparisons.push({ instance, recorded, live: null });
-        continue;
-      }
-      const attribute = async (Attribute: 'enableDnsSupport' | 'enableDnsHostnames') => {
-        const response = await session
-          .ec2()
-          .send(new DescribeVpcAttributeCommand({ VpcId: vpc.VpcId, Attribute }));
-        return (
-          (Attribute === 'enableDnsSupport'
-            ? response.EnableDnsSupport
-            : response.EnableDnsHostnames
-          )?.Value ?? null
-        );
-      };
-      comparisons.push({
-        instance,
-        recorded,
-        live: {
-          cidr_block: vpc.CidrBlock ?? null,
-          instance_tenancy: vpc.InstanceTenancy ?? null,
-          enable_dns_support: await attribute('enableDnsSupport'),
-          enable_dns_hostnames: await attribute('enableDnsHostnames'),
-          ...liveTagAttributes(tagMap(vpc.Tags), instance.attributes),
-        },
-      });
-    }
+      }),
+      live: async (vpc, instance) => ({
+        cidr_block: vpc.CidrBlock ?? null,
+        instance_tenancy: vpc.InstanceTenancy ?? null,
+        enable_dns_support: await dnsAttribute(vpc.VpcId, 'enableDnsSupport'),
+        enable_dns_hostnames: await dnsAttribute(vpc.VpcId, 'enableDnsHostnames'),
+        ...liveTagAttributes(tagMap(vpc.Tags), instance.attributes),
+      }),
+    });
     return { comparisons };
   },
 };
