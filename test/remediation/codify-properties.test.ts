@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { codifyDrifts } from '../../src/remediation/codify/codify.js';
 import { alignEquals, renderKey, renderValue } from '../../src/remediation/codify/hcl-format.js';
 import type { Drift } from '../../src/drift/model.js';
+import { aDrift } from '../support/drift-builder.js';
 import { parseHcl } from '../../src/terraform/hcl-syntax.js';
 
 const name = fc.stringMatching(/^[a-z][a-z0-9_]{0,11}$/);
@@ -38,34 +39,14 @@ function render(
 }
 
 function noOpDrift(attrs: [string, unknown][], tagMap: Record<string, string>): Drift {
-  return {
-    stack: 's',
-    address: 'aws_instance.x',
-    type: 'aws_instance',
-    action: 'update',
-    fingerprint: 'f',
-    source: 'plan',
-    attribution: null,
-    tier: null,
-    tierReason: null,
-    direction: 'codify',
-    directionReason: null,
-    security: null,
-    changes: [
-      ...attrs.map(([key, value]) => ({
-        path: [key],
-        recorded: 'something else',
-        live: value,
-        sensitive: false,
-      })),
-      ...Object.entries(tagMap).map(([key, value]) => ({
-        path: ['tags', key],
-        recorded: null,
-        live: value,
-        sensitive: false,
-      })),
-    ],
-  };
+  return aDrift('aws_instance.x', [
+    ...attrs.map(([key, value]) => ({ path: [key], recorded: 'something else', live: value })),
+    ...Object.entries(tagMap).map(([key, value]) => ({
+      path: ['tags', key],
+      recorded: null,
+      live: value,
+    })),
+  ]);
 }
 
 describe('codify properties', () => {

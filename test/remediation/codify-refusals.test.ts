@@ -1,35 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { codifyDrifts } from '../../src/remediation/codify/codify.js';
-import type { AttributeChange, Drift } from '../../src/drift/model.js';
+import type { Drift } from '../../src/drift/model.js';
+import { aDrift } from '../support/drift-builder.js';
 
-function drift(
-  address: string,
-  changes: Partial<AttributeChange>[],
-  extra: Partial<Drift> = {},
-): Drift {
-  return {
-    stack: 's',
-    address,
-    type: address.replace(/^module\.[^.]+\./, '').split('.')[0]!,
-    action: 'update',
-    fingerprint: 'f',
-    source: 'plan',
-    attribution: null,
-    tier: null,
-    tierReason: null,
-    direction: 'codify',
-    directionReason: null,
-    security: null,
-    changes: changes.map((change) => ({
-      path: [],
-      recorded: null,
-      live: null,
-      sensitive: false,
-      ...change,
-    })),
-    ...extra,
-  };
-}
+const drift = aDrift;
 
 async function refusalOf(files: Record<string, string>, target: Drift) {
   const sources = Object.entries(files).map(([path, text]) => ({ path, text }));

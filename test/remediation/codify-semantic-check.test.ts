@@ -3,24 +3,13 @@ import { contextOf, semanticViolation } from '../../src/remediation/codify/codif
 import { applyEdits } from '../../src/remediation/codify/apply.js';
 import type { CodifyPlan } from '../../src/remediation/codify/planner.js';
 import type { Drift } from '../../src/drift/model.js';
+import { aDrift } from '../support/drift-builder.js';
 
 const text =
   'resource "aws_instance" "app" {\n  ami           = "ami-1"\n  instance_type = "t3.micro"\n}\n\nresource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n';
-const drift: Drift = {
-  stack: 's',
-  address: 'aws_instance.app',
-  type: 'aws_instance',
-  action: 'update',
-  fingerprint: 'f',
-  source: 'plan',
-  attribution: null,
-  tier: null,
-  tierReason: null,
-  direction: 'codify',
-  directionReason: null,
-  security: null,
-  changes: [{ path: ['instance_type'], recorded: 't3.micro', live: 't3.large', sensitive: false }],
-};
+const drift: Drift = aDrift('aws_instance.app', [
+  { path: ['instance_type'], recorded: 't3.micro', live: 't3.large' },
+]);
 
 async function check(edits: CodifyPlan['edits']) {
   const texts = new Map([['main.tf', text]]);
