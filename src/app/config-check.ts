@@ -1,0 +1,86 @@
+/**
+ * On every push to the default branch, validate `.github/driftgate.yml` and say so in a
+ * `driftgate/config` check run on the pushed commit: a failing run names the bad key and
+ * the problem, and nothing else is done for that repository until the config is fixed.
+ */
+import type { Context } from 'probot';
+import { CONFIG_PATH, parseConfig } from '../config/load.js';
+import type { DriftgateConfig } from '../config/schema.js';
+import { DriftgateError } from '../errors.js';
+import { ensureCheckRun } from '../github/check-runs.js';
+
+export const CONFIG_CHECK = 'driftgate/config';
+
+export type ConfigOutcome =
+  | { kind: 'absent' }
+  | { kind: 'invalid'; message: string }
+  | { kind: 'valid'; config: DriftgateConfig };
+
+/** Read and validate the config at a commit. A repository without one is not driftgate's. */
+export async function readRepositoryConfig(
+  context: Context,
+  owner: string,
+  repo: string,
+  ref: string,
+): Promise<ConfigOutcome> {
+  let text: string;
+  try {
+    const response = await context.octokit.rest.repos.getContent({
+      owner,
+      repo,
+      path: CONFIG_PATH,
+      ref,
+    });
+    const data = response.data as { type?: string; content?: string; encoding?: string };
+    if (data.type !== 'file' || typeof data.content !== 'string')
+      return { kind: 'invalid', message: `${CONFIG_PATH} is not a file` };
+    text = Buffer.from(data.content, (data.encoding as BufferEncoding) ?? 'base64').toString(
+      'utf8',
+    );
+  } catch (error) {
+    if ((error as { status?: number }).status === 404) return { kind: 'absent' };
+    throw error;
+  }
+  try {
+    return { kind: 'valid', config: parseConfig(text, CONFIG_PATH) };
+  } catch (error) {
+    if (error instanceof DriftgateError) return { kind: 'invalid', message: error.format() };
+    throw error;
+  }
+}
+
+export async function handlePush(context: Context<'push'>): Promise<ConfigOutcome | undefined> {
+  const { payload } = context;
+  const defaultBranch = payload.repository.default_branch;
+  if (payload.ref !== `refs/heads/${defaultBranch}` || payload.deleted) return undefined;
+  const owner = payload.repository.owner?.login ?? payload.repository.full_name.split('/')[0]!;
+  const repo = payload.repository.name;
+  const outcome = await readRepositoryConfig(context, owner, repo, payload.after);
+  if (outcome.kind === 'absent') return outcome;
+  const stacks =
+    outcome.kind === 'valid'
+      ? outcome.config.stacks
+          .map((stack) => `- \`${stack.name}\` (\`${stack.dir}\`, ${stack.environment})`)
+          .join('\n')
+      : '';
+  await ensureCheckRun(context.octokit, {
+    owner,
+    repo,
+    headSha: payload.after,
+    name: CONFIG_CHECK,
+    conclusion: outcome.kind === 'valid' ? 'success' : 'failure',
+    title:
+      outcome.kind === 'valid'
+        ? `${CONFIG_PATH} is valid`
+        : `${CONFIG_PATH} is invalid: driftgate is paused for this repository`,
+    summary:
+      outcome.kind === 'valid'
+        ? `driftgate watches ${outcome.config.stacks.length} stack(s):\n\n${stacks}`
+        : `Fix the configuration; until then driftgate opens, updates and closes no pull requests here.\n\n\`\`\`\n${outcome.message}\n\`\`\``,
+  });
+  context.log.info(
+    { repository: payload.repository.full_name, result: outcome.kind },
+    'validated driftgate config',
+  );
+  return outcome;
+}

@@ -1,0 +1,66 @@
+/**
+ * Check runs as desired state: `ensureCheckRun` creates the run for a commit, updates it
+ * when its result changed, and writes nothing when it already says the same thing — so a
+ * webhook delivered twice leaves one check run and makes one write.
+ */
+import type { ProbotOctokit } from 'probot';
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+
+export interface DesiredCheckRun {
+  owner: string;
+  repo: string;
+  headSha: string;
+  name: string;
+  conclusion: 'success' | 'failure' | 'neutral';
+  title: string;
+  summary: string;
+}
+
+export type CheckRunWrite = 'created' | 'updated' | 'unchanged';
+
+export async function ensureCheckRun(
+  octokit: Octokit,
+  desired: DesiredCheckRun,
+): Promise<CheckRunWrite> {
+  const { owner, repo, headSha, name } = desired;
+  const existing = await octokit.rest.checks.listForRef({
+    owner,
+    repo,
+    ref: headSha,
+    check_name: name,
+    filter: 'latest',
+    per_page: 1,
+  });
+  const run = existing.data.check_runs[0];
+  const output = { title: desired.title, summary: desired.summary };
+  if (!run) {
+    await octokit.rest.checks.create({
+      owner,
+      repo,
+      name,
+      head_sha: headSha,
+      status: 'completed',
+      conclusion: desired.conclusion,
+      output,
+    });
+    return 'created';
+  }
+  if (
+    run.status === 'completed' &&
+    run.conclusion === desired.conclusion &&
+    run.output.title === desired.title &&
+    run.output.summary === desired.summary
+  ) {
+    return 'unchanged';
+  }
+  await octokit.rest.checks.update({
+    owner,
+    repo,
+    check_run_id: run.id,
+    status: 'completed',
+    conclusion: desired.conclusion,
+    output,
+  });
+  return 'updated';
+}

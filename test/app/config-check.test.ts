@@ -1,0 +1,108 @@
+import { generateKeyPairSync } from 'node:crypto';
+import webhookExamples from '@octokit/webhooks-examples';
+import { Probot, ProbotOctokit } from 'probot';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import driftgate from '../../src/index.js';
+import { FakeGitHub } from '../support/fake-github.js';
+
+const { privateKey } = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+});
+
+const SHA = '0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c';
+
+/** GitHub's own example push event, made a push of SHA to the default branch of an installed app. */
+function pushPayload(): Record<string, unknown> {
+  const example = (webhookExamples as { name: string; examples: Record<string, unknown>[] }[])
+    .find((entry) => entry.name === 'push')!
+    .examples.find((candidate) => (candidate.ref as string).startsWith('refs/heads/'))!;
+  const repository = example.repository as Record<string, unknown>;
+  return {
+    ...structuredClone(example),
+    ref: `refs/heads/${repository.default_branch}`,
+    after: SHA,
+    deleted: false,
+    installation: { id: 375706, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMzc1NzA2' },
+  };
+}
+
+function app(): Probot {
+  const probot = new Probot({
+    appId: 1,
+    privateKey,
+    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+    logLevel: 'fatal',
+  });
+  probot.load(driftgate);
+  return probot;
+}
+
+describe('driftgate/config check run (push to the default branch)', () => {
+  let github: FakeGitHub;
+  beforeEach(() => {
+    const payload = pushPayload();
+    const repository = payload.repository as { name: string; owner: { login: string } };
+    github = new FakeGitHub(repository.owner.login, repository.name);
+    github.install();
+  });
+  afterEach(() => github.uninstall());
+
+  it('given an invalid config, when it is pushed, then a failing check run names the bad key', async () => {
+    github.commit(SHA, {
+      '.github/driftgate.yml':
+        'stacks:\n  - name: prod\n    dir: envs/prod\n    aws:\n      role: admin\n',
+    });
+    await app().receive({ id: '1', name: 'push', payload: pushPayload() } as never);
+    expect(github.checkRuns).toHaveLength(1);
+    const [run] = github.checkRuns;
+    expect(run).toMatchObject({
+      name: 'driftgate/config',
+      head_sha: SHA,
+      status: 'completed',
+      conclusion: 'failure',
+    });
+    expect(run!.output.title).toBe(
+      '.github/driftgate.yml is invalid: driftgate is paused for this repository',
+    );
+    expect(run!.output.summary).toContain('stacks[0].aws.role: expected an IAM role ARN');
+  });
+
+  it('given a valid config, the check run succeeds and lists the stacks; a duplicate delivery writes nothing', async () => {
+    github.commit(SHA, {
+      '.github/driftgate.yml':
+        'stacks:\n  - name: prod-network\n    dir: envs/prod/network\n    environment: prod\n',
+    });
+    const probot = app();
+    await probot.receive({ id: '1', name: 'push', payload: pushPayload() } as never);
+    await probot.receive({ id: '1', name: 'push', payload: pushPayload() } as never);
+    expect(github.checkRuns).toHaveLength(1);
+    expect(github.checkRuns[0]).toMatchObject({
+      conclusion: 'success',
+      output: { summary: expect.stringContaining('`prod-network` (`envs/prod/network`, prod)') },
+    });
+    expect(github.writes).toEqual([`POST /repos/${github.owner}/${github.repo}/check-runs`]);
+  });
+
+  it("a fixed config turns the same commit's failing run green by updating it", async () => {
+    github.commit(SHA, { '.github/driftgate.yml': 'stacks: []\n' });
+    const probot = app();
+    await probot.receive({ id: '1', name: 'push', payload: pushPayload() } as never);
+    github.commit(SHA, { '.github/driftgate.yml': 'stacks:\n  - name: a\n    dir: a\n' });
+    await probot.receive({ id: '2', name: 'push', payload: pushPayload() } as never);
+    expect(github.checkRuns).toHaveLength(1);
+    expect(github.checkRuns[0]!.conclusion).toBe('success');
+    expect(github.writes.map((write) => write.split(' ')[0])).toEqual(['POST', 'PATCH']);
+  });
+
+  it('ignores repositories without a config, and pushes to other branches', async () => {
+    await app().receive({ id: '1', name: 'push', payload: pushPayload() } as never);
+    await app().receive({
+      id: '2',
+      name: 'push',
+      payload: { ...pushPayload(), ref: 'refs/heads/feature' },
+    } as never);
+    expect(github.writes).toEqual([]);
+  });
+});
