@@ -15,7 +15,9 @@ const SHA = '0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c';
 
 /** GitHub's own example push event, made a push of SHA to the default branch of an installed app. */
 function pushPayload(): Record<string, unknown> {
-  const example = (webhookExamples as { name: string; examples: Record<string, unknown>[] }[])
+  const example = (
+    webhookExamples as unknown as { name: string; examples: Record<string, unknown>[] }[]
+  )
     .find((entry) => entry.name === 'push')!
     .examples.find((candidate) => (candidate.ref as string).startsWith('refs/heads/'))!;
   const repository = example.repository as Record<string, unknown>;
