@@ -4,9 +4,18 @@
  */
 import type { Probot } from 'probot';
 import { handlePush } from './app/config-check.js';
+import { scanRepository } from './app/scan-repository.js';
 
 export default function driftgate(app: Probot): void {
   app.on('push', async (context) => {
     await handlePush(context);
+  });
+
+  // A GitHub Actions cron or an EventBridge rule can trigger a scan:
+  // POST /repos/{owner}/{repo}/dispatches {"event_type": "driftgate-scan", "client_payload": {"stack": "..."}}
+  app.on('repository_dispatch', async (context) => {
+    if (context.payload.action !== 'driftgate-scan') return;
+    const stack = (context.payload.client_payload as { stack?: unknown } | null)?.stack;
+    await scanRepository(context, typeof stack === 'string' ? stack : undefined);
   });
 }

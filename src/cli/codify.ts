@@ -7,8 +7,8 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { createTwoFilesPatch } from 'diff';
 import { codifyDrifts, isTfvarsFile, type CodifyOutcome } from '../remediation/codify/codify.js';
+import { unifiedDiff } from '../remediation/codify/diff.js';
 import { DriftgateError } from '../errors.js';
 import type { CliIo } from './main.js';
 import { addStackSourceOptions, scanStackFromFlags, type StackSourceFlags } from './scan.js';
@@ -39,18 +39,6 @@ export async function readStackSources(dir: string): Promise<{ path: string; tex
       text: await readFile(join(dir, name), 'utf8'),
     })),
   );
-}
-
-export function unifiedDiff(outcome: CodifyOutcome): string {
-  let out = '';
-  for (const [path, before] of outcome.before) {
-    const after = outcome.after.get(path)!;
-    if (after !== before)
-      out += createTwoFilesPatch(`a/${path}`, `b/${path}`, before, after, undefined, undefined, {
-        context: 3,
-      }).replace(/^=+\n/, '');
-  }
-  return out;
 }
 
 export function describeRefusals(outcome: CodifyOutcome): string {

@@ -103,19 +103,31 @@ export async function scanStackLive(
   }).catch((error: unknown) => {
     throw describeAwsError(error, `reading state ${input.stateLocation}`);
   });
+  return scanLoadedStack({ ...input, stack, state });
+}
+
+/** The live scan of a stack whose code and state are already read (the app reads them through the GitHub API). */
+export async function scanLoadedStack(
+  input: StackScanInput & {
+    session: AwsSession;
+    stack: TerraformStack | undefined;
+    state: TerraformState;
+    attribution?: AttributionConfig;
+  },
+): Promise<StackReport> {
   const live = await scanLiveAws({
     session: input.session,
-    state,
-    stack,
+    state: input.state,
+    stack: input.stack,
     stackName: input.stackConfig.name,
   });
   const attributed = await attribute(
     live.drifts,
-    state,
+    input.state,
     input.session,
     input.attribution ?? DEFAULT_ATTRIBUTION,
   );
-  return finishStackReport(input, stack, {
+  return finishStackReport(input, input.stack, {
     drifts: attributed.drifts,
     source: 'aws',
     notScanned: live.notScanned,

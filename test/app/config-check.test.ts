@@ -1,44 +1,22 @@
-import { generateKeyPairSync } from 'node:crypto';
-import webhookExamples from '@octokit/webhooks-examples';
-import { Probot, ProbotOctokit } from 'probot';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import driftgate from '../../src/index.js';
 import { FakeGitHub } from '../support/fake-github.js';
-
-const { privateKey } = generateKeyPairSync('rsa', {
-  modulusLength: 2048,
-  privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-  publicKeyEncoding: { type: 'spki', format: 'pem' },
-});
+import { INSTALLATION, driftgateApp as app, examplePayload } from '../support/probot.js';
 
 const SHA = '0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c';
 
 /** GitHub's own example push event, made a push of SHA to the default branch of an installed app. */
 function pushPayload(): Record<string, unknown> {
-  const example = (
-    webhookExamples as unknown as { name: string; examples: Record<string, unknown>[] }[]
-  )
-    .find((entry) => entry.name === 'push')!
-    .examples.find((candidate) => (candidate.ref as string).startsWith('refs/heads/'))!;
+  const example = examplePayload('push', (candidate) =>
+    (candidate.ref as string).startsWith('refs/heads/'),
+  );
   const repository = example.repository as Record<string, unknown>;
   return {
-    ...structuredClone(example),
+    ...example,
     ref: `refs/heads/${repository.default_branch}`,
     after: SHA,
     deleted: false,
-    installation: { id: 375706, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMzc1NzA2' },
+    installation: INSTALLATION,
   };
-}
-
-function app(): Probot {
-  const probot = new Probot({
-    appId: 1,
-    privateKey,
-    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
-    logLevel: 'fatal',
-  });
-  probot.load(driftgate);
-  return probot;
 }
 
 describe('driftgate/config check run (push to the default branch)', () => {

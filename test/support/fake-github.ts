@@ -1,7 +1,9 @@
 /**
  * A stateful fake of the GitHub REST API for one repository, served through nock at the
  * HTTP layer, so the real Octokit (inside Probot) talks to it and a scenario sees its own
- * writes. Requests it does not know fail the test (nock refuses every other connection).
+ * writes: branches, commits and trees (Git Data API), file contents, pull requests,
+ * labels, comments and check runs. Requests it does not know fail the test: nock refuses
+ * every other connection (loopback stays open for moto).
  */
 import nock from 'nock';
 
@@ -14,26 +16,111 @@ export interface FakeCheckRun {
   output: { title: string | null; summary: string | null };
 }
 
+export interface FakeCommit {
+  sha: string;
+  message: string;
+  parents: string[];
+  files: Map<string, string>;
+}
+
+export interface FakePullRequest {
+  number: number;
+  state: 'open' | 'closed';
+  merged_at: string | null;
+  draft: boolean;
+  title: string;
+  body: string;
+  head: { ref: string };
+  base: { ref: string };
+  labels: { name: string }[];
+  comments: string[];
+}
+
+type Reply = [number, unknown];
+
 export class FakeGitHub {
-  /** Files by commit sha, then path. */
-  readonly commits = new Map<string, Map<string, string>>();
+  readonly commits = new Map<string, FakeCommit>();
+  readonly branches = new Map<string, string>();
   readonly checkRuns: FakeCheckRun[] = [];
+  readonly pullRequests: FakePullRequest[] = [];
+  readonly labels = new Set<string>();
   /** Every write the app made, as "METHOD /path". */
   readonly writes: string[] = [];
+  readonly defaultBranch: string;
   private nextId = 1;
+  private nextSha = 1;
 
   constructor(
     readonly owner: string,
     readonly repo: string,
-  ) {}
+    defaultBranch = 'main',
+  ) {
+    this.defaultBranch = defaultBranch;
+  }
 
-  commit(sha: string, files: Record<string, string>): void {
-    this.commits.set(sha, new Map(Object.entries(files)));
+  private sha(): string {
+    return (this.nextSha++).toString(16).padStart(40, 'c');
+  }
+
+  /** Add a commit with exactly these files; `branch` (if given) points at it. */
+  commit(sha: string | undefined, files: Record<string, string>, branch?: string): string {
+    const id = sha ?? this.sha();
+    const parent = branch ? this.branches.get(branch) : undefined;
+    this.commits.set(id, {
+      sha: id,
+      message: 'test',
+      parents: parent ? [parent] : [],
+      files: new Map(Object.entries(files)),
+    });
+    if (branch) this.branches.set(branch, id);
+    return id;
+  }
+
+  /** Files of a branch or commit. */
+  filesAt(ref: string): Map<string, string> {
+    const sha = this.branches.get(ref) ?? ref;
+    return this.commits.get(sha)?.files ?? new Map();
+  }
+
+  private contents(path: string, ref: string): Reply {
+    const files = this.filesAt(ref);
+    const content = files.get(path);
+    if (content !== undefined)
+      return [
+        200,
+        {
+          type: 'file',
+          encoding: 'base64',
+          name: path.split('/').pop(),
+          path,
+          content: Buffer.from(content).toString('base64'),
+        },
+      ];
+    const prefix = `${path.replace(/\/$/, '')}/`;
+    const entries = new Map<string, { type: string; name: string; path: string }>();
+    for (const file of files.keys()) {
+      if (!file.startsWith(prefix)) continue;
+      const [name, ...rest] = file.slice(prefix.length).split('/');
+      entries.set(name!, {
+        type: rest.length ? 'dir' : 'file',
+        name: name!,
+        path: `${prefix}${name}`,
+      });
+    }
+    return entries.size ? [200, [...entries.values()]] : [404, { message: 'Not Found' }];
   }
 
   install(): void {
     nock.disableNetConnect();
+    nock.enableNetConnect((host) => host.startsWith('127.0.0.1') || host.startsWith('localhost'));
     const base = `/repos/${this.owner}/${this.repo}`;
+    const write = (method: string, uri: string) =>
+      this.writes.push(`${method} ${uri.split('?')[0]}`);
+    const pull = (uri: string) =>
+      this.pullRequests.find(
+        (candidate) => candidate.number === Number(/(?:pulls|issues)\/(\d+)/.exec(uri)![1]),
+      );
+
     nock('https://api.github.com')
       .persist()
       .post(/^\/app\/installations\/\d+\/access_tokens$/)
@@ -42,21 +129,13 @@ export class FakeGitHub {
         expires_at: '2099-01-01T00:00:00Z',
         permissions: {},
       })
-      .get(new RegExp(`^${base}/contents/(.+)\\?ref=([0-9a-f]+)$`))
+      // Contents of a file or directory at a ref
+      .get(new RegExp(`^${base}/contents/([^?]+)\\?ref=(.+)$`))
       .reply((uri) => {
-        const [, path, ref] = /contents\/(.+)\?ref=([0-9a-f]+)$/.exec(uri)!;
-        const content = this.commits.get(ref!)?.get(decodeURIComponent(path!));
-        if (content === undefined) return [404, { message: 'Not Found' }];
-        return [
-          200,
-          {
-            type: 'file',
-            encoding: 'base64',
-            path,
-            content: Buffer.from(content).toString('base64'),
-          },
-        ];
+        const [, path, ref] = /contents\/([^?]+)\?ref=(.+)$/.exec(uri)!;
+        return this.contents(decodeURIComponent(path!), decodeURIComponent(ref!));
       })
+      // Check runs
       .get(new RegExp(`^${base}/commits/([0-9a-f]+)/check-runs\\?`))
       .reply((uri) => {
         const url = new URL(uri, 'https://api.github.com');
@@ -69,7 +148,7 @@ export class FakeGitHub {
       })
       .post(`${base}/check-runs`)
       .reply((uri, body) => {
-        this.writes.push(`POST ${uri}`);
+        write('POST', uri);
         const input = body as Record<string, unknown>;
         const run: FakeCheckRun = {
           id: this.nextId++,
@@ -84,9 +163,10 @@ export class FakeGitHub {
       })
       .patch(new RegExp(`^${base}/check-runs/(\\d+)$`))
       .reply((uri, body) => {
-        this.writes.push(`PATCH ${uri}`);
-        const id = Number(/check-runs\/(\d+)$/.exec(uri)![1]);
-        const run = this.checkRuns.find((candidate) => candidate.id === id);
+        write('PATCH', uri);
+        const run = this.checkRuns.find(
+          (candidate) => candidate.id === Number(/check-runs\/(\d+)$/.exec(uri)![1]),
+        );
         if (!run) return [404, { message: 'Not Found' }];
         const input = body as Record<string, unknown>;
         Object.assign(run, {
@@ -95,8 +175,146 @@ export class FakeGitHub {
           output: { ...run.output, ...(input.output as object) },
         });
         return [200, run];
+      })
+      // Git Data API
+      .get(new RegExp(`^${base}/git/ref/(.+)$`))
+      .reply((uri) => {
+        const ref = decodeURIComponent(/git\/ref\/(.+)$/.exec(uri)![1]!).replace(/^heads\//, '');
+        const sha = this.branches.get(ref);
+        return sha
+          ? [200, { ref: `refs/heads/${ref}`, object: { sha, type: 'commit' } }]
+          : [404, { message: 'Not Found' }];
+      })
+      .get(new RegExp(`^${base}/git/commits/([0-9a-f]+)$`))
+      .reply((uri) => {
+        const sha = /git\/commits\/([0-9a-f]+)$/.exec(uri)![1]!;
+        return this.commits.has(sha)
+          ? [
+              200,
+              {
+                sha,
+                tree: { sha: `tree-of-${sha}` },
+                parents: this.commits.get(sha)!.parents.map((p) => ({ sha: p })),
+              },
+            ]
+          : [404, { message: 'Not Found' }];
+      })
+      .post(`${base}/git/trees`)
+      .reply((uri, body) => {
+        write('POST', uri);
+        const input = body as { base_tree: string; tree: { path: string; content: string }[] };
+        const files = new Map(
+          this.commits.get(input.base_tree.replace(/^tree-of-/, ''))?.files ?? [],
+        );
+        for (const entry of input.tree) files.set(entry.path, entry.content);
+        const sha = this.sha();
+        this.trees.set(sha, files);
+        return [201, { sha }];
+      })
+      .post(`${base}/git/commits`)
+      .reply((uri, body) => {
+        write('POST', uri);
+        const input = body as { message: string; tree: string; parents: string[] };
+        const sha = this.sha();
+        this.commits.set(sha, {
+          sha,
+          message: input.message,
+          parents: input.parents,
+          files: this.trees.get(input.tree) ?? new Map(),
+        });
+        return [201, { sha }];
+      })
+      .post(`${base}/git/refs`)
+      .reply((uri, body) => {
+        write('POST', uri);
+        const input = body as { ref: string; sha: string };
+        const branch = input.ref.replace(/^refs\/heads\//, '');
+        if (this.branches.has(branch)) return [422, { message: 'Reference already exists' }];
+        this.branches.set(branch, input.sha);
+        return [201, { ref: input.ref, object: { sha: input.sha } }];
+      })
+      .patch(new RegExp(`^${base}/git/refs/(.+)$`))
+      .reply((uri, body) => {
+        write('PATCH', uri);
+        const branch = decodeURIComponent(/git\/refs\/(.+)$/.exec(uri)![1]!).replace(
+          /^heads\//,
+          '',
+        );
+        if (!this.branches.has(branch)) return [422, { message: 'Reference does not exist' }];
+        this.branches.set(branch, (body as { sha: string }).sha);
+        return [200, { object: { sha: (body as { sha: string }).sha } }];
+      })
+      // Pull requests
+      .get(new RegExp(`^${base}/pulls\\?`))
+      .reply(() => [200, this.pullRequests.map((pr) => ({ ...pr, comments: undefined }))])
+      .post(`${base}/pulls`)
+      .reply((uri, body) => {
+        write('POST', uri);
+        const input = body as {
+          head: string;
+          base: string;
+          title: string;
+          body: string;
+          draft?: boolean;
+        };
+        if (this.pullRequests.some((pr) => pr.state === 'open' && pr.head.ref === input.head))
+          return [422, { message: 'A pull request already exists' }];
+        const pr: FakePullRequest = {
+          number: this.nextId++,
+          state: 'open',
+          merged_at: null,
+          draft: Boolean(input.draft),
+          title: input.title,
+          body: input.body,
+          head: { ref: input.head },
+          base: { ref: input.base },
+          labels: [],
+          comments: [],
+        };
+        this.pullRequests.push(pr);
+        return [201, pr];
+      })
+      .patch(new RegExp(`^${base}/pulls/(\\d+)$`))
+      .reply((uri, body) => {
+        write('PATCH', uri);
+        const pr = pull(uri);
+        if (!pr) return [404, { message: 'Not Found' }];
+        Object.assign(pr, body as object);
+        return [200, pr];
+      })
+      // Labels and comments
+      .get(new RegExp(`^${base}/labels\\?`))
+      .reply(() => [200, [...this.labels].map((name) => ({ name }))])
+      .post(`${base}/labels`)
+      .reply((uri, body) => {
+        write('POST', uri);
+        this.labels.add((body as { name: string }).name);
+        return [201, body];
+      })
+      .post(new RegExp(`^${base}/issues/(\\d+)/labels$`))
+      .reply((uri, body) => {
+        write('POST', uri);
+        const pr = pull(uri)!;
+        for (const name of (body as { labels: string[] }).labels)
+          if (!pr.labels.some((label) => label.name === name)) pr.labels.push({ name });
+        return [200, pr.labels];
+      })
+      .put(new RegExp(`^${base}/issues/(\\d+)/labels$`))
+      .reply((uri, body) => {
+        write('PUT', uri);
+        const pr = pull(uri)!;
+        pr.labels = (body as { labels: string[] }).labels.map((name) => ({ name }));
+        return [200, pr.labels];
+      })
+      .post(new RegExp(`^${base}/issues/(\\d+)/comments$`))
+      .reply((uri, body) => {
+        write('POST', uri);
+        pull(uri)!.comments.push((body as { body: string }).body);
+        return [201, { id: this.nextId++, body: (body as { body: string }).body }];
       });
   }
+
+  private readonly trees = new Map<string, Map<string, string>>();
 
   uninstall(): void {
     nock.cleanAll();

@@ -1,0 +1,191 @@
+/**
+ * The remediation PR's body: rendered from a typed model, with hidden metadata that
+ * `parsePullRequestMeta` reads back (so GitHub itself is driftgate's database). The
+ * metadata is never trusted for authorisation: it only says which drift a PR is about.
+ */
+import { z } from 'zod';
+import type { Direction, Drift, Tier } from '../drift/model.js';
+import { formatValue } from '../report/render.js';
+import { formatPath } from '../terraform/path.js';
+import type { RevertPlan } from '../remediation/revert.js';
+
+/** GitHub rejects bodies over 65,536 characters; keep well under. */
+export const BODY_LIMIT = 60_000;
+
+export const pullRequestMetaSchema = z.object({
+  v: z.literal(1),
+  stack: z.string(),
+  address: z.string(),
+  fingerprint: z.string(),
+  direction: z.enum(['revert', 'codify']),
+  tier: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+});
+export type PullRequestMeta = z.infer<typeof pullRequestMetaSchema>;
+
+const META = /<!-- driftgate:meta ([A-Za-z0-9+/=]+) -->/;
+
+export function renderMeta(meta: PullRequestMeta): string {
+  return `<!-- driftgate:meta ${Buffer.from(JSON.stringify(meta)).toString('base64')} -->`;
+}
+
+export function parsePullRequestMeta(body: string | null | undefined): PullRequestMeta | undefined {
+  const match = META.exec(body ?? '');
+  if (!match) return undefined;
+  try {
+    const parsed = pullRequestMetaSchema.safeParse(
+      JSON.parse(Buffer.from(match[1]!, 'base64').toString('utf8')),
+    );
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface PullRequestModel {
+  drift: Drift;
+  direction: Direction;
+  tier: Tier;
+  revert: RevertPlan;
+  /** Unified diff of the codify patch ('' when codify is refused). */
+  codifyDiff: string;
+  codifyRefusals: string[];
+}
+
+export function pullRequestTitle(model: PullRequestModel): string {
+  const verb = model.direction === 'revert' ? 'Revert' : 'Codify';
+  return `driftgate: ${verb} drift on ${model.drift.address} (${model.drift.stack})`;
+}
+
+function fence(text: string, language = ''): string {
+  const ticks = text.includes('```') ? '````' : '```';
+  return `${ticks}${language}\n${text.replace(/\n$/, '')}\n${ticks}`;
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+export function renderPullRequestBody(model: PullRequestModel): string {
+  const { drift } = model;
+  const lines: string[] = [];
+  const other = model.direction === 'revert' ? 'codify' : 'revert';
+  lines.push(
+    `**${drift.address}** in stack \`${drift.stack}\` ${drift.action === 'delete' ? 'was deleted' : 'was changed'} outside Terraform.`,
+    '',
+    model.direction === 'revert'
+      ? 'This PR proposes to **revert** live state to the code.'
+      : 'This PR proposes to **codify** the manual change: the code is updated to say what is live.',
+    `Why this direction: ${drift.directionReason ?? 'default'}.`,
+    '',
+    '### What changed',
+    '',
+  );
+  if (drift.changes.length) {
+    lines.push('| Attribute | Recorded (code) | Live |', '| --- | --- | --- |');
+    for (const change of drift.changes) {
+      lines.push(
+        `| \`${cell(formatPath(change.path))}\` | \`${cell(formatValue(change.recorded))}\` | \`${cell(formatValue(change.live))}\` |`,
+      );
+    }
+  } else {
+    lines.push('The resource no longer exists.');
+  }
+  lines.push('', '### Who, when, how', '');
+  const a = drift.attribution;
+  lines.push(
+    a
+      ? `${a.eventName} by **${a.actor}** (${a.actorType}) at ${a.time}, via ${a.via}${a.sourceIp ? ` from ${a.sourceIp}` : ''}.`
+      : 'CloudTrail did not say (no matching event, or no access).',
+  );
+  if (drift.security && drift.security.direction !== 'neutral') {
+    lines.push(
+      '',
+      `### Security: ${drift.security.direction}`,
+      '',
+      `${drift.security.explanation}.`,
+    );
+  }
+  lines.push('', '### Proposed remediation', '');
+  if (model.direction === 'revert') {
+    if (model.revert.operations.length)
+      lines.push(
+        ...model.revert.operations.map(
+          (operation) => `- ${operation.description} (\`${operation.api}\`)`,
+        ),
+      );
+    if (model.revert.refusals.length) {
+      lines.push(
+        '',
+        'Not reverted by API (Terraform must do it):',
+        ...model.revert.refusals.map(
+          (refusal) => `- \`${refusal.path || drift.address}\`: ${refusal.reason}`,
+        ),
+      );
+    }
+  } else if (model.codifyDiff) {
+    lines.push(fence(model.codifyDiff, 'diff'));
+  } else {
+    lines.push(
+      'driftgate cannot codify this drift automatically:',
+      ...model.codifyRefusals.map((reason) => `- ${reason}`),
+    );
+  }
+  lines.push(
+    '',
+    `**Alternative:** comment \`/driftgate ${other}\` to switch this PR to ${other === 'revert' ? 'reverting live state' : 'codifying the change'}.`,
+  );
+  lines.push(
+    '',
+    `### Tier ${model.tier}`,
+    '',
+    `${tierMeaning(model.tier)} Set by: ${drift.tierReason ?? 'policy'}.`,
+  );
+  lines.push('', '### Do it by hand', '');
+  const commands =
+    model.direction === 'revert'
+      ? [
+          ...model.revert.operations.map((operation) => operation.command),
+          '',
+          '# or let Terraform do it:',
+          ...model.revert.terraformCommands,
+        ]
+      : [
+          '# after merging the code change, Terraform should see nothing to do:',
+          `terraform plan -target=${drift.address}`,
+        ];
+  lines.push(fence(commands.join('\n'), 'sh'));
+  lines.push(
+    '',
+    `<sub>driftgate · fingerprint \`${drift.fingerprint}\` · source: ${drift.source}</sub>`,
+  );
+  lines.push(
+    renderMeta({
+      v: 1,
+      stack: drift.stack,
+      address: drift.address,
+      fingerprint: drift.fingerprint,
+      direction: model.direction,
+      tier: model.tier,
+    }),
+  );
+  return truncateBody(lines.join('\n'));
+}
+
+function tierMeaning(tier: Tier): string {
+  switch (tier) {
+    case 1:
+      return 'Merges on its own once checks pass.';
+    case 2:
+      return 'Needs an approving review from someone with write access.';
+    case 3:
+      return 'Advisory: driftgate never executes it; a human implements the change.';
+  }
+}
+
+/** Keep the body under GitHub's limit: cut the longest fenced block and say so; keep the metadata. */
+export function truncateBody(body: string): string {
+  if (body.length <= BODY_LIMIT) return body;
+  const meta = META.exec(body)?.[0] ?? '';
+  const note = "\n\n… (truncated: the full diff is in the PR's commits)\n";
+  return `${body.slice(0, BODY_LIMIT - meta.length - note.length - 8)}${note}${meta}`;
+}

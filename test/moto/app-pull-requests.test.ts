@@ -1,0 +1,269 @@
+/**
+ * Scenarios for the app's drift PRs, end to end: real webhook payloads into Probot, the
+ * real Octokit against the stateful fake GitHub, and the real EC2 client against moto.
+ */
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateSecurityGroupCommand,
+  CreateVpcCommand,
+  DescribeSecurityGroupsCommand,
+  RevokeSecurityGroupIngressCommand,
+} from '@aws-sdk/client-ec2';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parsePullRequestMeta } from '../../src/github/pr-body.js';
+import { FakeGitHub } from '../support/fake-github.js';
+import { motoEc2, motoEndpoint, describeWithMoto } from '../support/moto.js';
+import { INSTALLATION, driftgateApp, examplePayload } from '../support/probot.js';
+import { securityGroup, v4State } from '../support/state-builder.js';
+
+const DIR = 'envs/prod/network';
+const SSH = {
+  IpProtocol: 'tcp',
+  FromPort: 22,
+  ToPort: 22,
+  IpRanges: [{ CidrIp: '10.0.0.0/8', Description: 'SSH from the VPN' }],
+};
+const RDP = {
+  IpProtocol: 'tcp',
+  FromPort: 3389,
+  ToPort: 3389,
+  IpRanges: [{ CidrIp: '0.0.0.0/0' }],
+};
+
+const MAIN_TF = `resource "aws_security_group" "web" {
+  name        = "web"
+  description = "Web tier"
+
+  ingress {
+    description = "SSH from the VPN"
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = ["10.0.0.0/8"]
+  }
+
+  egress {
+    from_port   = 0
+    to_port     = 0
+    protocol    = "-1"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+`;
+
+function dispatchPayload(repository: Record<string, unknown>): Record<string, unknown> {
+  return {
+    ...examplePayload('repository_dispatch'),
+    action: 'driftgate-scan',
+    client_payload: {},
+    repository,
+    installation: INSTALLATION,
+  };
+}
+
+describeWithMoto('drift pull requests (repository_dispatch driftgate-scan)', () => {
+  let github: FakeGitHub;
+  let groupId: string;
+  let repository: Record<string, unknown>;
+  const ec2 = motoEc2();
+  const savedEndpoint = process.env.AWS_ENDPOINT_URL;
+
+  beforeAll(async () => {
+    process.env.AWS_ENDPOINT_URL = motoEndpoint();
+    const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc!.VpcId!;
+    groupId = (
+      await ec2.send(
+        new CreateSecurityGroupCommand({ GroupName: 'web', Description: 'Web tier', VpcId: vpcId }),
+      )
+    ).GroupId!;
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [SSH] }),
+    );
+    const ownerId = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] })))
+      .SecurityGroups![0]!.OwnerId!;
+    const state = v4State([
+      securityGroup('web', {
+        id: groupId,
+        name: 'web',
+        description: 'Web tier',
+        vpcId,
+        ownerId,
+        ingress: [
+          {
+            protocol: 'tcp',
+            from_port: 22,
+            to_port: 22,
+            cidr_blocks: ['10.0.0.0/8'],
+            description: 'SSH from the VPN',
+          },
+        ],
+        egress: [{ protocol: '-1', from_port: 0, to_port: 0, cidr_blocks: ['0.0.0.0/0'] }],
+      }),
+    ]);
+    repository = examplePayload('repository_dispatch').repository as Record<string, unknown>;
+    const owner = (repository.owner as { login: string }).login;
+    github = new FakeGitHub(owner, repository.name as string, repository.default_branch as string);
+    github.commit(
+      undefined,
+      {
+        '.github/driftgate.yml': `stacks:\n  - name: prod-network\n    dir: ${DIR}\n    environment: prod\n    state: ${DIR}/terraform.tfstate\n    aws:\n      region: us-east-1\nattribution:\n  source: off\n`,
+        [`${DIR}/main.tf`]: MAIN_TF,
+        [`${DIR}/terraform.tfstate`]: state,
+      },
+      github.defaultBranch,
+    );
+    github.install();
+  });
+  afterAll(() => {
+    github.uninstall();
+    if (savedEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL;
+    else process.env.AWS_ENDPOINT_URL = savedEndpoint;
+  });
+  beforeEach(() => {
+    github.writes.length = 0;
+  });
+
+  const scan = () =>
+    driftgateApp().receive({
+      id: String(Math.random()),
+      name: 'repository_dispatch',
+      payload: dispatchPayload(repository),
+    } as never);
+  const open = () => github.pullRequests.filter((pr) => pr.state === 'open');
+
+  it('a clean stack opens nothing', async () => {
+    await scan();
+    expect(github.pullRequests).toEqual([]);
+    expect(github.writes).toEqual([]);
+  });
+
+  it('given RDP opened to the internet by hand, a scan opens one revert PR a reviewer can decide from', async () => {
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [RDP] }),
+    );
+    await scan();
+    expect(open()).toHaveLength(1);
+    const [pr] = open();
+    expect(pr!.head.ref).toBe('driftgate/prod-network/aws_security_group.web');
+    expect(pr!.title).toBe('driftgate: Revert drift on aws_security_group.web (prod-network)');
+    expect(pr!.labels.map((label) => label.name)).toEqual(['driftgate:tier-2', 'driftgate:revert']);
+    expect(pr!.draft).toBe(false);
+    expect(pr!.body).toContain('### Security: widening');
+    expect(pr!.body).toContain(
+      'the change opened tcp/3389 from 0.0.0.0/0 (the internet); reverting would close it.',
+    );
+    expect(pr!.body).toContain(
+      `aws ec2 revoke-security-group-ingress --group-id ${groupId} --ip-permissions`,
+    );
+    expect(pr!.body).toContain('`/driftgate codify`');
+    expect(parsePullRequestMeta(pr!.body)).toMatchObject({
+      stack: 'prod-network',
+      address: 'aws_security_group.web',
+      direction: 'revert',
+      tier: 2,
+    });
+
+    // The branch holds one commit on main with the ledger record and the audit trailers.
+    const commit = github.commits.get(github.branches.get(pr!.head.ref)!)!;
+    expect(commit.parents).toEqual([github.branches.get(github.defaultBranch)]);
+    expect(commit.message).toMatch(
+      /\nDrift-Id: [0-9a-f]{16}\nDrift-Stack: prod-network\nDrift-Address: aws_security_group.web\nDrift-Actor: unknown\nDrift-Tier: 2\nDrift-Direction: revert\n$/,
+    );
+    const ledger = [...commit.files.keys()].find((path) =>
+      path.startsWith('.driftgate/ledger/prod-network/'),
+    );
+    expect(commit.files.get(ledger!)).toContain(
+      'planned_operations:\n  - api: RevokeSecurityGroupIngress',
+    );
+
+    // GitHub write calls for one new drift PR (labels are created once per repository).
+    const nonLabelWrites = github.writes.filter(
+      (write) => !write.endsWith('/labels') || write.includes('/issues/'),
+    );
+    expect(nonLabelWrites).toEqual([
+      expect.stringMatching(/^POST .*\/git\/trees$/),
+      expect.stringMatching(/^POST .*\/git\/commits$/),
+      expect.stringMatching(/^POST .*\/git\/refs$/),
+      expect.stringMatching(/^POST .*\/pulls$/),
+      expect.stringMatching(/^POST .*\/issues\/\d+\/labels$/),
+    ]);
+  });
+
+  it('a second scan with the same drift writes nothing; two racing deliveries still leave one PR', async () => {
+    await scan();
+    expect(github.writes).toEqual([]);
+    await Promise.all([scan(), scan()]);
+    expect(open()).toHaveLength(1);
+    expect(github.writes).toEqual([]);
+  });
+
+  it('when the drift is fixed by hand, the PR is closed with a comment saying so', async () => {
+    await ec2.send(
+      new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [RDP] }),
+    );
+    await scan();
+    expect(open()).toEqual([]);
+    const [pr] = github.pullRequests;
+    expect(pr!.state).toBe('closed');
+    expect(pr!.comments).toEqual([
+      'Closing: the drift is gone: live state matches the recorded state again.',
+    ]);
+    expect(pr!.labels.map((label) => label.name)).toContain('driftgate:resolved');
+  });
+
+  it('a PR a human closed unmerged is not re-opened for the same drift, and driftgate says so once', async () => {
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [RDP] }),
+    );
+    await scan();
+    const reopened = open();
+    expect(reopened).toHaveLength(1);
+    reopened[0]!.state = 'closed'; // a human closes it
+    github.writes.length = 0;
+    await scan();
+    expect(open()).toEqual([]);
+    expect(reopened[0]!.comments).toEqual([expect.stringContaining('will not open it again')]);
+    github.writes.length = 0;
+    await scan();
+    expect(github.writes).toEqual([]);
+  });
+
+  it('a narrowing change (SSH removed by hand) becomes a codify PR that changes the .tf file', async () => {
+    await ec2.send(
+      new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [RDP] }),
+    );
+    await ec2.send(
+      new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [SSH] }),
+    );
+    await scan();
+    const [pr] = open();
+    expect(pr!.labels.map((label) => label.name)).toEqual(['driftgate:tier-2', 'driftgate:codify']);
+    expect(pr!.body).toContain('reverting would re-open tcp/22 from 10.0.0.0/8');
+    const files = github.commits.get(github.branches.get(pr!.head.ref)!)!.files;
+    expect(files.get(`${DIR}/main.tf`)).toBe(MAIN_TF.replace(/  ingress \{[\s\S]*?\n  \}\n\n/, ''));
+    expect(pr!.body).toContain('-    description = "SSH from the VPN"');
+  });
+});
+
+describe('no config', () => {
+  it('a repository without .github/driftgate.yml is left alone', async () => {
+    const repository = examplePayload('repository_dispatch').repository as Record<string, unknown>;
+    const github = new FakeGitHub(
+      (repository.owner as { login: string }).login,
+      repository.name as string,
+      repository.default_branch as string,
+    );
+    github.commit(undefined, { 'README.md': '# hello\n' }, github.defaultBranch);
+    github.install();
+    try {
+      await driftgateApp().receive({
+        id: '1',
+        name: 'repository_dispatch',
+        payload: dispatchPayload(repository),
+      } as never);
+      expect(github.writes).toEqual([]);
+    } finally {
+      github.uninstall();
+    }
+  });
+});

@@ -1,0 +1,37 @@
+/** A Probot instance running driftgate against the fake GitHub, and real webhook payloads. */
+import { generateKeyPairSync } from 'node:crypto';
+import webhookExamples from '@octokit/webhooks-examples';
+import { Probot, ProbotOctokit } from 'probot';
+import driftgate from '../../src/index.js';
+
+const { privateKey } = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+});
+
+export const INSTALLATION = { id: 375706, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMzc1NzA2' };
+
+export function driftgateApp(): Probot {
+  const probot = new Probot({
+    appId: 1,
+    privateKey,
+    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+    logLevel: 'fatal',
+  });
+  probot.load(driftgate);
+  return probot;
+}
+
+/** The first of GitHub's own example payloads for an event that satisfies `accept`. */
+export function examplePayload(
+  event: string,
+  accept: (payload: Record<string, unknown>) => boolean = () => true,
+): Record<string, unknown> {
+  const entry = (
+    webhookExamples as unknown as { name: string; examples: Record<string, unknown>[] }[]
+  ).find((candidate) => candidate.name === event);
+  const example = entry?.examples.find(accept);
+  if (!example) throw new Error(`no example payload for ${event}`);
+  return structuredClone(example);
+}
