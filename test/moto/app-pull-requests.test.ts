@@ -240,7 +240,7 @@ describeWithMoto('drift pull requests (repository_dispatch driftgate-scan)', () 
     expect(pr!.labels.map((label) => label.name)).toEqual(['driftgate:tier-2', 'driftgate:codify']);
     expect(pr!.body).toContain('reverting would re-open tcp/22 from 10.0.0.0/8');
     const files = github.commits.get(github.branches.get(pr!.head.ref)!)!.files;
-    expect(files.get(`${DIR}/main.tf`)).toBe(MAIN_TF.replace(/  ingress \{[\s\S]*?\n  \}\n\n/, ''));
+    expect(files.get(`${DIR}/main.tf`)).toBe(MAIN_TF.replace(/ {2}ingress \{[\s\S]*?\n {2}\}\n\n/, ''));
     expect(pr!.body).toContain('-    description = "SSH from the VPN"');
   });
 });
