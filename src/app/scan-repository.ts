@@ -6,7 +6,7 @@
 import type { Context } from 'probot';
 import { AwsSession, describeAwsError } from '../cloud/aws/session.js';
 import type { DriftgateConfig, StackConfig } from '../config/schema.js';
-import type { Drift } from '../drift/model.js';
+import type { Direction, Drift } from '../drift/model.js';
 import { DriftgateError } from '../errors.js';
 import {
   pullRequestTitle,
@@ -14,6 +14,7 @@ import {
   type PullRequestModel,
 } from '../github/pr-body.js';
 import {
+  branchFor,
   LABEL_IGNORED,
   LABEL_RESOLVED,
   planReconcile,
@@ -29,6 +30,14 @@ import { parseState, type StateInstance, type TerraformState } from '../terrafor
 import { readState, s3LocationFromBackend } from '../terraform/state-source.js';
 import { buildStack, type TerraformStack } from '../terraform/stack.js';
 import { readRepositoryConfig } from './config-check.js';
+
+export interface DirectionChoice {
+  direction: Direction;
+  by: string;
+}
+
+/** Directions chosen by `/driftgate codify|revert`, by resource address. */
+export type DirectionOverrides = Map<string, DirectionChoice>;
 
 export interface StackScanResult {
   stack: string;
@@ -95,6 +104,7 @@ async function remediationFor(
   files: FileToCommit[],
   state: TerraformState,
   now: Date,
+  override: DirectionChoice | undefined,
 ) {
   const direction = drift.direction ?? 'revert';
   const tier = drift.tier ?? 2;
@@ -115,6 +125,7 @@ async function remediationFor(
     revert,
     codifyDiff: unifiedDiff(codify),
     codifyRefusals,
+    override,
   };
   const changedCode =
     direction === 'codify'
@@ -145,6 +156,7 @@ async function scanStack(
   config: DriftgateConfig,
   stackConfig: StackConfig,
   now: Date,
+  overrides: DirectionOverrides,
 ): Promise<StackScanResult> {
   const files = await github.readStackFiles(stackConfig.dir);
   const tf = files
@@ -169,12 +181,32 @@ async function scanStack(
       stack,
       state,
     });
-    const actions = planReconcile(
-      stackConfig.name,
-      report.drifts,
-      await github.listDriftgatePullRequests(),
-    );
-    for (const action of actions) await applyAction(github, action, files, state, now);
+    const pullRequests = await github.listDriftgatePullRequests();
+    const chosen = new Map<string, DirectionChoice>();
+    const drifts = report.drifts.map((drift) => {
+      // A direction a person chose by command wins over policy, now and on later scans.
+      const branch = branchFor(stackConfig.name, drift.address);
+      const persisted = pullRequests.find(
+        (pullRequest) =>
+          pullRequest.state === 'open' &&
+          pullRequest.branch === branch &&
+          pullRequest.meta?.override,
+      );
+      const choice =
+        overrides.get(drift.address) ??
+        (persisted?.meta?.override
+          ? { direction: persisted.meta.override, by: persisted.meta.override_by ?? 'a maintainer' }
+          : undefined);
+      if (!choice) return drift;
+      chosen.set(drift.address, choice);
+      return {
+        ...drift,
+        direction: choice.direction,
+        directionReason: `chosen by @${choice.by} with \`/driftgate ${choice.direction}\``,
+      };
+    });
+    const actions = planReconcile(stackConfig.name, drifts, pullRequests);
+    for (const action of actions) await applyAction(github, action, files, state, now, chosen);
     return {
       stack: stackConfig.name,
       drifts: report.drifts.length,
@@ -191,12 +223,19 @@ async function applyAction(
   files: FileToCommit[],
   state: TerraformState,
   now: Date,
+  chosen: Map<string, DirectionChoice>,
 ): Promise<void> {
   switch (action.kind) {
     case 'unchanged':
       return;
     case 'create': {
-      const pr = await remediationFor(action.drift, files, state, now);
+      const pr = await remediationFor(
+        action.drift,
+        files,
+        state,
+        now,
+        chosen.get(action.drift.address),
+      );
       await github.ensureLabels(pr.labels);
       await github.ensureBranchCommit(action.branch, pr.files, pr.message);
       await github.openPullRequest({
@@ -209,7 +248,13 @@ async function applyAction(
       return;
     }
     case 'update': {
-      const pr = await remediationFor(action.drift, files, state, now);
+      const pr = await remediationFor(
+        action.drift,
+        files,
+        state,
+        now,
+        chosen.get(action.drift.address),
+      );
       await github.ensureLabels(pr.labels);
       await github.ensureBranchCommit(action.pullRequest.branch, pr.files, pr.message);
       await github.updatePullRequest(action.pullRequest.number, {
@@ -239,26 +284,24 @@ async function applyAction(
   }
 }
 
+export interface ScanRequest {
+  owner: string;
+  repo: string;
+  defaultBranch: string;
+  /** Only this stack (by name). */
+  stack?: string | undefined;
+  overrides?: DirectionOverrides;
+}
+
+/** Scan a repository's stacks (or one) and reconcile their PRs; queued per repository. */
 export async function scanRepository(
-  context: Context<'repository_dispatch'>,
-  only?: string,
+  context: Context,
+  request: ScanRequest,
 ): Promise<StackScanResult[]> {
-  const { payload } = context;
-  const owner = payload.repository.owner.login;
-  const repo = payload.repository.name;
+  const { owner, repo, defaultBranch } = request;
   return serialisePerRepository(`${owner}/${repo}`, async () => {
-    const github = new GitHubRepository(
-      context.octokit,
-      owner,
-      repo,
-      payload.repository.default_branch,
-    );
-    const outcome = await readRepositoryConfig(
-      context,
-      owner,
-      repo,
-      payload.repository.default_branch,
-    );
+    const github = new GitHubRepository(context.octokit, owner, repo, defaultBranch);
+    const outcome = await readRepositoryConfig(context, owner, repo, defaultBranch);
     if (outcome.kind !== 'valid') {
       // An invalid config is reported by the driftgate/config check run; nothing is touched.
       context.log.warn(
@@ -270,10 +313,12 @@ export async function scanRepository(
     const now = new Date();
     const results: StackScanResult[] = [];
     for (const stackConfig of outcome.config.stacks.filter(
-      (stack) => !only || stack.name === only,
+      (stack) => !request.stack || stack.name === request.stack,
     )) {
       try {
-        results.push(await scanStack(github, outcome.config, stackConfig, now));
+        results.push(
+          await scanStack(github, outcome.config, stackConfig, now, request.overrides ?? new Map()),
+        );
       } catch (error) {
         const message = error instanceof DriftgateError ? error.format() : (error as Error).message;
         context.log.error({ stack: stackConfig.name, error: message }, 'stack scan failed');

@@ -19,6 +19,9 @@ export const pullRequestMetaSchema = z.object({
   fingerprint: z.string(),
   direction: z.enum(['revert', 'codify']),
   tier: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+  /** A direction a person chose with `/driftgate codify|revert`; later scans keep it. */
+  override: z.enum(['revert', 'codify']).optional(),
+  override_by: z.string().optional(),
 });
 export type PullRequestMeta = z.infer<typeof pullRequestMetaSchema>;
 
@@ -49,6 +52,7 @@ export interface PullRequestModel {
   /** Unified diff of the codify patch ('' when codify is refused). */
   codifyDiff: string;
   codifyRefusals: string[];
+  override?: { direction: Direction; by: string } | undefined;
 }
 
 export function pullRequestTitle(model: PullRequestModel): string {
@@ -166,6 +170,9 @@ export function renderPullRequestBody(model: PullRequestModel): string {
       fingerprint: drift.fingerprint,
       direction: model.direction,
       tier: model.tier,
+      ...(model.override
+        ? { override: model.override.direction, override_by: model.override.by }
+        : {}),
     }),
   );
   return truncateBody(lines.join('\n'));

@@ -54,8 +54,12 @@ export function planReconcile(
     const onBranch = ours.filter((pullRequest) => pullRequest.branch === branch);
     const open = onBranch.find((pullRequest) => pullRequest.state === 'open');
     if (open) {
+      // A new fingerprint, or a direction switched by command, rewrites the PR.
+      const same =
+        open.meta?.fingerprint === drift.fingerprint &&
+        open.meta.direction === (drift.direction ?? 'revert');
       actions.push(
-        open.meta?.fingerprint === drift.fingerprint
+        same
           ? { kind: 'unchanged', drift, pullRequest: open }
           : { kind: 'update', drift, pullRequest: open },
       );

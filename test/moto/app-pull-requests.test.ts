@@ -121,6 +121,7 @@ describeWithMoto('drift pull requests (repository_dispatch driftgate-scan)', () 
   });
   beforeEach(() => {
     github.writes.length = 0;
+    github.reactions.length = 0;
   });
 
   const scan = () =>
@@ -130,6 +131,28 @@ describeWithMoto('drift pull requests (repository_dispatch driftgate-scan)', () 
       payload: dispatchPayload(repository),
     } as never);
   const open = () => github.pullRequests.filter((pr) => pr.state === 'open');
+  const comment = (number: number, body: string, login: string) => {
+    const example = examplePayload('issue_comment', (candidate) => candidate.action === 'created');
+    const issue = {
+      ...(example.issue as object),
+      number,
+      pull_request: { url: `https://api.github.com/repos/x/y/pulls/${number}` },
+    };
+    const user = { ...(example.comment as { user: object }).user, login, type: 'User' };
+    const payload = {
+      ...example,
+      issue,
+      comment: { ...(example.comment as object), id: 1000 + number, body, user },
+      sender: { ...(example.sender as object), login, type: 'User' },
+      repository,
+      installation: INSTALLATION,
+    };
+    return driftgateApp().receive({
+      id: String(Math.random()),
+      name: 'issue_comment',
+      payload,
+    } as never);
+  };
 
   it('a clean stack opens nothing', async () => {
     await scan();
@@ -197,6 +220,56 @@ describeWithMoto('drift pull requests (repository_dispatch driftgate-scan)', () 
     expect(github.writes).toEqual([]);
   });
 
+  it('/driftgate codify from a read-only user is refused and changes nothing', async () => {
+    github.permissions.set('reader', 'read');
+    const [pr] = open();
+    await comment(pr!.number, '/driftgate codify', 'reader');
+    expect(pr!.labels.map((label) => label.name)).toEqual(['driftgate:tier-2', 'driftgate:revert']);
+    expect(github.writes.filter((write) => !write.endsWith('/comments'))).toEqual([]);
+    expect(pr!.comments.at(-1)).toContain(
+      '@reader: `/driftgate codify` needs write access to this repository; nothing was changed.',
+    );
+    expect(github.reactions.map((reaction) => reaction.content)).toEqual(['eyes', 'confused']);
+  });
+
+  it('/driftgate codify from a maintainer rewrites the same PR to change the .tf code, and later scans keep it', async () => {
+    github.permissions.set('maintainer', 'write');
+    const [pr] = open();
+    const before = github.branches.get(pr!.head.ref);
+    await comment(
+      pr!.number,
+      "This was the vendor's remote-support hotfix.\n/driftgate codify",
+      'maintainer',
+    );
+    expect(open()).toHaveLength(1);
+    expect(pr!.labels.map((label) => label.name)).toEqual(['driftgate:tier-2', 'driftgate:codify']);
+    expect(pr!.body).toContain(
+      'Why this direction: chosen by @maintainer with `/driftgate codify`.',
+    );
+    expect(parsePullRequestMeta(pr!.body)).toMatchObject({
+      direction: 'codify',
+      override: 'codify',
+      override_by: 'maintainer',
+    });
+    const branchHead = github.branches.get(pr!.head.ref)!;
+    expect(branchHead).not.toBe(before);
+    const tf = github.commits.get(branchHead)!.files.get(`${DIR}/main.tf`)!;
+    expect(tf).toContain(
+      '  ingress {\n    from_port   = 3389\n    to_port     = 3389\n    protocol    = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n',
+    );
+    expect(pr!.comments.at(-1)).toContain('Switched to **codify**, as @maintainer asked');
+    github.writes.length = 0;
+    await scan();
+    expect(github.writes).toEqual([]);
+  });
+
+  it('unknown commands get the help', async () => {
+    const [pr] = open();
+    await comment(pr!.number, '/driftgate destroy', 'maintainer');
+    expect(pr!.comments.at(-1)).toContain('Unknown command `/driftgate destroy`.');
+    expect(pr!.comments.at(-1)).toContain('`/driftgate revert`');
+  });
+
   it('when the drift is fixed by hand, the PR is closed with a comment saying so', async () => {
     await ec2.send(
       new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [RDP] }),
@@ -205,9 +278,9 @@ describeWithMoto('drift pull requests (repository_dispatch driftgate-scan)', () 
     expect(open()).toEqual([]);
     const [pr] = github.pullRequests;
     expect(pr!.state).toBe('closed');
-    expect(pr!.comments).toEqual([
+    expect(pr!.comments.at(-1)).toBe(
       'Closing: the drift is gone: live state matches the recorded state again.',
-    ]);
+    );
     expect(pr!.labels.map((label) => label.name)).toContain('driftgate:resolved');
   });
 
@@ -240,7 +313,9 @@ describeWithMoto('drift pull requests (repository_dispatch driftgate-scan)', () 
     expect(pr!.labels.map((label) => label.name)).toEqual(['driftgate:tier-2', 'driftgate:codify']);
     expect(pr!.body).toContain('reverting would re-open tcp/22 from 10.0.0.0/8');
     const files = github.commits.get(github.branches.get(pr!.head.ref)!)!.files;
-    expect(files.get(`${DIR}/main.tf`)).toBe(MAIN_TF.replace(/ {2}ingress \{[\s\S]*?\n {2}\}\n\n/, ''));
+    expect(files.get(`${DIR}/main.tf`)).toBe(
+      MAIN_TF.replace(/ {2}ingress \{[\s\S]*?\n {2}\}\n\n/, ''),
+    );
     expect(pr!.body).toContain('-    description = "SSH from the VPN"');
   });
 });

@@ -44,6 +44,9 @@ export class FakeGitHub {
   readonly checkRuns: FakeCheckRun[] = [];
   readonly pullRequests: FakePullRequest[] = [];
   readonly labels = new Set<string>();
+  /** Repository permission by user login ("admin", "write", "read"); missing = not a collaborator. */
+  readonly permissions = new Map<string, string>();
+  readonly reactions: { commentId: number; content: string }[] = [];
   /** Every write the app made, as "METHOD /path". */
   readonly writes: string[] = [];
   readonly defaultBranch: string;
@@ -245,6 +248,11 @@ export class FakeGitHub {
         return [200, { object: { sha: (body as { sha: string }).sha } }];
       })
       // Pull requests
+      .get(new RegExp(`^${base}/pulls/(\\d+)$`))
+      .reply((uri) => {
+        const pr = pull(uri);
+        return pr ? [200, { ...pr, comments: undefined }] : [404, { message: 'Not Found' }];
+      })
       .get(new RegExp(`^${base}/pulls\\?`))
       .reply(() => [200, this.pullRequests.map((pr) => ({ ...pr, comments: undefined }))])
       .post(`${base}/pulls`)
@@ -305,6 +313,22 @@ export class FakeGitHub {
         const pr = pull(uri)!;
         pr.labels = (body as { labels: string[] }).labels.map((name) => ({ name }));
         return [200, pr.labels];
+      })
+      .get(new RegExp(`^${base}/collaborators/([^/]+)/permission$`))
+      .reply((uri) => {
+        const login = decodeURIComponent(/collaborators\/([^/]+)\/permission$/.exec(uri)![1]!);
+        const permission = this.permissions.get(login);
+        return permission
+          ? [200, { permission, role_name: permission, user: { login } }]
+          : [404, { message: 'Not a collaborator' }];
+      })
+      .post(new RegExp(`^${base}/issues/comments/(\\d+)/reactions$`))
+      .reply((uri, body) => {
+        this.reactions.push({
+          commentId: Number(/comments\/(\d+)\/reactions$/.exec(uri)![1]),
+          content: (body as { content: string }).content,
+        });
+        return [201, { id: this.nextId++, content: (body as { content: string }).content }];
       })
       .post(new RegExp(`^${base}/issues/(\\d+)/comments$`))
       .reply((uri, body) => {

@@ -1,0 +1,165 @@
+/**
+ * `/driftgate …` commands in pull request comments. Honoured only from people whose real
+ * permission on the repository is write, maintain or admin (asked of GitHub, never taken
+ * from the payload); acknowledged with 👀, then 🚀 when done or 😕 when refused, and a reply.
+ */
+import type { Context } from 'probot';
+import { COMMAND_HELP, canCommand, parseCommand, type Command } from '../github/commands.js';
+import { parsePullRequestMeta, type PullRequestMeta } from '../github/pr-body.js';
+import { scanRepository } from './scan-repository.js';
+
+/** Marks driftgate's own replies, so it never answers itself. */
+const REPLY_MARKER = '<!-- driftgate:reply -->';
+
+type CommentContext = Context<'issue_comment.created'>;
+
+async function react(
+  context: CommentContext,
+  content: 'eyes' | 'rocket' | 'confused',
+): Promise<void> {
+  await context.octokit.rest.reactions.createForIssueComment({
+    ...context.repo(),
+    comment_id: context.payload.comment.id,
+    content,
+  });
+}
+
+async function reply(context: CommentContext, text: string): Promise<void> {
+  await context.octokit.rest.issues.createComment({
+    ...context.repo(),
+    issue_number: context.payload.issue.number,
+    body: `${text}\n\n${REPLY_MARKER}`,
+  });
+}
+
+async function permissionOf(
+  context: CommentContext,
+  username: string,
+): Promise<{ permission?: string; role?: string }> {
+  try {
+    const { data } = await context.octokit.rest.repos.getCollaboratorPermissionLevel({
+      ...context.repo(),
+      username,
+    });
+    return { permission: data.permission, role: (data as { role_name?: string }).role_name };
+  } catch (error) {
+    if ((error as { status?: number }).status === 404) return {};
+    throw error;
+  }
+}
+
+async function driftgatePullRequest(context: CommentContext): Promise<PullRequestMeta | undefined> {
+  if (!context.payload.issue.pull_request) return undefined;
+  const { data } = await context.octokit.rest.pulls.get({
+    ...context.repo(),
+    pull_number: context.payload.issue.number,
+  });
+  return data.state === 'open' ? parsePullRequestMeta(data.body) : undefined;
+}
+
+export type CommandOutcome = 'ignored' | 'help' | 'refused' | 'done';
+
+export async function handleComment(context: CommentContext): Promise<CommandOutcome> {
+  const { comment, sender, repository } = context.payload;
+  if (comment.body.includes(REPLY_MARKER)) return 'ignored';
+  const command: Command | undefined = parseCommand(comment.body);
+  if (!command) return 'ignored';
+  await react(context, 'eyes');
+
+  if (sender.type === 'Bot') {
+    await reply(context, 'driftgate takes commands from people with write access, not from bots.');
+    await react(context, 'confused');
+    return 'refused';
+  }
+  if (command.kind === 'help' || command.kind === 'unknown') {
+    await reply(
+      context,
+      command.kind === 'unknown'
+        ? `Unknown command \`/driftgate ${command.text}\`.\n\n${COMMAND_HELP}`
+        : COMMAND_HELP,
+    );
+    await react(context, command.kind === 'help' ? 'rocket' : 'confused');
+    return 'help';
+  }
+  const { permission, role } = await permissionOf(context, sender.login);
+  if (!canCommand(permission, role)) {
+    await reply(
+      context,
+      `@${sender.login}: \`/driftgate ${command.kind}\` needs write access to this repository; nothing was changed.`,
+    );
+    await react(context, 'confused');
+    return 'refused';
+  }
+
+  const meta = await driftgatePullRequest(context);
+  const target = {
+    owner: repository.owner.login,
+    repo: repository.name,
+    defaultBranch: repository.default_branch,
+  };
+  switch (command.kind) {
+    case 'rescan': {
+      const results = await scanRepository(context, { ...target, stack: meta?.stack });
+      await reply(
+        context,
+        `Rescanned ${results.map((result) => `\`${result.stack}\` (${result.error ? `failed: ${result.error}` : `${result.drifts} drift(s)`})`).join(', ') || 'nothing: no valid config'}.`,
+      );
+      break;
+    }
+    case 'codify':
+    case 'revert': {
+      if (!meta) {
+        await reply(
+          context,
+          `\`/driftgate ${command.kind}\` works on an open driftgate pull request.`,
+        );
+        await react(context, 'confused');
+        return 'refused';
+      }
+      if (meta.direction === command.kind) {
+        await reply(context, `This PR already proposes to ${command.kind}.`);
+        break;
+      }
+      const results = await scanRepository(context, {
+        ...target,
+        stack: meta.stack,
+        overrides: new Map([[meta.address, { direction: command.kind, by: sender.login }]]),
+      });
+      const result = results[0];
+      if (!result || result.error || !result.actions.includes('update')) {
+        await reply(
+          context,
+          `Could not switch this PR to ${command.kind}${result?.error ? `: ${result.error}` : ': the drift is no longer there'}.`,
+        );
+        await react(context, 'confused');
+        return 'refused';
+      }
+      await reply(
+        context,
+        `Switched to **${command.kind}**, as @${sender.login} asked: the branch and the description now ${command.kind === 'codify' ? 'change the code to match live' : 'revert live state to the code'}.`,
+      );
+      break;
+    }
+    case 'explain': {
+      if (!meta) {
+        await reply(context, '`/driftgate explain` works on an open driftgate pull request.');
+        await react(context, 'confused');
+        return 'refused';
+      }
+      await reply(
+        context,
+        `\`${meta.address}\` in stack \`${meta.stack}\` (fingerprint \`${meta.fingerprint}\`) — this PR proposes to **${meta.direction}**${meta.override ? ` (chosen by @${meta.override_by})` : ''}; tier ${meta.tier}. The reasons are in the description: "Why this direction", "Security" and "Tier".`,
+      );
+      break;
+    }
+    case 'ignore':
+      await reply(
+        context,
+        '`/driftgate ignore` is not available yet: close this PR instead (driftgate will not re-open it for the same drift), or add an `ignore` rule to `.github/driftgate.yml`.',
+      );
+      await react(context, 'confused');
+      return 'refused';
+  }
+  await react(context, 'rocket');
+  return 'done';
+}
