@@ -9,6 +9,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // The in-process scheduler is started by tests that want it, not by every app instance.
+          env: { DRIFTGATE_SCHEDULER: 'off' },
           include: ['test/**/*.test.ts'],
           exclude: ['test/moto/**'],
           testTimeout: 20_000,
@@ -17,6 +19,7 @@ export default defineConfig({
       {
         test: {
           name: 'moto',
+          env: { DRIFTGATE_SCHEDULER: 'off' },
           include: ['test/moto/**/*.test.ts'],
           globalSetup: ['test/support/moto-global-setup.ts'],
           setupFiles: ['test/support/moto-reset.ts'],

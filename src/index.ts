@@ -1,19 +1,74 @@
 /**
  * The driftgate GitHub App (Probot). This file only wires events to handlers; the work is
- * in src/app/. `npm start` builds and runs it with `probot run`.
+ * in src/app/. `npm start` builds and runs it (src/server.ts).
  */
 import type { Probot } from 'probot';
 import { handleComment } from './app/commands.js';
-import { handlePush } from './app/config-check.js';
-import { scanRepository } from './app/scan-repository.js';
+import { handlePush, reportConfigCheck, CONFIG_CHECK } from './app/config-check.js';
+import {
+  mergeGreenTierOnePullRequests,
+  scanRepository,
+  serialisePerRepository,
+} from './app/scan-repository.js';
+import { Scheduler } from './app/scheduler.js';
+import { handleTierLabels } from './app/tier-labels.js';
+import { GitHubRepository } from './github/repository.js';
 
 export default function driftgate(app: Probot): void {
+  // DRIFTGATE_SCHEDULER=off leaves scheduling to repository_dispatch (and keeps tests quiet).
+  const scheduler = process.env.DRIFTGATE_SCHEDULER === 'off' ? undefined : new Scheduler(app);
+  scheduler?.start();
+
   app.on('push', async (context) => {
-    await handlePush(context);
+    const outcome = await handlePush(context);
+    if (!outcome) return;
+    const { repository } = context.payload;
+    scheduler?.forget(repository.full_name);
+    if (outcome.rescan)
+      await scanRepository(context, {
+        owner: repository.owner?.login ?? repository.full_name.split('/')[0]!,
+        repo: repository.name,
+        defaultBranch: repository.default_branch,
+        installationId: context.payload.installation?.id,
+      });
   });
 
   app.on('issue_comment.created', async (context) => {
     await handleComment(context);
+  });
+
+  app.on(['pull_request.labeled', 'pull_request.unlabeled'], async (context) => {
+    await handleTierLabels(context);
+  });
+
+  // "Re-run" on one of driftgate's checks: validate the config again and re-scan.
+  app.on('check_run.rerequested', async (context) => {
+    const { check_run: run, repository } = context.payload;
+    if (!run.name.startsWith('driftgate/')) return;
+    const owner = repository.owner.login;
+    if (run.name === CONFIG_CHECK) {
+      const outcome = await reportConfigCheck(context, owner, repository.name, run.head_sha);
+      if (outcome.kind !== 'valid') return;
+    }
+    await scanRepository(context, {
+      owner,
+      repo: repository.name,
+      defaultBranch: repository.default_branch,
+      installationId: context.payload.installation?.id,
+    });
+  });
+
+  // Checks finished on a driftgate branch: a tier-1 PR driftgate merges itself may be green now.
+  app.on('check_suite.completed', async (context) => {
+    const { check_suite: suite, repository } = context.payload;
+    if (!suite.head_branch?.startsWith('driftgate/')) return;
+    const github = new GitHubRepository(
+      context.octokit,
+      repository.owner.login,
+      repository.name,
+      repository.default_branch,
+    );
+    await serialisePerRepository(repository.full_name, () => mergeGreenTierOnePullRequests(github));
   });
 
   // A GitHub Actions cron or an EventBridge rule can trigger a scan:
@@ -27,6 +82,7 @@ export default function driftgate(app: Probot): void {
       repo: repository.name,
       defaultBranch: repository.default_branch,
       stack: typeof stack === 'string' ? stack : undefined,
+      installationId: context.payload.installation?.id,
     });
   });
 }

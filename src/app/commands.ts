@@ -6,7 +6,10 @@
 import type { Context } from 'probot';
 import { COMMAND_HELP, canCommand, parseCommand, type Command } from '../github/commands.js';
 import { parsePullRequestMeta, type PullRequestMeta } from '../github/pr-body.js';
-import { scanRepository } from './scan-repository.js';
+import { describeError } from '../errors.js';
+import { GitHubRepository } from '../github/repository.js';
+import { ignoreDrift } from './ignore.js';
+import { scanRepository, serialisePerRepository } from './scan-repository.js';
 
 /** Marks driftgate's own replies, so it never answers itself. */
 const REPLY_MARKER = '<!-- driftgate:reply -->';
@@ -48,13 +51,19 @@ async function permissionOf(
   }
 }
 
-async function driftgatePullRequest(context: CommentContext): Promise<PullRequestMeta | undefined> {
+async function driftgatePullRequest(
+  context: CommentContext,
+): Promise<{ meta: PullRequestMeta; body: string } | undefined> {
   if (!context.payload.issue.pull_request) return undefined;
   const { data } = await context.octokit.rest.pulls.get({
     ...context.repo(),
     pull_number: context.payload.issue.number,
   });
-  return data.state === 'open' ? parsePullRequestMeta(data.body) : undefined;
+  // Only driftgate's own branches in this repository: a fork's PR body proves nothing.
+  if (data.state !== 'open' || !data.head.ref.startsWith('driftgate/')) return undefined;
+  if (data.head.repo?.full_name !== data.base.repo.full_name) return undefined;
+  const meta = parsePullRequestMeta(data.body);
+  return meta ? { meta, body: data.body ?? '' } : undefined;
 }
 
 export type CommandOutcome = 'ignored' | 'help' | 'refused' | 'done';
@@ -91,11 +100,13 @@ export async function handleComment(context: CommentContext): Promise<CommandOut
     return 'refused';
   }
 
-  const meta = await driftgatePullRequest(context);
+  const found = await driftgatePullRequest(context);
+  const meta = found?.meta;
   const target = {
     owner: repository.owner.login,
     repo: repository.name,
     defaultBranch: repository.default_branch,
+    installationId: context.payload.installation?.id,
   };
   switch (command.kind) {
     case 'rescan': {
@@ -152,13 +163,40 @@ export async function handleComment(context: CommentContext): Promise<CommandOut
       );
       break;
     }
-    case 'ignore':
-      await reply(
-        context,
-        '`/driftgate ignore` is not available yet: close this PR instead (driftgate will not re-open it for the same drift), or add an `ignore` rule to `.github/driftgate.yml`.',
+    case 'ignore': {
+      if (!found) {
+        await reply(context, '`/driftgate ignore` works on an open driftgate pull request.');
+        await react(context, 'confused');
+        return 'refused';
+      }
+      const github = new GitHubRepository(
+        context.octokit,
+        target.owner,
+        target.repo,
+        target.defaultBranch,
       );
-      await react(context, 'confused');
-      return 'refused';
+      try {
+        const configPr = await serialisePerRepository(`${target.owner}/${target.repo}`, () =>
+          ignoreDrift(github, {
+            pullRequest: { number: context.payload.issue.number, body: found.body },
+            meta: found.meta,
+            days: command.days,
+            reason: command.reason,
+            by: sender.login,
+            now: new Date(),
+          }),
+        );
+        context.log.info(
+          { repository: repository.full_name, pullRequest: context.payload.issue.number, configPr },
+          'drift ignored',
+        );
+      } catch (error) {
+        await reply(context, `Could not ignore this drift: ${describeError(error)}`);
+        await react(context, 'confused');
+        return 'refused';
+      }
+      break;
+    }
   }
   await react(context, 'rocket');
   return 'done';

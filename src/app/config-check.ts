@@ -18,7 +18,7 @@ export type ConfigOutcome =
 
 /** Read and validate the config at a commit. A repository without one is not driftgate's. */
 export async function readRepositoryConfig(
-  context: Context,
+  context: Pick<Context, 'octokit'>,
   owner: string,
   repo: string,
   ref: string,
@@ -49,13 +49,14 @@ export async function readRepositoryConfig(
   }
 }
 
-export async function handlePush(context: Context<'push'>): Promise<ConfigOutcome | undefined> {
-  const { payload } = context;
-  const defaultBranch = payload.repository.default_branch;
-  if (payload.ref !== `refs/heads/${defaultBranch}` || payload.deleted) return undefined;
-  const owner = payload.repository.owner?.login ?? payload.repository.full_name.split('/')[0]!;
-  const repo = payload.repository.name;
-  const outcome = await readRepositoryConfig(context, owner, repo, payload.after);
+/** Validate the config at a commit and say so in the driftgate/config check run on it. */
+export async function reportConfigCheck(
+  context: Pick<Context, 'octokit' | 'log'>,
+  owner: string,
+  repo: string,
+  sha: string,
+): Promise<ConfigOutcome> {
+  const outcome = await readRepositoryConfig(context, owner, repo, sha);
   if (outcome.kind === 'absent') return outcome;
   const stacks =
     outcome.kind === 'valid'
@@ -66,7 +67,7 @@ export async function handlePush(context: Context<'push'>): Promise<ConfigOutcom
   await ensureCheckRun(context.octokit, {
     owner,
     repo,
-    headSha: payload.after,
+    headSha: sha,
     name: CONFIG_CHECK,
     conclusion: outcome.kind === 'valid' ? 'success' : 'failure',
     title:
@@ -78,9 +79,33 @@ export async function handlePush(context: Context<'push'>): Promise<ConfigOutcom
         ? `driftgate watches ${outcome.config.stacks.length} stack(s):\n\n${stacks}`
         : `Fix the configuration; until then driftgate opens, updates and closes no pull requests here.\n\n\`\`\`\n${outcome.message}\n\`\`\``,
   });
-  context.log.info(
-    { repository: payload.repository.full_name, result: outcome.kind },
-    'validated driftgate config',
-  );
+  context.log.info({ repository: `${owner}/${repo}`, result: outcome.kind }, 'validated driftgate config');
   return outcome;
+}
+
+export interface PushOutcome {
+  config: ConfigOutcome;
+  /** The push changed the config or a stack's files: scan again. */
+  rescan: boolean;
+}
+
+export async function handlePush(context: Context<'push'>): Promise<PushOutcome | undefined> {
+  const { payload } = context;
+  const defaultBranch = payload.repository.default_branch;
+  if (payload.ref !== `refs/heads/${defaultBranch}` || payload.deleted) return undefined;
+  const owner = payload.repository.owner?.login ?? payload.repository.full_name.split('/')[0]!;
+  const repo = payload.repository.name;
+  const config = await reportConfigCheck(context, owner, repo, payload.after);
+  if (config.kind !== 'valid') return { config, rescan: false };
+  const touched = payload.commits.flatMap((commit) => [
+    ...(commit.added ?? []),
+    ...(commit.modified ?? []),
+    ...(commit.removed ?? []),
+  ]);
+  const rescan = touched.some(
+    (path) =>
+      path === CONFIG_PATH ||
+      config.config.stacks.some((stack) => path.startsWith(`${stack.dir.replace(/\/$/, '')}/`)),
+  );
+  return { config, rescan };
 }

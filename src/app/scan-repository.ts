@@ -20,7 +20,29 @@ import {
   planReconcile,
   type ReconcileAction,
 } from '../github/reconcile.js';
+import {
+  DASHBOARD_TITLE,
+  LABEL_DASHBOARD,
+  dashboardNeedsWrite,
+  mergeDashboard,
+  parseDashboard,
+  renderDashboard,
+  type DashboardStack,
+} from '../github/dashboard.js';
 import { GitHubRepository, type FileToCommit } from '../github/repository.js';
+import { isRuleActive } from '../drift/ignore.js';
+import {
+  LABEL_ADVISORY,
+  checksVerdict,
+  decideMergeMode,
+  describeMergeMode,
+  tierFromLabels,
+  tierLabel,
+  type MergeMode,
+  type RepositoryMergeSettings,
+} from '../policy/merge.js';
+import { PullRequestBudget } from '../policy/pr-budget.js';
+import type { Tier } from '../drift/model.js';
 import { codifyDrifts } from '../remediation/codify/codify.js';
 import { unifiedDiff } from '../remediation/codify/diff.js';
 import { commitTrailers, ledgerPath, renderLedgerRecord } from '../remediation/ledger.js';
@@ -42,8 +64,21 @@ export type DirectionOverrides = Map<string, DirectionChoice>;
 export interface StackScanResult {
   stack: string;
   drifts: number;
-  actions: ReconcileAction['kind'][];
+  actions: (ReconcileAction['kind'] | 'deferred')[];
   error?: string;
+}
+
+/** Per installation (or per repository when the trigger has no installation). */
+const budget = new PullRequestBudget();
+
+interface ScanPass {
+  github: GitHubRepository;
+  config: DriftgateConfig;
+  now: Date;
+  overrides: DirectionOverrides;
+  budgetKey: string;
+  /** PRs opened in this pass: never self-merged in the pass that opened them. */
+  openedNow: Set<number>;
 }
 
 const running = new Map<string, Promise<unknown>>();
@@ -105,9 +140,11 @@ async function remediationFor(
   state: TerraformState,
   now: Date,
   override: DirectionChoice | undefined,
+  tier: Tier,
+  mergeNote: string,
 ) {
   const direction = drift.direction ?? 'revert';
-  const tier = drift.tier ?? 2;
+  const policyTier = drift.tier ?? 2;
   const revert = planRevert(drift, resourceIdOf(state, drift.address));
   const codify = await codifyDrifts(
     '.',
@@ -126,6 +163,8 @@ async function remediationFor(
     codifyDiff: unifiedDiff(codify),
     codifyRefusals,
     override,
+    mergeNote,
+    raisedFrom: tier > policyTier ? policyTier : undefined,
   };
   const changedCode =
     direction === 'codify'
@@ -146,18 +185,18 @@ async function remediationFor(
     body: renderPullRequestBody(model),
     files: [...changedCode, ledger],
     message: `driftgate: ${direction} drift on ${drift.address}${summary}\n\n${commitTrailers(drift, direction, tier)}\n`,
-    labels: [`driftgate:tier-${tier}`, `driftgate:${direction}`],
+    labels: [tierLabel(tier), `driftgate:${direction}`, ...(tier === 3 ? [LABEL_ADVISORY] : [])],
     draft: tier === 3,
   };
 }
 
-async function scanStack(
-  github: GitHubRepository,
-  config: DriftgateConfig,
-  stackConfig: StackConfig,
-  now: Date,
-  overrides: DirectionOverrides,
-): Promise<StackScanResult> {
+interface StackOutcome {
+  result: StackScanResult;
+  row: DashboardStack;
+}
+
+async function scanStack(pass: ScanPass, stackConfig: StackConfig): Promise<StackOutcome> {
+  const { github, config, now, overrides } = pass;
   const files = await github.readStackFiles(stackConfig.dir);
   const tf = files
     .filter((file) => file.path.endsWith('.tf'))
@@ -205,74 +244,134 @@ async function scanStack(
         directionReason: `chosen by @${choice.by} with \`/driftgate ${choice.direction}\``,
       };
     });
-    const actions = planReconcile(stackConfig.name, drifts, pullRequests);
-    for (const action of actions) await applyAction(github, action, files, state, now, chosen);
+    const actions = planReconcile(stackConfig.name, drifts, pullRequests, now);
+    const kinds: StackScanResult['actions'] = [];
+    const row: DashboardStack = {
+      name: stackConfig.name,
+      environment: stackConfig.environment,
+      scannedAt: now.toISOString(),
+      drifts: [],
+      notScanned: countByType(report.notScanned),
+    };
+    for (const action of actions) {
+      const outcome = await applyAction(pass, action, files, state, chosen);
+      kinds.push(outcome.kind);
+      if (action.kind === 'close') continue;
+      row.drifts.push({
+        address: action.drift.address,
+        fingerprint: action.drift.fingerprint,
+        tier: action.drift.tier ?? 2,
+        direction: action.drift.direction ?? 'revert',
+        ...(outcome.pullRequest ? { pullRequest: outcome.pullRequest } : {}),
+        ...(outcome.kind === 'deferred' ? { deferred: true } : {}),
+      });
+    }
     return {
-      stack: stackConfig.name,
-      drifts: report.drifts.length,
-      actions: actions.map((action) => action.kind),
+      result: { stack: stackConfig.name, drifts: report.drifts.length, actions: kinds },
+      row,
     };
   } finally {
     session.destroy();
   }
 }
 
-async function applyAction(
+function countByType(entries: { type: string }[]): { type: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const entry of entries) counts.set(entry.type, (counts.get(entry.type) ?? 0) + 1);
+  return [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([type, count]) => ({ type, count }));
+}
+
+interface ActionOutcome {
+  kind: StackScanResult['actions'][number];
+  pullRequest?: number;
+}
+
+async function mergeModeFor(
   github: GitHubRepository,
+  tier: Tier,
+): Promise<{ mode: MergeMode; note: string }> {
+  // Only tier 1 needs the repository's merge settings; tiers 2 and 3 cost no reads.
+  const settings: RepositoryMergeSettings =
+    tier === 1 ? await github.mergeSettings() : { allowAutoMerge: false, requiredChecks: [] };
+  const mode = decideMergeMode(tier, settings);
+  return { mode, note: describeMergeMode(mode, settings) };
+}
+
+async function applyAction(
+  pass: ScanPass,
   action: ReconcileAction,
   files: FileToCommit[],
   state: TerraformState,
-  now: Date,
   chosen: Map<string, DirectionChoice>,
-): Promise<void> {
+): Promise<ActionOutcome> {
+  const { github, now } = pass;
   switch (action.kind) {
     case 'unchanged':
-      return;
+      return { kind: 'unchanged', pullRequest: action.pullRequest.number };
     case 'create': {
+      if (!budget.take(pass.budgetKey, pass.config.limits.prs_per_hour, now))
+        return { kind: 'deferred' };
+      const tier = action.drift.tier ?? 2;
+      const merge = await mergeModeFor(github, tier);
       const pr = await remediationFor(
         action.drift,
         files,
         state,
         now,
         chosen.get(action.drift.address),
+        tier,
+        merge.note,
       );
       await github.ensureLabels(pr.labels);
       await github.ensureBranchCommit(action.branch, pr.files, pr.message);
-      await github.openPullRequest({
+      const opened = await github.openPullRequest({
         branch: action.branch,
         title: pr.title,
         body: pr.body,
         draft: pr.draft,
         labels: pr.labels,
       });
-      return;
+      pass.openedNow.add(opened.number);
+      if (merge.mode.kind === 'github-auto-merge')
+        await github.enableAutoMerge(opened.nodeId, opened.headSha);
+      return { kind: 'create', pullRequest: opened.number };
     }
     case 'update': {
+      // A tier a person raised by label survives the rewrite; policy only sets the floor.
+      const policyTier = action.drift.tier ?? 2;
+      const tier = Math.max(policyTier, tierFromLabels(action.pullRequest.labels) ?? 0) as Tier;
+      const merge = await mergeModeFor(github, tier);
       const pr = await remediationFor(
         action.drift,
         files,
         state,
         now,
         chosen.get(action.drift.address),
+        tier,
+        merge.note,
       );
       await github.ensureLabels(pr.labels);
-      await github.ensureBranchCommit(action.pullRequest.branch, pr.files, pr.message);
+      const head = await github.ensureBranchCommit(action.pullRequest.branch, pr.files, pr.message);
       await github.updatePullRequest(action.pullRequest.number, {
         title: pr.title,
         body: pr.body,
         labels: pr.labels,
       });
-      return;
+      // The force-push disarmed auto-merge (it was pinned to the old head): arm it again.
+      if (merge.mode.kind === 'github-auto-merge')
+        await github.enableAutoMerge(action.pullRequest.nodeId, head);
+      return { kind: 'update', pullRequest: action.pullRequest.number };
     }
     case 'respect-closed':
-      if (!action.notify) return;
-      await github.ensureLabels([LABEL_IGNORED]);
-      await github.commentAndLabel(
-        action.pullRequest.number,
-        `This PR was closed without merging, so driftgate treats the drift on \`${action.drift.address}\` (fingerprint \`${action.drift.fingerprint}\`) as accepted and will not open it again. If the live value changes again, a new PR will say so.`,
-        LABEL_IGNORED,
-      );
-      return;
+      if (action.notify) {
+        await github.ensureLabels([LABEL_IGNORED]);
+        await github.commentAndLabel(
+          action.pullRequest.number,
+          `This PR was closed without merging, so driftgate treats the drift on \`${action.drift.address}\` (fingerprint \`${action.drift.fingerprint}\`) as accepted and will not open it again. If the live value changes again, a new PR will say so.`,
+          LABEL_IGNORED,
+        );
+      }
+      return { kind: 'respect-closed', pullRequest: action.pullRequest.number };
     case 'close':
       await github.ensureLabels([LABEL_RESOLVED]);
       await github.closePullRequest(
@@ -280,7 +379,85 @@ async function applyAction(
         `Closing: ${action.reason}.`,
         LABEL_RESOLVED,
       );
-      return;
+      return { kind: 'close', pullRequest: action.pullRequest.number };
+  }
+}
+
+export type SelfMergeOutcome =
+  | { number: number; kind: 'merged' }
+  | { number: number; kind: 'waiting'; reason: string };
+
+/**
+ * Tier-1 PRs in a repository where GitHub cannot auto-merge them: merge each once every
+ * check on its head is green. A PR opened in this very pass waits for the next one, so
+ * CI has a chance to start and people a chance to look.
+ */
+export async function mergeGreenTierOnePullRequests(
+  github: GitHubRepository,
+  openedNow: ReadonlySet<number> = new Set(),
+): Promise<SelfMergeOutcome[]> {
+  const outcomes: SelfMergeOutcome[] = [];
+  const candidates = (await github.listDriftgatePullRequests()).filter(
+    (pullRequest) =>
+      pullRequest.state === 'open' &&
+      pullRequest.meta &&
+      !pullRequest.draft &&
+      tierFromLabels(pullRequest.labels) === 1 &&
+      !openedNow.has(pullRequest.number),
+  );
+  if (!candidates.length) return outcomes;
+  const mode = decideMergeMode(1, await github.mergeSettings());
+  if (mode.kind !== 'self-merge') return outcomes;
+  for (const pullRequest of candidates) {
+    const verdict = checksVerdict(await github.checksOn(pullRequest.headSha));
+    if (verdict.kind !== 'green') {
+      outcomes.push({
+        number: pullRequest.number,
+        kind: 'waiting',
+        reason: `${verdict.kind}: ${verdict.names.join(', ')}`,
+      });
+      continue;
+    }
+    await github.mergePullRequest(
+      pullRequest.number,
+      pullRequest.headSha,
+      `driftgate: ${pullRequest.meta!.direction} drift on ${pullRequest.meta!.address}`,
+    );
+    outcomes.push({ number: pullRequest.number, kind: 'merged' });
+  }
+  return outcomes;
+}
+
+async function updateDashboard(
+  github: GitHubRepository,
+  config: DriftgateConfig,
+  rows: DashboardStack[],
+  now: Date,
+): Promise<void> {
+  const existing = await github.findDashboardIssue(LABEL_DASHBOARD, DASHBOARD_TITLE);
+  const previous = parseDashboard(existing?.body);
+  const next = mergeDashboard(
+    previous,
+    rows,
+    config.stacks.map((stack) => stack.name),
+    config.ignore.map((rule) => ({
+      address: rule.address,
+      ...(rule.attributes ? { attributes: rule.attributes } : {}),
+      ...(rule.until ? { until: rule.until } : {}),
+      ...(rule.reason ? { reason: rule.reason } : {}),
+      ...(rule.owner ? { owner: rule.owner } : {}),
+      expired: !isRuleActive(rule, now),
+    })),
+    now,
+  );
+  if (!dashboardNeedsWrite(previous, next, now)) return;
+  // Nothing to say and nothing said before: no issue at all.
+  if (!existing && next.stacks.every((row) => !row.drifts.length && !row.error) && !next.ignored.length)
+    return;
+  if (existing) await github.updateIssueBody(existing.number, renderDashboard(next));
+  else {
+    await github.ensureLabels([LABEL_DASHBOARD]);
+    await github.createIssue(DASHBOARD_TITLE, renderDashboard(next), [LABEL_DASHBOARD]);
   }
 }
 
@@ -291,11 +468,14 @@ export interface ScanRequest {
   /** Only this stack (by name). */
   stack?: string | undefined;
   overrides?: DirectionOverrides;
+  /** The installation, for the hourly PR cap; absent = per repository. */
+  installationId?: number | undefined;
+  now?: Date;
 }
 
 /** Scan a repository's stacks (or one) and reconcile their PRs; queued per repository. */
 export async function scanRepository(
-  context: Context,
+  context: Pick<Context, 'octokit' | 'log'>,
   request: ScanRequest,
 ): Promise<StackScanResult[]> {
   const { owner, repo, defaultBranch } = request;
@@ -310,21 +490,41 @@ export async function scanRepository(
       );
       return [];
     }
-    const now = new Date();
+    const pass: ScanPass = {
+      github,
+      config: outcome.config,
+      now: request.now ?? new Date(),
+      overrides: request.overrides ?? new Map(),
+      budgetKey: request.installationId ? `installation:${request.installationId}` : `${owner}/${repo}`,
+      openedNow: new Set(),
+    };
     const results: StackScanResult[] = [];
+    const rows: DashboardStack[] = [];
     for (const stackConfig of outcome.config.stacks.filter(
       (stack) => !request.stack || stack.name === request.stack,
     )) {
       try {
-        results.push(
-          await scanStack(github, outcome.config, stackConfig, now, request.overrides ?? new Map()),
-        );
+        const { result, row } = await scanStack(pass, stackConfig);
+        results.push(result);
+        rows.push(row);
       } catch (error) {
         const message = error instanceof DriftgateError ? error.format() : (error as Error).message;
         context.log.error({ stack: stackConfig.name, error: message }, 'stack scan failed');
         results.push({ stack: stackConfig.name, drifts: 0, actions: [], error: message });
+        rows.push({
+          name: stackConfig.name,
+          environment: stackConfig.environment,
+          scannedAt: pass.now.toISOString(),
+          error: message,
+          drifts: [],
+          notScanned: [],
+        });
       }
     }
+    const merged = await mergeGreenTierOnePullRequests(github, pass.openedNow);
+    for (const entry of merged)
+      context.log.info({ repository: `${owner}/${repo}`, ...entry }, 'tier-1 self-merge');
+    await updateDashboard(github, outcome.config, rows, pass.now);
     return results;
   });
 }

@@ -2,7 +2,17 @@
  * `.github/driftgate.yml`: the one file a team writes to use driftgate. Strict: an
  * unknown key is an error (a typo must not silently disable a rule).
  */
+import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
+
+function isValidCron(expression: string): boolean {
+  try {
+    CronExpressionParser.parse(expression, { tz: 'UTC' });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const stackName = z
   .string()
@@ -79,6 +89,11 @@ export const ignoreRuleSchema = z
       .describe('Attribute path globs; omit to ignore the resource.'),
     until: isoDate.optional(),
     reason: z.string().min(1, 'say why, so the next engineer knows').optional(),
+    owner: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Who asked for the ignore (a GitHub login); /driftgate ignore fills it in.'),
   })
   .strict();
 
@@ -112,7 +127,9 @@ export const configSchema = z
     schedule: z
       .string()
       .regex(/^(\S+\s+){4}\S+$/, 'expected a five-field cron expression such as "0 */6 * * *"')
-      .default('0 */6 * * *'),
+      .refine(isValidCron, 'not a valid cron expression (minute hour day-of-month month day-of-week)')
+      .default('0 */6 * * *')
+      .describe('When the app scans (UTC, five-field cron); each repository gets a stable delay of up to 10 minutes.'),
     stacks: z.array(stackSchema).min(1, 'list at least one stack'),
     tiers: z
       .object({
@@ -150,3 +167,4 @@ export const configSchema = z
 export type DriftgateConfig = z.infer<typeof configSchema>;
 export type StackConfig = z.infer<typeof stackSchema>;
 export type TierRule = z.infer<typeof tierRuleSchema>;
+export type IgnoreRuleConfig = z.infer<typeof ignoreRuleSchema>;

@@ -51,6 +51,7 @@ export const COMMAND_HELP = [
   '- `/driftgate codify` — switch this PR to codifying the live change into the code',
   '- `/driftgate revert` — switch this PR to reverting live state to the code',
   '- `/driftgate rescan` — scan this stack again now',
+  '- `/driftgate ignore [for <N> days|weeks] [reason]` — close this PR and propose an `ignore` rule (with you as owner) in `.github/driftgate.yml`',
   '- `/driftgate explain` — say why this PR proposes what it does',
   '- `/driftgate help` — this message',
 ].join('\n');

@@ -22,6 +22,8 @@ export const pullRequestMetaSchema = z.object({
   /** A direction a person chose with `/driftgate codify|revert`; later scans keep it. */
   override: z.enum(['revert', 'codify']).optional(),
   override_by: z.string().optional(),
+  /** Set when `/driftgate ignore for N days` closed the PR: after this day the drift may come back. */
+  ignored_until: z.string().optional(),
 });
 export type PullRequestMeta = z.infer<typeof pullRequestMetaSchema>;
 
@@ -29,6 +31,11 @@ const META = /<!-- driftgate:meta ([A-Za-z0-9+/=]+) -->/;
 
 export function renderMeta(meta: PullRequestMeta): string {
   return `<!-- driftgate:meta ${Buffer.from(JSON.stringify(meta)).toString('base64')} -->`;
+}
+
+/** The body with its metadata replaced (the visible text stays as it was). */
+export function withMeta(body: string, meta: PullRequestMeta): string {
+  return META.test(body) ? body.replace(META, renderMeta(meta)) : `${body}\n${renderMeta(meta)}`;
 }
 
 export function parsePullRequestMeta(body: string | null | undefined): PullRequestMeta | undefined {
@@ -53,6 +60,10 @@ export interface PullRequestModel {
   codifyDiff: string;
   codifyRefusals: string[];
   override?: { direction: Direction; by: string } | undefined;
+  /** How this PR merges (auto-merge, driftgate merges when green, review, advisory). */
+  mergeNote?: string | undefined;
+  /** A person raised the tier above the policy's by relabelling. */
+  raisedFrom?: Tier | undefined;
 }
 
 export function pullRequestTitle(model: PullRequestModel): string {
@@ -142,7 +153,7 @@ export function renderPullRequestBody(model: PullRequestModel): string {
     '',
     `### Tier ${model.tier}`,
     '',
-    `${tierMeaning(model.tier)} Set by: ${drift.tierReason ?? 'policy'}.`,
+    `${model.mergeNote ?? tierMeaning(model.tier)} Set by: ${model.raisedFrom ? `a person's label (policy says tier ${model.raisedFrom}: ${drift.tierReason ?? 'policy'})` : (drift.tierReason ?? 'policy')}.`,
   );
   lines.push('', '### Do it by hand', '');
   const commands =

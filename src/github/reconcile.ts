@@ -18,6 +18,12 @@ export interface ExistingPullRequest {
   branch: string;
   labels: string[];
   meta: PullRequestMeta | undefined;
+  nodeId: string;
+  headSha: string;
+  /** GitHub auto-merge is armed. */
+  autoMerge: boolean;
+  draft: boolean;
+  createdAt: string;
 }
 
 export type ReconcileAction =
@@ -38,10 +44,17 @@ function latestFirst(a: ExistingPullRequest, b: ExistingPullRequest): number {
   return b.number - a.number;
 }
 
+/** Closed by `/driftgate ignore for …` and that time has passed. */
+function ignoreExpired(pullRequest: ExistingPullRequest, now: Date): boolean {
+  const until = pullRequest.meta?.ignored_until;
+  return until !== undefined && now.getTime() > Date.parse(`${until.slice(0, 10)}T23:59:59.999Z`);
+}
+
 export function planReconcile(
   stack: string,
   drifts: readonly Drift[],
   pullRequests: readonly ExistingPullRequest[],
+  now: Date = new Date(),
 ): ReconcileAction[] {
   const actions: ReconcileAction[] = [];
   const ours = pullRequests
@@ -70,7 +83,7 @@ export function planReconcile(
         pullRequest.meta?.fingerprint === drift.fingerprint &&
         !pullRequest.labels.includes(LABEL_RESOLVED),
     );
-    if (sameDrift && !sameDrift.merged) {
+    if (sameDrift && !sameDrift.merged && !ignoreExpired(sameDrift, now)) {
       actions.push({
         kind: 'respect-closed',
         drift,
@@ -79,7 +92,7 @@ export function planReconcile(
       });
       continue;
     }
-    if (sameDrift?.merged) {
+    if (sameDrift?.merged && !ignoreExpired(sameDrift, now)) {
       // Merged for this very drift: live and state converge once the change is applied.
       actions.push({ kind: 'unchanged', drift, pullRequest: sameDrift });
       continue;

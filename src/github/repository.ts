@@ -5,6 +5,7 @@
  * state it ensures, and writes nothing when that state already holds.
  */
 import type { ProbotOctokit } from 'probot';
+import type { CheckResult, RepositoryMergeSettings } from '../policy/merge.js';
 import { parsePullRequestMeta } from './pr-body.js';
 import type { ExistingPullRequest } from './reconcile.js';
 
@@ -23,7 +24,20 @@ const LABEL_COLOURS: Record<string, string> = {
   'driftgate:codify': '5319e7',
   'driftgate:resolved': 'c2e0c6',
   'driftgate:ignored': 'eeeeee',
+  'driftgate:advisory': 'd4c5f9',
+  'driftgate:dashboard': '0052cc',
 };
+
+export interface OpenedPullRequest {
+  number: number;
+  nodeId: string;
+  headSha: string;
+}
+
+export interface IssueRef {
+  number: number;
+  body: string;
+}
 
 export class GitHubRepository {
   private labels: Set<string> | undefined;
@@ -79,6 +93,11 @@ export class GitHubRepository {
         branch: pull.head.ref,
         labels: pull.labels.map((label) => label.name ?? '').filter(Boolean),
         meta: parsePullRequestMeta(pull.body),
+        nodeId: pull.node_id,
+        headSha: pull.head.sha,
+        autoMerge: Boolean(pull.auto_merge),
+        draft: Boolean(pull.draft),
+        createdAt: pull.created_at,
       }));
   }
 
@@ -166,7 +185,7 @@ export class GitHubRepository {
     body: string;
     draft: boolean;
     labels: string[];
-  }): Promise<number> {
+  }): Promise<OpenedPullRequest> {
     const { data } = await this.octokit.rest.pulls.create({
       ...this.base,
       head: input.branch,
@@ -175,12 +194,13 @@ export class GitHubRepository {
       body: input.body,
       draft: input.draft,
     });
-    await this.octokit.rest.issues.addLabels({
-      ...this.base,
-      issue_number: data.number,
-      labels: input.labels,
-    });
-    return data.number;
+    if (input.labels.length)
+      await this.octokit.rest.issues.addLabels({
+        ...this.base,
+        issue_number: data.number,
+        labels: input.labels,
+      });
+    return { number: data.number, nodeId: data.node_id, headSha: data.head.sha };
   }
 
   async updatePullRequest(
@@ -225,5 +245,118 @@ export class GitHubRepository {
       issue_number: number,
       labels: [label],
     });
+  }
+
+  private mergeSettingsCache: RepositoryMergeSettings | undefined;
+
+  /** Can GitHub auto-merge here, and which checks does branch protection require? (Reads only.) */
+  async mergeSettings(): Promise<RepositoryMergeSettings> {
+    if (this.mergeSettingsCache) return this.mergeSettingsCache;
+    const { data: repository } = await this.octokit.rest.repos.get(this.base);
+    // "Get a branch" shows the protection summary with contents:read; the protection
+    // endpoints themselves would need administration access.
+    const { data: branch } = await this.octokit.rest.repos.getBranch({
+      ...this.base,
+      branch: this.defaultBranch,
+    });
+    const required = branch.protection?.required_status_checks;
+    const requiredChecks = [
+      ...new Set([
+        ...(required?.contexts ?? []),
+        ...(required?.checks ?? []).map((check) => check.context),
+      ]),
+    ];
+    this.mergeSettingsCache = {
+      allowAutoMerge: Boolean(repository.allow_auto_merge),
+      requiredChecks: branch.protected && required?.enforcement_level !== 'off' ? requiredChecks : [],
+    };
+    return this.mergeSettingsCache;
+  }
+
+  /** GitHub auto-merge, pinned to the head driftgate wrote (a later push disarms it). */
+  async enableAutoMerge(nodeId: string, expectedHeadOid: string): Promise<void> {
+    await this.octokit.graphql(
+      `mutation($pullRequestId: ID!, $expectedHeadOid: GitObjectID!) {
+        enablePullRequestAutoMerge(input: {pullRequestId: $pullRequestId, expectedHeadOid: $expectedHeadOid, mergeMethod: SQUASH}) {
+          pullRequest { number }
+        }
+      }`,
+      { pullRequestId: nodeId, expectedHeadOid },
+    );
+  }
+
+  async disableAutoMerge(nodeId: string): Promise<void> {
+    await this.octokit.graphql(
+      `mutation($pullRequestId: ID!) {
+        disablePullRequestAutoMerge(input: {pullRequestId: $pullRequestId}) { pullRequest { number } }
+      }`,
+      { pullRequestId: nodeId },
+    );
+  }
+
+  /** Every check run and commit status on a commit. */
+  async checksOn(sha: string): Promise<CheckResult[]> {
+    const runs = await this.octokit.paginate(this.octokit.rest.checks.listForRef, {
+      ...this.base,
+      ref: sha,
+      filter: 'latest',
+      per_page: 100,
+    });
+    const { data: combined } = await this.octokit.rest.repos.getCombinedStatusForRef({
+      ...this.base,
+      ref: sha,
+    });
+    return [
+      ...runs.map((run) => ({ name: run.name, status: run.status, conclusion: run.conclusion })),
+      ...combined.statuses.map((status) => ({
+        name: status.context,
+        status: status.state === 'pending' ? 'in_progress' : 'completed',
+        conclusion: status.state === 'pending' ? null : status.state,
+      })),
+    ];
+  }
+
+  /** Merge (squash) exactly the commit driftgate checked; GitHub refuses if the head moved. */
+  async mergePullRequest(number: number, sha: string, title: string): Promise<void> {
+    await this.octokit.rest.pulls.merge({
+      ...this.base,
+      pull_number: number,
+      sha,
+      merge_method: 'squash',
+      commit_title: `${title} (#${number})`,
+    });
+  }
+
+  async setLabels(number: number, labels: string[]): Promise<void> {
+    await this.octokit.rest.issues.setLabels({ ...this.base, issue_number: number, labels });
+  }
+
+  async comment(number: number, body: string): Promise<void> {
+    await this.octokit.rest.issues.createComment({ ...this.base, issue_number: number, body });
+  }
+
+  /** The open issue labelled as driftgate's dashboard, if any. */
+  async findDashboardIssue(label: string, title: string): Promise<IssueRef | undefined> {
+    const issues = await this.octokit.paginate(this.octokit.rest.issues.listForRepo, {
+      ...this.base,
+      state: 'open',
+      labels: label,
+      per_page: 100,
+    });
+    const issue = issues.find((candidate) => !candidate.pull_request && candidate.title === title);
+    return issue ? { number: issue.number, body: issue.body ?? '' } : undefined;
+  }
+
+  async createIssue(title: string, body: string, labels: string[]): Promise<number> {
+    const { data } = await this.octokit.rest.issues.create({ ...this.base, title, body, labels });
+    return data.number;
+  }
+
+  async updateIssueBody(number: number, body: string): Promise<void> {
+    await this.octokit.rest.issues.update({ ...this.base, issue_number: number, body });
+  }
+
+  async updatePullRequestBody(number: number, body: string): Promise<void> {
+    await this.octokit.rest.pulls.update({ ...this.base, pull_number: number, body });
   }
 }

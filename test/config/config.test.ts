@@ -53,6 +53,13 @@ describe('config (.github/driftgate.yml)', () => {
     );
   });
 
+  it('rejects a schedule cron cannot read', () => {
+    expect(errorOf(`${minimal}schedule: "61 * * * *"\n`)).toContain(
+      'schedule: not a valid cron expression',
+    );
+    expect(parseConfig(`${minimal}schedule: "15 3 * * 1-5"\n`).schedule).toBe('15 3 * * 1-5');
+  });
+
   it('rejects unknown keys (a typo must not silently disable a rule)', () => {
     expect(errorOf(`${minimal}ignores:\n  - address: x\n`)).toMatch(
       /\(top level\): Unrecognized key.*ignores/,

@@ -209,7 +209,14 @@ describeWithMoto('drift pull requests (repository_dispatch driftgate-scan)', () 
       expect.stringMatching(/^POST .*\/git\/refs$/),
       expect.stringMatching(/^POST .*\/pulls$/),
       expect.stringMatching(/^POST .*\/issues\/\d+\/labels$/),
+      // the drift dashboard, created on the first drift (later drifts update it: PATCH)
+      expect.stringMatching(/^POST .*\/issues$/),
     ]);
+    const [dashboard] = github.issues;
+    expect(dashboard!.title).toBe('driftgate: drift dashboard');
+    expect(dashboard!.body).toContain(
+      `| \`aws_security_group.web\` | 2 | revert | #${pr!.number} |`,
+    );
   });
 
   it('a second scan with the same drift writes nothing; two racing deliveries still leave one PR', async () => {

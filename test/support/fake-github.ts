@@ -25,15 +25,36 @@ export interface FakeCommit {
 
 export interface FakePullRequest {
   number: number;
+  node_id: string;
+  created_at: string;
+  merge_commit_sha: string | null;
+  merged_by: { login: string } | null;
+  auto_merge: { merge_method: string } | null;
   state: 'open' | 'closed';
   merged_at: string | null;
   draft: boolean;
   title: string;
   body: string;
-  head: { ref: string };
+  head: { ref: string; sha: string };
   base: { ref: string };
   labels: { name: string }[];
   comments: string[];
+}
+
+export interface FakeIssue {
+  number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  labels: { name: string }[];
+  comments: string[];
+}
+
+export interface FakeReview {
+  id: number;
+  user: { login: string };
+  state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED';
+  commit_id: string;
 }
 
 type Reply = [number, unknown];
@@ -47,6 +68,17 @@ export class FakeGitHub {
   /** Repository permission by user login ("admin", "write", "read"); missing = not a collaborator. */
   readonly permissions = new Map<string, string>();
   readonly reactions: { commentId: number; content: string }[] = [];
+  readonly issues: FakeIssue[] = [];
+  /** Reviews by pull request number. */
+  readonly reviews = new Map<number, FakeReview[]>();
+  /** Commit statuses by sha. */
+  readonly statuses = new Map<string, { context: string; state: string }[]>();
+  /** Repository settings and default-branch protection, as GitHub reports them. */
+  readonly settings = { allowAutoMerge: false, requiredChecks: [] as string[] };
+  /** GraphQL mutations the app ran, by name, with their variables. */
+  readonly graphql: { mutation: string; variables: Record<string, unknown> }[] = [];
+  /** Every request the app made (reads too), as "METHOD /path". */
+  readonly requests: string[] = [];
   /** Every write the app made, as "METHOD /path". */
   readonly writes: string[] = [];
   readonly defaultBranch: string;
@@ -113,6 +145,36 @@ export class FakeGitHub {
     return entries.size ? [200, [...entries.values()]] : [404, { message: 'Not Found' }];
   }
 
+  /** Squash-merge a PR as GitHub would: one commit on the base with the head's files. */
+  merge(number: number, by = 'octocat'): string {
+    const pr = this.pullRequests.find((candidate) => candidate.number === number)!;
+    const head = this.commits.get(this.branches.get(pr.head.ref)!)!;
+    const base = this.branches.get(pr.base.ref)!;
+    const sha = this.sha();
+    this.commits.set(sha, {
+      sha,
+      message: `${pr.title} (#${pr.number})\n\n${head.message}`,
+      parents: [base],
+      files: new Map(head.files),
+    });
+    this.branches.set(pr.base.ref, sha);
+    Object.assign(pr, {
+      state: 'closed',
+      merged_at: new Date().toISOString(),
+      merge_commit_sha: sha,
+      merged_by: { login: by },
+      auto_merge: null,
+    });
+    return sha;
+  }
+
+  private issueOrPull(number: number): { labels: { name: string }[]; comments: string[] } | undefined {
+    return (
+      this.pullRequests.find((candidate) => candidate.number === number) ??
+      this.issues.find((candidate) => candidate.number === number)
+    );
+  }
+
   install(): void {
     nock.disableNetConnect();
     nock.enableNetConnect((host) => host.startsWith('127.0.0.1') || host.startsWith('localhost'));
@@ -123,9 +185,152 @@ export class FakeGitHub {
       this.pullRequests.find(
         (candidate) => candidate.number === Number(/(?:pulls|issues)\/(\d+)/.exec(uri)![1]),
       );
+    const issueOrPull = (uri: string) =>
+      this.issueOrPull(Number(/(?:pulls|issues)\/(\d+)/.exec(uri)![1]));
+    const repositoryJson = () => ({
+      id: 1,
+      name: this.repo,
+      full_name: `${this.owner}/${this.repo}`,
+      owner: { login: this.owner },
+      default_branch: this.defaultBranch,
+      allow_auto_merge: this.settings.allowAutoMerge,
+      archived: false,
+      disabled: false,
+    });
+    const pullJson = (pr: FakePullRequest) => ({
+      ...pr,
+      comments: undefined,
+      head: { ref: pr.head.ref, sha: this.branches.get(pr.head.ref) ?? pr.head.sha },
+    });
 
-    nock('https://api.github.com')
-      .persist()
+    const scope = nock('https://api.github.com').persist();
+    scope.on('request', (request: { method: string; path: string }) =>
+      this.requests.push(`${request.method} ${request.path.split('?')[0]}`),
+    );
+    scope
+      // The app's own view: installations and their repositories (the scheduler)
+      .get(/^\/app\/installations(\?.*)?$/)
+      .reply(() => [
+        200,
+        [{ id: 375706, account: { login: this.owner }, suspended_at: null }],
+      ])
+      .get(/^\/installation\/repositories(\?.*)?$/)
+      .reply(() => [200, { total_count: 1, repositories: [repositoryJson()] }])
+      .get(`${base}`)
+      .reply(() => [200, repositoryJson()])
+      .get(new RegExp(`^${base}/branches/([^/?]+)$`))
+      .reply((uri) => {
+        const name = decodeURIComponent(/branches\/([^/?]+)$/.exec(uri)![1]!);
+        const sha = this.branches.get(name);
+        if (!sha) return [404, { message: 'Branch not found' }];
+        const protectedBranch = name === this.defaultBranch && this.settings.requiredChecks.length > 0;
+        return [
+          200,
+          {
+            name,
+            commit: { sha },
+            protected: protectedBranch,
+            protection: protectedBranch
+              ? {
+                  enabled: true,
+                  required_status_checks: {
+                    enforcement_level: 'non_admins',
+                    contexts: this.settings.requiredChecks,
+                    checks: this.settings.requiredChecks.map((context) => ({ context, app_id: null })),
+                  },
+                }
+              : { enabled: false, required_status_checks: { enforcement_level: 'off', contexts: [], checks: [] } },
+          },
+        ];
+      })
+      .get(new RegExp(`^${base}/commits/([0-9a-f]+)/status(\\?.*)?$`))
+      .reply((uri) => {
+        const sha = /commits\/([0-9a-f]+)\/status/.exec(uri)![1]!;
+        const statuses = this.statuses.get(sha) ?? [];
+        const state = statuses.some((status) => status.state === 'failure' || status.state === 'error')
+          ? 'failure'
+          : statuses.some((status) => status.state === 'pending')
+            ? 'pending'
+            : 'success';
+        return [200, { state, sha, total_count: statuses.length, statuses }];
+      })
+      .post('/graphql')
+      .reply((uri, body) => {
+        const input = body as { query: string; variables: Record<string, unknown> };
+        const mutation = /(enablePullRequestAutoMerge|disablePullRequestAutoMerge)/.exec(input.query)?.[1];
+        if (!mutation) return [200, { errors: [{ message: `fake GitHub: unknown query ${input.query}` }] }];
+        write('POST', `/graphql ${mutation}`);
+        this.graphql.push({ mutation, variables: input.variables });
+        const pr = this.pullRequests.find((candidate) => candidate.node_id === input.variables.pullRequestId);
+        if (!pr) return [200, { errors: [{ message: 'Could not resolve to a node' }] }];
+        if (mutation === 'enablePullRequestAutoMerge') {
+          if (!this.settings.allowAutoMerge)
+            return [200, { errors: [{ message: 'Auto merge is not allowed for this repository' }] }];
+          if (input.variables.expectedHeadOid !== this.branches.get(pr.head.ref))
+            return [200, { errors: [{ message: 'Head sha did not match expected head oid' }] }];
+          pr.auto_merge = { merge_method: 'squash' };
+        } else pr.auto_merge = null;
+        return [200, { data: { [mutation]: { pullRequest: { number: pr.number } } } }];
+      })
+      .put(new RegExp(`^${base}/pulls/(\\d+)/merge$`))
+      .reply((uri, body) => {
+        write('PUT', uri);
+        const pr = pull(uri);
+        if (!pr || pr.state !== 'open') return [405, { message: 'Pull Request is not mergeable' }];
+        if ((body as { sha?: string }).sha !== this.branches.get(pr.head.ref))
+          return [409, { message: 'Head branch was modified. Review and try the merge again.' }];
+        const sha = this.merge(pr.number, 'driftgate[bot]');
+        return [200, { sha, merged: true, message: 'Pull Request successfully merged' }];
+      })
+      .get(new RegExp(`^${base}/pulls/(\\d+)/reviews(\\?.*)?$`))
+      .reply((uri) => [200, this.reviews.get(pull(uri)?.number ?? 0) ?? []])
+      // Issues (the dashboard)
+      .get(new RegExp(`^${base}/issues\\?`))
+      .reply((uri) => {
+        const url = new URL(uri, 'https://api.github.com');
+        const labels = url.searchParams.get('labels')?.split(',') ?? [];
+        const state = url.searchParams.get('state') ?? 'open';
+        return [
+          200,
+          this.issues
+            .filter((issue) => state === 'all' || issue.state === state)
+            .filter((issue) => labels.every((name) => issue.labels.some((label) => label.name === name)))
+            .map((issue) => ({ ...issue, comments: issue.comments.length })),
+        ];
+      })
+      .post(`${base}/issues`)
+      .reply((uri, body) => {
+        write('POST', uri);
+        const input = body as { title: string; body: string; labels?: string[] };
+        const issue: FakeIssue = {
+          number: this.nextId++,
+          title: input.title,
+          body: input.body,
+          state: 'open',
+          labels: (input.labels ?? []).map((name) => ({ name })),
+          comments: [],
+        };
+        this.issues.push(issue);
+        return [201, { ...issue, comments: 0 }];
+      })
+      .patch(new RegExp(`^${base}/issues/(\\d+)$`))
+      .reply((uri, body) => {
+        write('PATCH', uri);
+        const issue = this.issues.find(
+          (candidate) => candidate.number === Number(/issues\/(\d+)$/.exec(uri)![1]),
+        );
+        if (!issue) return [404, { message: 'Not Found' }];
+        Object.assign(issue, body as object);
+        return [200, { ...issue, comments: issue.comments.length }];
+      })
+      .delete(new RegExp(`^${base}/issues/(\\d+)/labels/(.+)$`))
+      .reply((uri) => {
+        write('DELETE', uri);
+        const target = issueOrPull(uri)!;
+        const name = decodeURIComponent(/labels\/(.+)$/.exec(uri)![1]!);
+        target.labels = target.labels.filter((label) => label.name !== name);
+        return [200, target.labels];
+      })
       .post(/^\/app\/installations\/\d+\/access_tokens$/)
       .reply(201, {
         token: 'ghs_fake_installation_token',
@@ -251,10 +456,10 @@ export class FakeGitHub {
       .get(new RegExp(`^${base}/pulls/(\\d+)$`))
       .reply((uri) => {
         const pr = pull(uri);
-        return pr ? [200, { ...pr, comments: undefined }] : [404, { message: 'Not Found' }];
+        return pr ? [200, pullJson(pr)] : [404, { message: 'Not Found' }];
       })
       .get(new RegExp(`^${base}/pulls\\?`))
-      .reply(() => [200, this.pullRequests.map((pr) => ({ ...pr, comments: undefined }))])
+      .reply(() => [200, this.pullRequests.map(pullJson)])
       .post(`${base}/pulls`)
       .reply((uri, body) => {
         write('POST', uri);
@@ -267,20 +472,26 @@ export class FakeGitHub {
         };
         if (this.pullRequests.some((pr) => pr.state === 'open' && pr.head.ref === input.head))
           return [422, { message: 'A pull request already exists' }];
+        const number = this.nextId++;
         const pr: FakePullRequest = {
-          number: this.nextId++,
+          number,
+          node_id: `PR_fake${number}`,
+          created_at: new Date().toISOString(),
+          merge_commit_sha: null,
+          merged_by: null,
+          auto_merge: null,
           state: 'open',
           merged_at: null,
           draft: Boolean(input.draft),
           title: input.title,
           body: input.body,
-          head: { ref: input.head },
+          head: { ref: input.head, sha: this.branches.get(input.head) ?? '' },
           base: { ref: input.base },
           labels: [],
           comments: [],
         };
         this.pullRequests.push(pr);
-        return [201, pr];
+        return [201, pullJson(pr)];
       })
       .patch(new RegExp(`^${base}/pulls/(\\d+)$`))
       .reply((uri, body) => {
@@ -288,7 +499,7 @@ export class FakeGitHub {
         const pr = pull(uri);
         if (!pr) return [404, { message: 'Not Found' }];
         Object.assign(pr, body as object);
-        return [200, pr];
+        return [200, pullJson(pr)];
       })
       // Labels and comments
       .get(new RegExp(`^${base}/labels\\?`))
@@ -302,7 +513,7 @@ export class FakeGitHub {
       .post(new RegExp(`^${base}/issues/(\\d+)/labels$`))
       .reply((uri, body) => {
         write('POST', uri);
-        const pr = pull(uri)!;
+        const pr = issueOrPull(uri)!;
         for (const name of (body as { labels: string[] }).labels)
           if (!pr.labels.some((label) => label.name === name)) pr.labels.push({ name });
         return [200, pr.labels];
@@ -310,7 +521,7 @@ export class FakeGitHub {
       .put(new RegExp(`^${base}/issues/(\\d+)/labels$`))
       .reply((uri, body) => {
         write('PUT', uri);
-        const pr = pull(uri)!;
+        const pr = issueOrPull(uri)!;
         pr.labels = (body as { labels: string[] }).labels.map((name) => ({ name }));
         return [200, pr.labels];
       })
@@ -333,7 +544,7 @@ export class FakeGitHub {
       .post(new RegExp(`^${base}/issues/(\\d+)/comments$`))
       .reply((uri, body) => {
         write('POST', uri);
-        pull(uri)!.comments.push((body as { body: string }).body);
+        issueOrPull(uri)!.comments.push((body as { body: string }).body);
         return [201, { id: this.nextId++, body: (body as { body: string }).body }];
       });
   }

@@ -1,0 +1,158 @@
+/**
+ * The drift dashboard: one issue per repository listing every stack, when it was last
+ * scanned, each drift with its PR, the ignored drifts with their expiry, drifts waiting for
+ * the hourly PR limit, and the resource types driftgate could not compare. Rendered from a
+ * typed model kept (hidden) in the issue body, so a scan of one stack keeps the others' rows.
+ *
+ * A scan that finds exactly what the dashboard already says writes nothing, except once a
+ * day, so "last scanned" never goes stale by more than a day and an idle repository's
+ * scans stay free of writes.
+ */
+import { z } from 'zod';
+
+export const DASHBOARD_TITLE = 'driftgate: drift dashboard';
+export const LABEL_DASHBOARD = 'driftgate:dashboard';
+/** An unchanged dashboard is still rewritten after this long, to refresh scan times. */
+export const DASHBOARD_HEARTBEAT_MS = 24 * 60 * 60_000;
+
+const stackRowSchema = z.object({
+  name: z.string(),
+  environment: z.string(),
+  scannedAt: z.string(),
+  error: z.string().optional(),
+  drifts: z.array(
+    z.object({
+      address: z.string(),
+      fingerprint: z.string(),
+      tier: z.number(),
+      direction: z.string(),
+      pullRequest: z.number().optional(),
+      /** Not opened: over the hourly PR limit; opened by a later scan. */
+      deferred: z.boolean().optional(),
+    }),
+  ),
+  notScanned: z.array(z.object({ type: z.string(), count: z.number() })),
+});
+
+export const dashboardSchema = z.object({
+  v: z.literal(1),
+  updatedAt: z.string(),
+  stacks: z.array(stackRowSchema),
+  ignored: z.array(
+    z.object({
+      address: z.string(),
+      attributes: z.array(z.string()).optional(),
+      until: z.string().optional(),
+      reason: z.string().optional(),
+      owner: z.string().optional(),
+      expired: z.boolean(),
+    }),
+  ),
+});
+
+export type Dashboard = z.infer<typeof dashboardSchema>;
+export type DashboardStack = z.infer<typeof stackRowSchema>;
+
+const META = /<!-- driftgate:dashboard ([A-Za-z0-9+/=]+) -->/;
+
+export function parseDashboard(body: string | null | undefined): Dashboard | undefined {
+  const match = META.exec(body ?? '');
+  if (!match) return undefined;
+  try {
+    const parsed = dashboardSchema.safeParse(
+      JSON.parse(Buffer.from(match[1]!, 'base64').toString('utf8')),
+    );
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** This scan's stacks replace their rows; stacks not scanned this time keep theirs; stacks no longer configured go. */
+export function mergeDashboard(
+  previous: Dashboard | undefined,
+  scanned: DashboardStack[],
+  configuredStacks: string[],
+  ignored: Dashboard['ignored'],
+  now: Date,
+): Dashboard {
+  const rows = new Map((previous?.stacks ?? []).map((row) => [row.name, row]));
+  for (const row of scanned) rows.set(row.name, row);
+  return {
+    v: 1,
+    updatedAt: now.toISOString(),
+    stacks: configuredStacks.flatMap((name) => (rows.has(name) ? [rows.get(name)!] : [])),
+    ignored,
+  };
+}
+
+/** The content a person reads, without times: equal content means nothing to write. */
+function content(dashboard: Dashboard): unknown {
+  return {
+    stacks: dashboard.stacks.map(({ scannedAt: _scannedAt, ...row }) => row),
+    ignored: dashboard.ignored,
+  };
+}
+
+export function dashboardNeedsWrite(
+  previous: Dashboard | undefined,
+  next: Dashboard,
+  now: Date,
+): boolean {
+  if (!previous) return true;
+  if (JSON.stringify(content(previous)) !== JSON.stringify(content(next))) return true;
+  return now.getTime() - Date.parse(previous.updatedAt) >= DASHBOARD_HEARTBEAT_MS;
+}
+
+export function renderDashboard(dashboard: Dashboard): string {
+  const lines = [
+    'driftgate keeps this issue up to date; it is rewritten when anything in it changes, and at least daily.',
+    '',
+  ];
+  const open = dashboard.stacks.reduce((total, row) => total + row.drifts.length, 0);
+  lines.push(`**${open} drift(s)** across ${dashboard.stacks.length} stack(s).`, '');
+  for (const row of dashboard.stacks) {
+    lines.push(`## \`${row.name}\` (${row.environment})`, '', `Last scanned: ${row.scannedAt}`);
+    if (row.error) lines.push('', `**The last scan failed:** ${row.error.split('\n')[0]}`);
+    lines.push('');
+    if (row.drifts.length) {
+      lines.push('| Resource | Tier | Proposal | Pull request |', '| --- | --- | --- | --- |');
+      for (const drift of row.drifts) {
+        const pr = drift.pullRequest
+          ? `#${drift.pullRequest}`
+          : drift.deferred
+            ? 'waiting (hourly PR limit)'
+            : '—';
+        lines.push(`| \`${drift.address}\` | ${drift.tier} | ${drift.direction} | ${pr} |`);
+      }
+    } else if (!row.error) {
+      lines.push('No drift.');
+    }
+    const deferred = row.drifts.filter((drift) => drift.deferred).length;
+    if (deferred)
+      lines.push(
+        '',
+        `${deferred} drift(s) wait for the hourly PR limit (\`limits.prs_per_hour\`); the next scan opens them.`,
+      );
+    if (row.notScanned.length)
+      lines.push(
+        '',
+        `Not compared (driftgate cannot read these types live; use a plan JSON for them): ${row.notScanned.map((entry) => `\`${entry.type}\` × ${entry.count}`).join(', ')}.`,
+      );
+    lines.push('');
+  }
+  lines.push('## Ignored', '');
+  if (dashboard.ignored.length) {
+    for (const rule of dashboard.ignored)
+      lines.push(
+        `- \`${rule.address}\`${rule.attributes?.length ? ` (${rule.attributes.map((path) => `\`${path}\``).join(', ')})` : ''}${rule.until ? `${rule.expired ? ' — **expired**' : ''} until ${rule.until}` : ' — no expiry'}${rule.owner ? ` · owner @${rule.owner}` : ''}${rule.reason ? ` · ${rule.reason}` : ''}`,
+      );
+  } else {
+    lines.push('Nothing is ignored.');
+  }
+  lines.push(
+    '',
+    `<!-- driftgate:dashboard ${Buffer.from(JSON.stringify(dashboard)).toString('base64')} -->`,
+  );
+  return lines.join('\n');
+}
