@@ -79,7 +79,10 @@ export async function reportConfigCheck(
         ? `driftgate watches ${outcome.config.stacks.length} stack(s):\n\n${stacks}`
         : `Fix the configuration; until then driftgate opens, updates and closes no pull requests here.\n\n\`\`\`\n${outcome.message}\n\`\`\``,
   });
-  context.log.info({ repository: `${owner}/${repo}`, result: outcome.kind }, 'validated driftgate config');
+  context.log.info(
+    { repository: `${owner}/${repo}`, result: outcome.kind },
+    'validated driftgate config',
+  );
   return outcome;
 }
 

@@ -31,12 +31,16 @@ function addDays(now: Date, days: number): string {
 }
 
 /** Open the config PR and close the drift PR; returns the config PR's number. */
-export async function ignoreDrift(github: GitHubRepository, request: IgnoreRequest): Promise<number> {
+export async function ignoreDrift(
+  github: GitHubRepository,
+  request: IgnoreRequest,
+): Promise<number> {
   const { meta, by, now } = request;
   const until = request.days ? addDays(now, request.days) : undefined;
   const reason = `${request.reason ?? 'accepted as is'} (via /driftgate ignore on #${request.pullRequest.number})`;
   const current = await github.readFile(CONFIG_PATH);
-  if (current === undefined) throw new Error(`${CONFIG_PATH} is missing on ${github.defaultBranch}`);
+  if (current === undefined)
+    throw new Error(`${CONFIG_PATH} is missing on ${github.defaultBranch}`);
   // Throws a DriftgateError when the config would not validate: nothing is written then.
   const next = addIgnoreRule(current, {
     address: meta.address,

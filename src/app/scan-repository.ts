@@ -278,7 +278,9 @@ async function scanStack(pass: ScanPass, stackConfig: StackConfig): Promise<Stac
 function countByType(entries: { type: string }[]): { type: string; count: number }[] {
   const counts = new Map<string, number>();
   for (const entry of entries) counts.set(entry.type, (counts.get(entry.type) ?? 0) + 1);
-  return [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([type, count]) => ({ type, count }));
+  return [...counts]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([type, count]) => ({ type, count }));
 }
 
 interface ActionOutcome {
@@ -384,8 +386,7 @@ async function applyAction(
 }
 
 export type SelfMergeOutcome =
-  | { number: number; kind: 'merged' }
-  | { number: number; kind: 'waiting'; reason: string };
+  { number: number; kind: 'merged' } | { number: number; kind: 'waiting'; reason: string };
 
 /**
  * Tier-1 PRs in a repository where GitHub cannot auto-merge them: merge each once every
@@ -452,7 +453,11 @@ async function updateDashboard(
   );
   if (!dashboardNeedsWrite(previous, next, now)) return;
   // Nothing to say and nothing said before: no issue at all.
-  if (!existing && next.stacks.every((row) => !row.drifts.length && !row.error) && !next.ignored.length)
+  if (
+    !existing &&
+    next.stacks.every((row) => !row.drifts.length && !row.error) &&
+    !next.ignored.length
+  )
     return;
   if (existing) await github.updateIssueBody(existing.number, renderDashboard(next));
   else {
@@ -495,7 +500,9 @@ export async function scanRepository(
       config: outcome.config,
       now: request.now ?? new Date(),
       overrides: request.overrides ?? new Map(),
-      budgetKey: request.installationId ? `installation:${request.installationId}` : `${owner}/${repo}`,
+      budgetKey: request.installationId
+        ? `installation:${request.installationId}`
+        : `${owner}/${repo}`,
       openedNow: new Set(),
     };
     const results: StackScanResult[] = [];

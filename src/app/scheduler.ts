@@ -160,7 +160,10 @@ export class Scheduler {
           result.scanned.push(key);
         } catch (error) {
           // One repository's failure must not starve the others.
-          this.app.log.error({ repository: key, error: (error as Error).message }, 'scheduled scan failed');
+          this.app.log.error(
+            { repository: key, error: (error as Error).message },
+            'scheduled scan failed',
+          );
         }
       }
     }

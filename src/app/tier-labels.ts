@@ -53,15 +53,17 @@ export async function handleTierLabels(
     });
     const labels = current.map((entry) => entry.name);
     const decision = decideTierLabels(labels, floor);
-    if (decision.kind === 'restore') {
-      const wanted = decision.tier === 3 ? [...new Set([...decision.labels, LABEL_ADVISORY])] : decision.labels;
+    if (decision.labels) {
+      const wanted =
+        decision.tier === 3 ? [...new Set([...decision.labels, LABEL_ADVISORY])] : decision.labels;
       await github.ensureLabels(wanted);
       await github.setLabels(pr.number, wanted);
-      await github.comment(pr.number, `@${sender.login}: ${decision.comment}`);
-    } else if (decision.kind === 'raised' && decision.tier === 3 && !labels.includes(LABEL_ADVISORY)) {
+    } else if (decision.tier === 3 && !labels.includes(LABEL_ADVISORY)) {
       await github.ensureLabels([LABEL_ADVISORY]);
       await github.setLabels(pr.number, [...labels, LABEL_ADVISORY]);
     }
+    if (decision.kind === 'restore')
+      await github.comment(pr.number, `@${sender.login}: ${decision.comment}`);
     if (decision.tier > 1 && pr.auto_merge) {
       await github.disableAutoMerge(pr.node_id);
       await github.comment(

@@ -127,9 +127,14 @@ export const configSchema = z
     schedule: z
       .string()
       .regex(/^(\S+\s+){4}\S+$/, 'expected a five-field cron expression such as "0 */6 * * *"')
-      .refine(isValidCron, 'not a valid cron expression (minute hour day-of-month month day-of-week)')
+      .refine(
+        isValidCron,
+        'not a valid cron expression (minute hour day-of-month month day-of-week)',
+      )
       .default('0 */6 * * *')
-      .describe('When the app scans (UTC, five-field cron); each repository gets a stable delay of up to 10 minutes.'),
+      .describe(
+        'When the app scans (UTC, five-field cron); each repository gets a stable delay of up to 10 minutes.',
+      ),
     stacks: z.array(stackSchema).min(1, 'list at least one stack'),
     tiers: z
       .object({

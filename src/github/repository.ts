@@ -268,7 +268,8 @@ export class GitHubRepository {
     ];
     this.mergeSettingsCache = {
       allowAutoMerge: Boolean(repository.allow_auto_merge),
-      requiredChecks: branch.protected && required?.enforcement_level !== 'off' ? requiredChecks : [],
+      requiredChecks:
+        branch.protected && required?.enforcement_level !== 'off' ? requiredChecks : [],
     };
     return this.mergeSettingsCache;
   }

@@ -41,7 +41,8 @@ export type SelfMergeReason = 'auto-merge-disabled-in-repository' | 'no-required
 export function decideMergeMode(tier: Tier, settings: RepositoryMergeSettings): MergeMode {
   if (tier === 3) return { kind: 'advisory' };
   if (tier === 2) return { kind: 'review-required' };
-  if (!settings.allowAutoMerge) return { kind: 'self-merge', why: 'auto-merge-disabled-in-repository' };
+  if (!settings.allowAutoMerge)
+    return { kind: 'self-merge', why: 'auto-merge-disabled-in-repository' };
   if (!settings.requiredChecks.length) return { kind: 'self-merge', why: 'no-required-checks' };
   return { kind: 'github-auto-merge' };
 }
@@ -86,31 +87,31 @@ export function checksVerdict(checks: readonly CheckResult[]): ChecksVerdict {
 }
 
 export type TierLabelDecision =
-  | { kind: 'consistent'; tier: Tier }
+  | { kind: 'consistent'; tier: Tier; labels?: string[] }
   /** A person raised the tier above the floor: respected; tier 1 auto-merge stops. */
-  | { kind: 'raised'; tier: Tier; floor: Tier }
+  | { kind: 'raised'; tier: Tier; floor: Tier; labels?: string[] }
   /** The labels say less than the policy floor (or nothing): put the floor back. */
   | { kind: 'restore'; tier: Tier; labels: string[]; comment: string };
 
 /**
  * Tier labels against the policy floor. Raising is anyone's right (more care is always
- * allowed); lowering below the floor is undone, naming the rule that set it.
+ * allowed); lowering below the floor is undone, naming the rule that set it. `labels`,
+ * when present, is the label set to write (one tier label, the highest that applies).
  */
-export function decideTierLabels(labels: readonly string[], floor: TierDecision): TierLabelDecision {
+export function decideTierLabels(
+  labels: readonly string[],
+  floor: TierDecision,
+): TierLabelDecision {
   const claimed = tierFromLabels(labels);
   const tierLabels = labels.filter((label) => (TIER_LABELS as readonly string[]).includes(label));
   if (claimed !== undefined && claimed >= floor.tier) {
-    if (tierLabels.length === 1)
-      return claimed === floor.tier
-        ? { kind: 'consistent', tier: claimed }
-        : { kind: 'raised', tier: claimed, floor: floor.tier };
-    // Several tier labels: the highest wins; the others go.
-    return {
-      kind: 'restore',
-      tier: claimed,
-      labels: [...labels.filter((label) => !tierLabels.includes(label)), tierLabel(claimed)],
-      comment: `Several tier labels were set; the highest, \`${tierLabel(claimed)}\`, applies.`,
-    };
+    const tidy =
+      tierLabels.length > 1
+        ? { labels: [...labels.filter((label) => !tierLabels.includes(label)), tierLabel(claimed)] }
+        : {};
+    return claimed === floor.tier
+      ? { kind: 'consistent', tier: claimed, ...tidy }
+      : { kind: 'raised', tier: claimed, floor: floor.tier, ...tidy };
   }
   return {
     kind: 'restore',

@@ -168,7 +168,9 @@ export class FakeGitHub {
     return sha;
   }
 
-  private issueOrPull(number: number): { labels: { name: string }[]; comments: string[] } | undefined {
+  private issueOrPull(
+    number: number,
+  ): { labels: { name: string }[]; comments: string[] } | undefined {
     return (
       this.pullRequests.find((candidate) => candidate.number === number) ??
       this.issues.find((candidate) => candidate.number === number)
@@ -200,7 +202,12 @@ export class FakeGitHub {
     const pullJson = (pr: FakePullRequest) => ({
       ...pr,
       comments: undefined,
-      head: { ref: pr.head.ref, sha: this.branches.get(pr.head.ref) ?? pr.head.sha },
+      head: {
+        ref: pr.head.ref,
+        sha: this.branches.get(pr.head.ref) ?? pr.head.sha,
+        repo: { full_name: `${this.owner}/${this.repo}` },
+      },
+      base: { ref: pr.base.ref, repo: { full_name: `${this.owner}/${this.repo}` } },
     });
 
     const scope = nock('https://api.github.com').persist();
@@ -210,10 +217,7 @@ export class FakeGitHub {
     scope
       // The app's own view: installations and their repositories (the scheduler)
       .get(/^\/app\/installations(\?.*)?$/)
-      .reply(() => [
-        200,
-        [{ id: 375706, account: { login: this.owner }, suspended_at: null }],
-      ])
+      .reply(() => [200, [{ id: 375706, account: { login: this.owner }, suspended_at: null }]])
       .get(/^\/installation\/repositories(\?.*)?$/)
       .reply(() => [200, { total_count: 1, repositories: [repositoryJson()] }])
       .get(`${base}`)
@@ -223,7 +227,8 @@ export class FakeGitHub {
         const name = decodeURIComponent(/branches\/([^/?]+)$/.exec(uri)![1]!);
         const sha = this.branches.get(name);
         if (!sha) return [404, { message: 'Branch not found' }];
-        const protectedBranch = name === this.defaultBranch && this.settings.requiredChecks.length > 0;
+        const protectedBranch =
+          name === this.defaultBranch && this.settings.requiredChecks.length > 0;
         return [
           200,
           {
@@ -236,10 +241,16 @@ export class FakeGitHub {
                   required_status_checks: {
                     enforcement_level: 'non_admins',
                     contexts: this.settings.requiredChecks,
-                    checks: this.settings.requiredChecks.map((context) => ({ context, app_id: null })),
+                    checks: this.settings.requiredChecks.map((context) => ({
+                      context,
+                      app_id: null,
+                    })),
                   },
                 }
-              : { enabled: false, required_status_checks: { enforcement_level: 'off', contexts: [], checks: [] } },
+              : {
+                  enabled: false,
+                  required_status_checks: { enforcement_level: 'off', contexts: [], checks: [] },
+                },
           },
         ];
       })
@@ -247,7 +258,9 @@ export class FakeGitHub {
       .reply((uri) => {
         const sha = /commits\/([0-9a-f]+)\/status/.exec(uri)![1]!;
         const statuses = this.statuses.get(sha) ?? [];
-        const state = statuses.some((status) => status.state === 'failure' || status.state === 'error')
+        const state = statuses.some(
+          (status) => status.state === 'failure' || status.state === 'error',
+        )
           ? 'failure'
           : statuses.some((status) => status.state === 'pending')
             ? 'pending'
@@ -257,15 +270,23 @@ export class FakeGitHub {
       .post('/graphql')
       .reply((uri, body) => {
         const input = body as { query: string; variables: Record<string, unknown> };
-        const mutation = /(enablePullRequestAutoMerge|disablePullRequestAutoMerge)/.exec(input.query)?.[1];
-        if (!mutation) return [200, { errors: [{ message: `fake GitHub: unknown query ${input.query}` }] }];
+        const mutation = /(enablePullRequestAutoMerge|disablePullRequestAutoMerge)/.exec(
+          input.query,
+        )?.[1];
+        if (!mutation)
+          return [200, { errors: [{ message: `fake GitHub: unknown query ${input.query}` }] }];
         write('POST', `/graphql ${mutation}`);
         this.graphql.push({ mutation, variables: input.variables });
-        const pr = this.pullRequests.find((candidate) => candidate.node_id === input.variables.pullRequestId);
+        const pr = this.pullRequests.find(
+          (candidate) => candidate.node_id === input.variables.pullRequestId,
+        );
         if (!pr) return [200, { errors: [{ message: 'Could not resolve to a node' }] }];
         if (mutation === 'enablePullRequestAutoMerge') {
           if (!this.settings.allowAutoMerge)
-            return [200, { errors: [{ message: 'Auto merge is not allowed for this repository' }] }];
+            return [
+              200,
+              { errors: [{ message: 'Auto merge is not allowed for this repository' }] },
+            ];
           if (input.variables.expectedHeadOid !== this.branches.get(pr.head.ref))
             return [200, { errors: [{ message: 'Head sha did not match expected head oid' }] }];
           pr.auto_merge = { merge_method: 'squash' };
@@ -294,7 +315,9 @@ export class FakeGitHub {
           200,
           this.issues
             .filter((issue) => state === 'all' || issue.state === state)
-            .filter((issue) => labels.every((name) => issue.labels.some((label) => label.name === name)))
+            .filter((issue) =>
+              labels.every((name) => issue.labels.some((label) => label.name === name)),
+            )
             .map((issue) => ({ ...issue, comments: issue.comments.length })),
         ];
       })
@@ -323,6 +346,8 @@ export class FakeGitHub {
         Object.assign(issue, body as object);
         return [200, { ...issue, comments: issue.comments.length }];
       })
+      .get(new RegExp(`^${base}/issues/(\\d+)/labels(\\?.*)?$`))
+      .reply((uri) => [200, issueOrPull(uri)?.labels ?? []])
       .delete(new RegExp(`^${base}/issues/(\\d+)/labels/(.+)$`))
       .reply((uri) => {
         write('DELETE', uri);

@@ -16,7 +16,13 @@ export function driftgateApp(): Probot {
   const probot = new Probot({
     appId: 1,
     privateKey,
-    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+    // Probot passes its own throttle options at construction, which would override plain
+    // defaults; a function has the last word. (Throttling spaces writes a second apart.)
+    Octokit: ProbotOctokit.defaults((options: { throttle?: object }) => ({
+      ...options,
+      retry: { enabled: false },
+      throttle: { ...options.throttle, enabled: false },
+    })) as typeof ProbotOctokit,
     logLevel: 'fatal',
   });
   probot.load(driftgate);

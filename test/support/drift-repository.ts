@@ -1,0 +1,277 @@
+/**
+ * One scenario's world: a security group in moto whose Terraform code and state live in a
+ * stateful fake GitHub repository, and driftgate (real Probot, real Octokit) receiving
+ * GitHub's own example webhook payloads about it.
+ */
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateSecurityGroupCommand,
+  CreateVpcCommand,
+  DescribeSecurityGroupsCommand,
+  RevokeSecurityGroupIngressCommand,
+  type IpPermission,
+} from '@aws-sdk/client-ec2';
+import type { Probot } from 'probot';
+import { FakeGitHub, type FakePullRequest } from './fake-github.js';
+import { motoEc2 } from './moto.js';
+import { INSTALLATION, driftgateApp, examplePayload } from './probot.js';
+import { securityGroup, v4State } from './state-builder.js';
+
+export const SSH: IpPermission = {
+  IpProtocol: 'tcp',
+  FromPort: 22,
+  ToPort: 22,
+  IpRanges: [{ CidrIp: '10.0.0.0/8', Description: 'SSH from the VPN' }],
+};
+export const RDP: IpPermission = {
+  IpProtocol: 'tcp',
+  FromPort: 3389,
+  ToPort: 3389,
+  IpRanges: [{ CidrIp: '0.0.0.0/0' }],
+};
+
+export function securityGroupTf(name: string): string {
+  return `resource "aws_security_group" "${name}" {
+  name        = "${name}"
+  description = "Web tier"
+
+  ingress {
+    description = "SSH from the VPN"
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = ["10.0.0.0/8"]
+  }
+
+  egress {
+    from_port   = 0
+    to_port     = 0
+    protocol    = "-1"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+`;
+}
+
+export interface DriftRepositoryOptions {
+  stack?: string;
+  dir?: string;
+  environment?: string;
+  /** YAML appended to the generated config (tiers, limits, ignore …). */
+  configExtra?: string;
+  /** Security groups in the stack (resource names); default one, "web". */
+  groups?: string[];
+  /** Installation id in payloads (the hourly PR cap is per installation). */
+  installationId?: number;
+}
+
+export class DriftRepository {
+  readonly ec2 = motoEc2();
+  readonly github: FakeGitHub;
+  readonly repository: Record<string, unknown>;
+  readonly groupIds = new Map<string, string>();
+  readonly stack: string;
+  readonly dir: string;
+  readonly installation: { id: number; node_id: string };
+  readonly app: Probot = driftgateApp();
+
+  private constructor(readonly options: DriftRepositoryOptions) {
+    this.stack = options.stack ?? 'net';
+    this.dir = options.dir ?? 'envs/net';
+    this.installation = { ...INSTALLATION, id: options.installationId ?? INSTALLATION.id };
+    this.repository = examplePayload('repository_dispatch').repository as Record<string, unknown>;
+    this.github = new FakeGitHub(
+      (this.repository.owner as { login: string }).login,
+      this.repository.name as string,
+      this.repository.default_branch as string,
+    );
+  }
+
+  static async create(options: DriftRepositoryOptions = {}): Promise<DriftRepository> {
+    const world = new DriftRepository(options);
+    await world.build();
+    world.github.install();
+    return world;
+  }
+
+  get groupId(): string {
+    return this.groupIds.values().next().value!;
+  }
+
+  config(): string {
+    return `stacks:\n  - name: ${this.stack}\n    dir: ${this.dir}\n    environment: ${this.options.environment ?? 'prod'}\n    state: ${this.dir}/terraform.tfstate\n    aws:\n      region: us-east-1\nattribution:\n  source: off\n${this.options.configExtra ?? ''}`;
+  }
+
+  private async build(): Promise<void> {
+    const vpcId = (await this.ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc!
+      .VpcId!;
+    const resources = [];
+    const files: Record<string, string> = { '.github/driftgate.yml': this.config() };
+    for (const name of this.options.groups ?? ['web']) {
+      const groupId = (
+        await this.ec2.send(
+          new CreateSecurityGroupCommand({
+            GroupName: `${name}-${vpcId}`,
+            Description: 'Web tier',
+            VpcId: vpcId,
+          }),
+        )
+      ).GroupId!;
+      this.groupIds.set(name, groupId);
+      await this.ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [SSH] }),
+      );
+      const ownerId = (
+        await this.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }))
+      ).SecurityGroups![0]!.OwnerId!;
+      resources.push(
+        securityGroup(name, {
+          id: groupId,
+          name: `${name}-${vpcId}`,
+          description: 'Web tier',
+          vpcId,
+          ownerId,
+          ingress: [
+            {
+              protocol: 'tcp',
+              from_port: 22,
+              to_port: 22,
+              cidr_blocks: ['10.0.0.0/8'],
+              description: 'SSH from the VPN',
+            },
+          ],
+          egress: [{ protocol: '-1', from_port: 0, to_port: 0, cidr_blocks: ['0.0.0.0/0'] }],
+        }),
+      );
+      files[`${this.dir}/${name}.tf`] = securityGroupTf(name).replace(
+        `name        = "${name}"`,
+        `name        = "${name}-${vpcId}"`,
+      );
+    }
+    files[`${this.dir}/terraform.tfstate`] = v4State(resources);
+    this.github.commit(undefined, files, this.github.defaultBranch);
+  }
+
+  /** Someone opens RDP to the internet by hand. */
+  async openRdp(group = 'web'): Promise<void> {
+    await this.ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: this.groupIds.get(group)!,
+        IpPermissions: [RDP],
+      }),
+    );
+  }
+
+  async closeRdp(group = 'web'): Promise<void> {
+    await this.ec2.send(
+      new RevokeSecurityGroupIngressCommand({
+        GroupId: this.groupIds.get(group)!,
+        IpPermissions: [RDP],
+      }),
+    );
+  }
+
+  deliver(name: string, payload: Record<string, unknown>): Promise<void> {
+    return this.app.receive({
+      id: String(Math.random()),
+      name,
+      payload: { ...payload, repository: this.repository, installation: this.installation },
+    } as never);
+  }
+
+  scan(): Promise<void> {
+    return this.deliver('repository_dispatch', {
+      ...examplePayload('repository_dispatch'),
+      action: 'driftgate-scan',
+      client_payload: {},
+    });
+  }
+
+  open(): FakePullRequest[] {
+    return this.github.pullRequests.filter((pr) => pr.state === 'open');
+  }
+
+  driftPullRequests(): FakePullRequest[] {
+    return this.open().filter((pr) => pr.head.ref.startsWith(`driftgate/${this.stack}/`));
+  }
+
+  user(login: string, type = 'User'): Record<string, unknown> {
+    const example = examplePayload('issue_comment', (candidate) => candidate.action === 'created');
+    return { ...(example.sender as object), login, type };
+  }
+
+  comment(number: number, body: string, login: string): Promise<void> {
+    const example = examplePayload('issue_comment', (candidate) => candidate.action === 'created');
+    const issue = {
+      ...(example.issue as object),
+      number,
+      pull_request: { url: `https://api.github.com/repos/x/y/pulls/${number}` },
+    };
+    return this.deliver('issue_comment', {
+      ...example,
+      issue,
+      comment: {
+        ...(example.comment as object),
+        id: 1000 + number,
+        body,
+        user: this.user(login),
+      },
+      sender: this.user(login),
+    });
+  }
+
+  /** The pull_request payload GitHub would send for this fake PR now. */
+  pullRequestPayload(pr: FakePullRequest, action: string, extra: Record<string, unknown> = {}) {
+    const example = examplePayload('pull_request', (candidate) => candidate.action === 'opened');
+    const base = example.pull_request as Record<string, unknown>;
+    const fullName = this.repository.full_name as string;
+    return {
+      ...example,
+      action,
+      number: pr.number,
+      pull_request: {
+        ...base,
+        number: pr.number,
+        node_id: pr.node_id,
+        state: pr.state,
+        draft: pr.draft,
+        title: pr.title,
+        body: pr.body,
+        labels: pr.labels,
+        auto_merge: pr.auto_merge,
+        merged: pr.merged_at !== null,
+        merged_at: pr.merged_at,
+        merge_commit_sha: pr.merge_commit_sha,
+        merged_by: pr.merged_by,
+        head: {
+          ...(base.head as object),
+          ref: pr.head.ref,
+          sha: this.github.branches.get(pr.head.ref) ?? pr.head.sha,
+          repo: { ...(this.repository as object), full_name: fullName },
+        },
+        base: {
+          ...(base.base as object),
+          ref: pr.base.ref,
+          repo: { ...(this.repository as object), full_name: fullName },
+        },
+      },
+      ...extra,
+    };
+  }
+
+  label(pr: FakePullRequest, action: 'labeled' | 'unlabeled', name: string, login: string) {
+    if (action === 'labeled') {
+      if (!pr.labels.some((label) => label.name === name)) pr.labels.push({ name });
+    } else pr.labels = pr.labels.filter((label) => label.name !== name);
+    return this.deliver(
+      'pull_request',
+      this.pullRequestPayload(pr, action, { label: { name }, sender: this.user(login) }),
+    );
+  }
+
+  close(): void {
+    this.github.uninstall();
+  }
+}
+
+export const labelsOf = (pr: FakePullRequest | undefined) => pr?.labels.map((label) => label.name);
