@@ -4,6 +4,7 @@
  */
 import type { Probot } from 'probot';
 import { handleComment } from './app/commands.js';
+import { handleMergedPullRequest } from './app/execute-merge.js';
 import { handlePush, reportConfigCheck, CONFIG_CHECK } from './app/config-check.js';
 import {
   mergeGreenTierOnePullRequests,
@@ -35,6 +36,11 @@ export default function driftgate(app: Probot): void {
 
   app.on('issue_comment.created', async (context) => {
     await handleComment(context);
+  });
+
+  // A merged remediation PR is the approval: execute it (tier and review rules permitting).
+  app.on('pull_request.closed', async (context) => {
+    await handleMergedPullRequest(context);
   });
 
   app.on(['pull_request.labeled', 'pull_request.unlabeled'], async (context) => {

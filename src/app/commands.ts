@@ -9,6 +9,7 @@ import { parsePullRequestMeta, type PullRequestMeta } from '../github/pr-body.js
 import { describeError } from '../errors.js';
 import { GitHubRepository } from '../github/repository.js';
 import { ignoreDrift } from './ignore.js';
+import { openUndoPullRequest } from './undo.js';
 import { scanRepository, serialisePerRepository } from './scan-repository.js';
 
 /** Marks driftgate's own replies, so it never answers itself. */
@@ -160,6 +161,27 @@ export async function handleComment(context: CommentContext): Promise<CommandOut
       await reply(
         context,
         `\`${meta.address}\` in stack \`${meta.stack}\` (fingerprint \`${meta.fingerprint}\`) — this PR proposes to **${meta.direction}**${meta.override ? ` (chosen by @${meta.override_by})` : ''}; tier ${meta.tier}. The reasons are in the description: "Why this direction", "Security" and "Tier".`,
+      );
+      break;
+    }
+    case 'undo': {
+      const github = new GitHubRepository(
+        context.octokit,
+        target.owner,
+        target.repo,
+        target.defaultBranch,
+      );
+      const undone = await serialisePerRepository(`${target.owner}/${target.repo}`, () =>
+        openUndoPullRequest(github, context.payload.issue.number, sender.login, new Date()),
+      );
+      if (undone.kind === 'refused') {
+        await reply(context, `Nothing to undo: ${undone.reason}`);
+        await react(context, 'confused');
+        return 'refused';
+      }
+      await reply(
+        context,
+        `Opened #${undone.number} to undo this remediation. It follows the same tier and review rules; merging it executes the undo.`,
       );
       break;
     }

@@ -195,31 +195,57 @@ interface StackOutcome {
   row: DashboardStack;
 }
 
-async function scanStack(pass: ScanPass, stackConfig: StackConfig): Promise<StackOutcome> {
-  const { github, config, now, overrides } = pass;
-  const files = await github.readStackFiles(stackConfig.dir);
+export interface DetectedStack {
+  files: FileToCommit[];
+  state: TerraformState;
+  drifts: Drift[];
+  notScanned: { address: string; type: string; reason: string }[];
+}
+
+/** Read a stack's code and state from the repository and find its drifts (no writes). */
+export async function detectStackDrifts(
+  github: GitHubRepository,
+  config: DriftgateConfig,
+  stackConfig: StackConfig,
+  session: AwsSession,
+  now: Date,
+  ref?: string,
+): Promise<DetectedStack> {
+  const files = await github.readStackFiles(stackConfig.dir, ref);
   const tf = files
     .filter((file) => file.path.endsWith('.tf'))
     .map((file) => ({ path: file.path, text: file.content }));
   const stack = tf.length ? await buildStack(stackConfig.dir, tf) : undefined;
+  const state = await readStackState(
+    github,
+    stackConfig,
+    stack ?? (await buildStack(stackConfig.dir, [])),
+    session,
+  );
+  const report = await scanLoadedStack({
+    dir: stackConfig.dir,
+    stackConfig,
+    policy: config,
+    attribution: config.attribution,
+    now,
+    session,
+    stack,
+    state,
+  });
+  return { files, state, drifts: report.drifts, notScanned: report.notScanned };
+}
+
+async function scanStack(pass: ScanPass, stackConfig: StackConfig): Promise<StackOutcome> {
+  const { github, config, now, overrides } = pass;
   const session = new AwsSession({ region: stackConfig.aws.region, roleArn: stackConfig.aws.role });
   try {
-    const state = await readStackState(
-      github,
-      stackConfig,
-      stack ?? (await buildStack(stackConfig.dir, [])),
-      session,
-    );
-    const report = await scanLoadedStack({
-      dir: stackConfig.dir,
-      stackConfig,
-      policy: config,
-      attribution: config.attribution,
-      now,
-      session,
-      stack,
+    const {
+      files,
       state,
-    });
+      drifts: found,
+      notScanned,
+    } = await detectStackDrifts(github, config, stackConfig, session, now);
+    const report = { drifts: found, notScanned };
     const pullRequests = await github.listDriftgatePullRequests();
     const chosen = new Map<string, DirectionChoice>();
     const drifts = report.drifts.map((drift) => {

@@ -8,6 +8,7 @@ export type Command =
   | { kind: 'rescan' }
   | { kind: 'explain' }
   | { kind: 'help' }
+  | { kind: 'undo' }
   | { kind: 'ignore'; days: number | undefined; reason: string | undefined }
   | { kind: 'unknown'; text: string };
 
@@ -27,6 +28,7 @@ export function parseCommand(body: string | null | undefined): Command | undefin
     case 'rescan':
     case 'explain':
     case 'help':
+    case 'undo':
       return args.length === 0
         ? { kind: word.toLowerCase() as 'codify' }
         : { kind: 'unknown', text: rest };
@@ -53,6 +55,7 @@ export const COMMAND_HELP = [
   '- `/driftgate rescan` — scan this stack again now',
   '- `/driftgate ignore [for <N> days|weeks] [reason]` — close this PR and propose an `ignore` rule (with you as owner) in `.github/driftgate.yml`',
   '- `/driftgate explain` — say why this PR proposes what it does',
+  '- `/driftgate undo` — on a merged driftgate PR: open a PR that takes the remediation back',
   '- `/driftgate help` — this message',
 ].join('\n');
 

@@ -24,6 +24,8 @@ export const pullRequestMetaSchema = z.object({
   override_by: z.string().optional(),
   /** Set when `/driftgate ignore for N days` closed the PR: after this day the drift may come back. */
   ignored_until: z.string().optional(),
+  /** An undo PR: the number of the merged remediation PR it undoes. */
+  undo_of: z.number().int().optional(),
 });
 export type PullRequestMeta = z.infer<typeof pullRequestMetaSchema>;
 

@@ -360,4 +360,84 @@ export class GitHubRepository {
   async updatePullRequestBody(number: number, body: string): Promise<void> {
     await this.octokit.rest.pulls.update({ ...this.base, pull_number: number, body });
   }
+
+  /** Files a PR changed (paths and status), for finding its ledger record. */
+  async pullRequestFiles(number: number): Promise<{ path: string; status: string }[]> {
+    const files = await this.octokit.paginate(this.octokit.rest.pulls.listFiles, {
+      ...this.base,
+      pull_number: number,
+      per_page: 100,
+    });
+    return files.map((file) => ({ path: file.filename, status: file.status }));
+  }
+
+  /** Latest review state per reviewer. */
+  async latestReviews(number: number): Promise<{ login: string; state: string }[]> {
+    const reviews = await this.octokit.paginate(this.octokit.rest.pulls.listReviews, {
+      ...this.base,
+      pull_number: number,
+      per_page: 100,
+    });
+    const latest = new Map<string, string>();
+    for (const review of reviews)
+      if (review.user && review.state !== 'COMMENTED') latest.set(review.user.login, review.state);
+    return [...latest].map(([login, state]) => ({ login, state }));
+  }
+
+  /** The user's permission on the repository (undefined: not a collaborator). */
+  async permissionOf(login: string): Promise<{ permission?: string; role?: string }> {
+    try {
+      const { data } = await this.octokit.rest.repos.getCollaboratorPermissionLevel({
+        ...this.base,
+        username: login,
+      });
+      return { permission: data.permission, role: (data as { role_name?: string }).role_name };
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return {};
+      throw error;
+    }
+  }
+
+  /**
+   * One commit with `files` on top of the default branch, fast-forward only: if the branch
+   * moved meanwhile GitHub refuses, and the caller reports instead of overwriting.
+   */
+  async commitToDefaultBranch(files: FileToCommit[], message: string): Promise<string> {
+    const { data: ref } = await this.octokit.rest.git.getRef({
+      ...this.base,
+      ref: `heads/${this.defaultBranch}`,
+    });
+    const { data: head } = await this.octokit.rest.git.getCommit({
+      ...this.base,
+      commit_sha: ref.object.sha,
+    });
+    const { data: tree } = await this.octokit.rest.git.createTree({
+      ...this.base,
+      base_tree: head.tree.sha,
+      tree: files.map((file) => ({
+        path: file.path,
+        mode: '100644' as const,
+        type: 'blob' as const,
+        content: file.content,
+      })),
+    });
+    const { data: commit } = await this.octokit.rest.git.createCommit({
+      ...this.base,
+      message,
+      tree: tree.sha,
+      parents: [ref.object.sha],
+    });
+    await this.octokit.rest.git.updateRef({
+      ...this.base,
+      ref: `heads/${this.defaultBranch}`,
+      sha: commit.sha,
+      force: false,
+    });
+    return commit.sha;
+  }
+
+  async getPullRequest(number: number) {
+    const { data } = await this.octokit.rest.pulls.get({ ...this.base, pull_number: number });
+    return data;
+  }
 }

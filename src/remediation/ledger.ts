@@ -3,7 +3,9 @@
  * YAML front matter (machine-readable) plus prose (for people reading `git log -p`).
  * Values are the drift's, already masked: secrets never reach the ledger. Pure.
  */
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
+import { z } from 'zod';
+import { DriftgateError } from '../errors.js';
 import type { Direction, Drift, Tier } from '../drift/model.js';
 import { formatPath } from '../terraform/path.js';
 import type { RevertPlan } from './revert.js';
@@ -43,6 +45,7 @@ export function renderLedgerRecord(input: {
         ? input.revert.operations.map((operation) => ({
             api: operation.api,
             params: operation.params,
+            description: operation.description,
           }))
         : [],
     outcome: null,
@@ -69,4 +72,89 @@ export function commitTrailers(drift: Drift, direction: Direction, tier: Tier): 
     `Drift-Tier: ${tier}`,
     `Drift-Direction: ${direction}`,
   ].join('\n');
+}
+
+const ledgerFrontSchema = z
+  .object({
+    driftgate: z.literal(1),
+    drift_id: z.string().regex(/^[0-9a-f]{16}$/, 'expected a 16-hex drift id'),
+    stack: z.string(),
+    address: z.string(),
+    type: z.string(),
+    action: z.string(),
+    direction: z.enum(['revert', 'codify']),
+    tier: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+    detected_at: z.string(),
+    attribution: z.object({ actor: z.string() }).passthrough().nullable(),
+    changes: z.array(z.object({ path: z.string(), recorded: z.unknown(), live: z.unknown() })),
+    planned_operations: z.array(
+      z.object({
+        api: z.string(),
+        params: z.record(z.string(), z.unknown()),
+        description: z.string().optional(),
+      }),
+    ),
+    /** Set on an undo record: the PR whose remediation this one undoes. */
+    undo_of: z.number().int().optional(),
+    outcome: z.record(z.string(), z.unknown()).nullable(),
+  })
+  .passthrough();
+
+export type LedgerFront = z.infer<typeof ledgerFrontSchema>;
+
+export interface LedgerRecord {
+  front: LedgerFront;
+  prose: string;
+}
+
+const FRONT = /^---\n([\s\S]*?)\n---\n/;
+
+export function parseLedgerRecord(text: string, source: string): LedgerRecord {
+  const match = FRONT.exec(text);
+  if (!match)
+    throw new DriftgateError('not a driftgate ledger record (no YAML front matter)', {
+      file: source,
+    });
+  let data: unknown;
+  try {
+    data = parse(match[1]!);
+  } catch (error) {
+    throw new DriftgateError(`front matter is not YAML: ${(error as Error).message}`, {
+      file: source,
+    });
+  }
+  const parsed = ledgerFrontSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new DriftgateError(
+      `not a driftgate ledger record: ${issue.path.join('.') || '(top level)'}: ${issue.message}`,
+      { file: source },
+    );
+  }
+  return { front: parsed.data, prose: text.slice(match[0].length) };
+}
+
+/** What happened when the remediation was merged: the audit trail's last word. */
+export interface LedgerOutcome {
+  status: string;
+  pull_request: number;
+  merged_by: string | null;
+  approved_by: string[];
+  executed_at: string;
+  operations: { api: string; result: string; error?: string }[];
+  rollback: { api: string; result: string; error?: string }[];
+  precheck: string;
+  verification: string;
+  duration_ms: number;
+}
+
+export function withOutcome(record: LedgerRecord, outcome: LedgerOutcome): string {
+  const front = { ...record.front, outcome };
+  const line = `\nOutcome: ${outcome.status} on ${outcome.executed_at}, merged by ${outcome.merged_by ?? 'unknown'}${outcome.approved_by.length ? `, approved by ${outcome.approved_by.join(', ')}` : ''} (#${outcome.pull_request}). ${outcome.verification}.\n`;
+  return `---\n${stringify(front).trimEnd()}\n---\n${record.prose.replace(/\nOutcome: [^\n]*\n$/, '')}${line}`;
+}
+
+/** Live values before the remediation, by path: what a rollback or an undo restores. */
+export function preImageOf(record: LedgerRecord): Map<string, unknown> {
+  return new Map(record.front.changes.map((change) => [change.path, change.live]));
 }

@@ -269,6 +269,41 @@ export class DriftRepository {
     );
   }
 
+  /** A person merges the PR (after `approvers` approved it); GitHub sends pull_request.closed. */
+  async mergeAsHuman(pr: FakePullRequest, by: string, approvers: string[] = []): Promise<void> {
+    this.github.reviews.set(
+      pr.number,
+      approvers.map((login, index) => ({
+        id: index + 1,
+        user: { login },
+        state: 'APPROVED' as const,
+        commit_id: this.github.branches.get(pr.head.ref)!,
+      })),
+    );
+    this.github.merge(pr.number, by);
+    await this.deliver(
+      'pull_request',
+      this.pullRequestPayload(pr, 'closed', { sender: this.user(by) }),
+    );
+  }
+
+  /** The live ingress of a group, as "proto/port cidr" strings. */
+  async liveIngress(group = 'web'): Promise<string[]> {
+    const { SecurityGroups } = await this.ec2.send(
+      new DescribeSecurityGroupsCommand({ GroupIds: [this.groupIds.get(group)!] }),
+    );
+    return SecurityGroups![0]!
+      .IpPermissions!.flatMap((permission) => [
+        ...(permission.IpRanges ?? []).map(
+          (range) => `${permission.IpProtocol}/${permission.FromPort} ${range.CidrIp}`,
+        ),
+        ...(permission.UserIdGroupPairs ?? []).map(
+          (pair) => `${permission.IpProtocol}/${permission.FromPort} ${pair.GroupId}`,
+        ),
+      ])
+      .sort();
+  }
+
   close(): void {
     this.github.uninstall();
   }

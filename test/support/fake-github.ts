@@ -145,17 +145,21 @@ export class FakeGitHub {
     return entries.size ? [200, [...entries.values()]] : [404, { message: 'Not Found' }];
   }
 
-  /** Squash-merge a PR as GitHub would: one commit on the base with the head's files. */
+  /** Squash-merge a PR as GitHub would: the head's changes on top of the base. */
   merge(number: number, by = 'octocat'): string {
     const pr = this.pullRequests.find((candidate) => candidate.number === number)!;
     const head = this.commits.get(this.branches.get(pr.head.ref)!)!;
+    const headBase = this.commits.get(head.parents[0] ?? '')?.files ?? new Map<string, string>();
     const base = this.branches.get(pr.base.ref)!;
+    const files = new Map(this.commits.get(base)!.files);
+    for (const [path, content] of head.files)
+      if (headBase.get(path) !== content) files.set(path, content);
     const sha = this.sha();
     this.commits.set(sha, {
       sha,
       message: `${pr.title} (#${pr.number})\n\n${head.message}`,
       parents: [base],
-      files: new Map(head.files),
+      files,
     });
     this.branches.set(pr.base.ref, sha);
     Object.assign(pr, {
@@ -201,6 +205,7 @@ export class FakeGitHub {
     });
     const pullJson = (pr: FakePullRequest) => ({
       ...pr,
+      merged: pr.merged_at !== null,
       comments: undefined,
       head: {
         ref: pr.head.ref,
@@ -302,6 +307,21 @@ export class FakeGitHub {
           return [409, { message: 'Head branch was modified. Review and try the merge again.' }];
         const sha = this.merge(pr.number, 'driftgate[bot]');
         return [200, { sha, merged: true, message: 'Pull Request successfully merged' }];
+      })
+      .get(new RegExp(`^${base}/pulls/(\\d+)/files(\\?.*)?$`))
+      .reply((uri) => {
+        const pr = pull(uri);
+        if (!pr) return [404, { message: 'Not Found' }];
+        const head = this.commits.get(this.branches.get(pr.head.ref)!)!;
+        const before = this.commits.get(head.parents[0] ?? '')?.files ?? new Map<string, string>();
+        const changed = [...head.files].filter(([path, content]) => before.get(path) !== content);
+        return [
+          200,
+          changed.map(([path]) => ({
+            filename: path,
+            status: before.has(path) ? 'modified' : 'added',
+          })),
+        ];
       })
       .get(new RegExp(`^${base}/pulls/(\\d+)/reviews(\\?.*)?$`))
       .reply((uri) => [200, this.reviews.get(pull(uri)?.number ?? 0) ?? []])

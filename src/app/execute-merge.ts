@@ -1,0 +1,360 @@
+/**
+ * A merged remediation PR is the approval; this is where driftgate acts on it. A revert (or
+ * an undo) of tier 1, or of tier 2 with an approving review from someone with write access,
+ * is executed with the stack's apply role: pre-check, apply, verify, roll back on failure.
+ * Tier 3 and codify merges execute nothing. Every outcome is reported three ways: a
+ * `driftgate/apply` check run on the merge commit, a PR comment, and the ledger record's
+ * `outcome`, committed to the default branch.
+ */
+import type { Context } from 'probot';
+import { AwsSession } from '../cloud/aws/session.js';
+import { sendOperation } from '../cloud/aws/operations.js';
+import type { DriftgateConfig, StackConfig } from '../config/schema.js';
+import type { Tier } from '../drift/model.js';
+import { describeError } from '../errors.js';
+import { ensureCheckRun } from '../github/check-runs.js';
+import { canCommand } from '../github/commands.js';
+import { parsePullRequestMeta, type PullRequestMeta } from '../github/pr-body.js';
+import { GitHubRepository } from '../github/repository.js';
+import { tierFromLabels } from '../policy/merge.js';
+import { decideTier } from '../policy/tiers.js';
+import { execute, type ExecutionReport, type LiveExpectation } from '../remediation/execute.js';
+import {
+  parseLedgerRecord,
+  withOutcome,
+  type LedgerOutcome,
+  type LedgerRecord,
+} from '../remediation/ledger.js';
+import { parseAddress } from '../terraform/address.js';
+import { readRepositoryConfig } from './config-check.js';
+import { detectStackDrifts, scanRepository, serialisePerRepository } from './scan-repository.js';
+
+export const APPLY_CHECK = 'driftgate/apply';
+
+/** Why a merged PR was not executed: each shown to people as is. */
+export type NotExecutedReason =
+  | 'advisory-tier-3'
+  | 'codify-merged'
+  | 'no-approving-review'
+  | 'nothing-to-apply-by-api'
+  | 'stack-not-configured'
+  | 'no-ledger-record';
+
+export type MergeOutcome =
+  | { kind: 'ignored' }
+  | { kind: 'not-executed'; reason: NotExecutedReason; message: string }
+  | { kind: 'executed'; report: ExecutionReport };
+
+type MergedContext = Context<'pull_request.closed'>;
+
+/** A driftgate branch in this very repository, merged. Forks never qualify. */
+export function isDriftgateBranch(ref: string): boolean {
+  return ref.startsWith('driftgate/') || ref.startsWith('driftgate-undo/');
+}
+
+export function effectiveTier(
+  config: DriftgateConfig,
+  stack: StackConfig,
+  meta: PullRequestMeta,
+  labels: string[],
+): { tier: Tier; floor: Tier } {
+  const type = parseAddress(meta.address)?.type ?? '';
+  const floor = decideTier(
+    { stack: stack.name, environment: stack.environment, address: meta.address, type },
+    config.tiers.rules,
+    config.tiers.use_defaults,
+  ).tier;
+  // A label may raise the tier, never lower it; the body's tier is not trusted at all.
+  return { tier: Math.max(floor, tierFromLabels(labels) ?? floor) as Tier, floor };
+}
+
+async function findLedger(
+  github: GitHubRepository,
+  number: number,
+  ref: string,
+): Promise<{ path: string; record: LedgerRecord } | undefined> {
+  const files = await github.pullRequestFiles(number);
+  const path = files
+    .map((file) => file.path)
+    .find((candidate) => candidate.startsWith('.driftgate/ledger/') && candidate.endsWith('.md'));
+  if (!path) return undefined;
+  const text = await github.readFile(path, ref);
+  return text === undefined ? undefined : { path, record: parseLedgerRecord(text, path) };
+}
+
+async function approversWithWriteAccess(
+  github: GitHubRepository,
+  number: number,
+): Promise<string[]> {
+  const approvers: string[] = [];
+  for (const review of await github.latestReviews(number)) {
+    if (review.state !== 'APPROVED') continue;
+    const { permission, role } = await github.permissionOf(review.login);
+    if (canCommand(permission, role)) approvers.push(review.login);
+  }
+  return approvers;
+}
+
+function table(report: ExecutionReport): string {
+  const rows = [
+    ...report.steps.map((step) => ({ ...step, phase: 'apply' })),
+    ...report.rollback.map((step) => ({ ...step, phase: 'rollback' })),
+  ];
+  if (!rows.length) return '';
+  return [
+    '| # | phase | operation | result | ms |',
+    '| --- | --- | --- | --- | ---: |',
+    ...rows.map(
+      (row, index) =>
+        `| ${index + 1} | ${row.phase} | ${row.description.replace(/\|/g, '\\|')} (\`${row.api}\`) | ${row.result}${row.error ? `: ${row.error.replace(/\|/g, '\\|')}` : ''} | ${row.ms} |`,
+    ),
+  ].join('\n');
+}
+
+export function renderExecutionReport(report: ExecutionReport): string {
+  return [
+    `**${report.status}** in ${report.durationMs} ms.`,
+    '',
+    `- Pre-check: ${report.precheck}.`,
+    `- Verification: ${report.verification}.`,
+    '',
+    table(report),
+  ]
+    .join('\n')
+    .trimEnd();
+}
+
+const CHECK_CONCLUSION: Record<ExecutionReport['status'], 'success' | 'failure' | 'neutral'> = {
+  applied: 'success',
+  'nothing-to-do': 'success',
+  'precheck-failed': 'neutral',
+  'rolled-back': 'failure',
+  'rollback-failed': 'failure',
+};
+
+async function recordOutcome(
+  github: GitHubRepository,
+  ledger: { path: string; record: LedgerRecord },
+  outcome: LedgerOutcome,
+  meta: PullRequestMeta,
+): Promise<string | undefined> {
+  try {
+    await github.commitToDefaultBranch(
+      [{ path: ledger.path, content: withOutcome(ledger.record, outcome) }],
+      `driftgate: record outcome of #${outcome.pull_request} (${outcome.status})\n\nDrift-Id: ${meta.fingerprint}\nDrift-Stack: ${meta.stack}\nDrift-Address: ${meta.address}\nDrift-Outcome: ${outcome.status}\nDrift-Merged-By: ${outcome.merged_by ?? 'unknown'}\n`,
+    );
+    return undefined;
+  } catch (error) {
+    // A protected default branch may refuse the app: the check run and comment still say it all.
+    return `the ledger outcome could not be committed (${describeError(error)})`;
+  }
+}
+
+export async function handleMergedPullRequest(context: MergedContext): Promise<MergeOutcome> {
+  const { pull_request: payloadPr, repository } = context.payload;
+  if (!payloadPr.merged || !isDriftgateBranch(payloadPr.head.ref)) return { kind: 'ignored' };
+  if (payloadPr.head.repo?.full_name !== repository.full_name) return { kind: 'ignored' };
+  const owner = repository.owner.login;
+  const repo = repository.name;
+  const github = new GitHubRepository(context.octokit, owner, repo, repository.default_branch);
+  let rescanStack: string | undefined;
+  const outcome = await serialisePerRepository(
+    `${owner}/${repo}`,
+    async (): Promise<MergeOutcome> => {
+      // Ask GitHub, not the payload, whether and how it was merged.
+      const pr = await github.getPullRequest(payloadPr.number);
+      const meta = parsePullRequestMeta(pr.body);
+      if (!pr.merged || !pr.merge_commit_sha || !meta) return { kind: 'ignored' };
+      const mergeSha = pr.merge_commit_sha;
+      const config = await readRepositoryConfig(context, owner, repo, repository.default_branch);
+      if (config.kind !== 'valid') return { kind: 'ignored' };
+      const stack = config.config.stacks.find((candidate) => candidate.name === meta.stack);
+      const notExecuted = async (
+        reason: NotExecutedReason,
+        message: string,
+        conclusion: 'neutral' | 'failure' | 'success',
+        ledger?: { path: string; record: LedgerRecord },
+        approvers: string[] = [],
+      ): Promise<MergeOutcome> => {
+        await ensureCheckRun(context.octokit, {
+          owner,
+          repo,
+          headSha: mergeSha,
+          name: APPLY_CHECK,
+          conclusion,
+          title: `not executed: ${reason}`,
+          summary: message,
+        });
+        let note = '';
+        if (ledger)
+          note =
+            (await recordOutcome(
+              github,
+              ledger,
+              {
+                status: reason === 'codify-merged' ? 'codified' : `not-executed: ${reason}`,
+                pull_request: pr.number,
+                merged_by: pr.merged_by?.login ?? null,
+                approved_by: approvers,
+                executed_at: new Date().toISOString(),
+                operations: [],
+                rollback: [],
+                precheck: 'not run',
+                verification: 'not run',
+                duration_ms: 0,
+              },
+              meta,
+            )) ?? '';
+        if (reason !== 'codify-merged')
+          await github.comment(
+            pr.number,
+            `driftgate did not execute this merge: ${message}${note ? `\n\nNote: ${note}.` : ''}`,
+          );
+        return { kind: 'not-executed', reason, message };
+      };
+
+      if (!stack)
+        return notExecuted(
+          'stack-not-configured',
+          `stack \`${meta.stack}\` is no longer in \`.github/driftgate.yml\`.`,
+          'neutral',
+        );
+      const ledger = await findLedger(github, pr.number, mergeSha);
+      if (!ledger)
+        return notExecuted(
+          'no-ledger-record',
+          'the PR has no ledger record to execute.',
+          'failure',
+        );
+      const labels = pr.labels.map((label) => label.name ?? '');
+      const { tier } = effectiveTier(config.config, stack, meta, labels);
+      const record = ledger.record.front;
+      if (tier === 3)
+        return notExecuted(
+          'advisory-tier-3',
+          'this is a tier-3 (advisory) drift: merging recorded the decision in the ledger; a person applies it (see "Do it by hand" in the description).',
+          'neutral',
+          ledger,
+        );
+      if (record.direction === 'codify')
+        return notExecuted(
+          'codify-merged',
+          record.undo_of === undefined
+            ? 'the code now says what is live; there is nothing to execute.'
+            : `the code is restored as it was before #${record.undo_of}; live state is not touched.`,
+          'success',
+          ledger,
+        );
+      const approvers = await approversWithWriteAccess(github, pr.number);
+      if (tier === 2 && approvers.length === 0)
+        return notExecuted(
+          'no-approving-review',
+          'tier 2 needs an approving review from someone with write access before merging, and this PR had none. Nothing was applied; undo the merge or apply the change by hand.',
+          'failure',
+          ledger,
+        );
+      if (record.planned_operations.length === 0)
+        return notExecuted(
+          'nothing-to-apply-by-api',
+          'no operation driftgate can apply by API; run the Terraform commands from the description.',
+          'neutral',
+          ledger,
+          approvers,
+        );
+
+      // An undo restores the manual change: before it, no drift; after it, the original drift.
+      const isUndo = record.undo_of !== undefined;
+      const driftState: LiveExpectation = { kind: 'drift', fingerprint: record.drift_id };
+      const clean: LiveExpectation = { kind: 'clean' };
+      const scanSession = new AwsSession({ region: stack.aws.region, roleArn: stack.aws.role });
+      const applySession = new AwsSession({
+        region: stack.aws.region,
+        roleArn: stack.aws.apply_role ?? stack.aws.role,
+      });
+      let report: ExecutionReport;
+      try {
+        report = await execute(
+          {
+            operations: record.planned_operations,
+            before: isUndo ? clean : driftState,
+            after: isUndo ? driftState : clean,
+            preImage: new Map(
+              record.changes.map((change) => [change.path, isUndo ? change.recorded : change.live]),
+            ),
+          },
+          {
+            detect: async () =>
+              (
+                await detectStackDrifts(github, config.config, stack, scanSession, new Date())
+              ).drifts.find((drift) => drift.address === meta.address),
+            send: (operation) => sendOperation(applySession.ec2(), operation),
+          },
+        );
+      } finally {
+        scanSession.destroy();
+        applySession.destroy();
+      }
+      context.log.info(
+        {
+          repository: repository.full_name,
+          pullRequest: pr.number,
+          address: meta.address,
+          status: report.status,
+          operations: report.steps.map((step) => `${step.api}:${step.result}`),
+          rollback: report.rollback.map((step) => `${step.api}:${step.result}`),
+        },
+        'executed merged remediation',
+      );
+      const text = renderExecutionReport(report);
+      await ensureCheckRun(context.octokit, {
+        owner,
+        repo,
+        headSha: mergeSha,
+        name: APPLY_CHECK,
+        conclusion: CHECK_CONCLUSION[report.status],
+        title: `${isUndo ? 'undo' : 'revert'} of ${meta.address}: ${report.status}`,
+        summary: text,
+      });
+      const note = await recordOutcome(
+        github,
+        ledger,
+        {
+          status: report.status,
+          pull_request: pr.number,
+          merged_by: pr.merged_by?.login ?? null,
+          approved_by: approvers,
+          executed_at: new Date().toISOString(),
+          operations: report.steps.map(({ api, result, error }) => ({
+            api,
+            result,
+            ...(error ? { error } : {}),
+          })),
+          rollback: report.rollback.map(({ api, result, error }) => ({
+            api,
+            result,
+            ...(error ? { error } : {}),
+          })),
+          precheck: report.precheck,
+          verification: report.verification,
+          duration_ms: report.durationMs,
+        },
+        meta,
+      );
+      await github.comment(
+        pr.number,
+        `${isUndo ? 'Undo' : 'Revert'} executed on merge${pr.merged_by ? ` by @${pr.merged_by.login}` : ''}${approvers.length ? `, approved by ${approvers.map((login) => `@${login}`).join(', ')}` : ''}:\n\n${text}${report.status === 'precheck-failed' ? '\n\ndriftgate re-scans the stack now; a new PR will describe the live state.' : ''}${note ? `\n\nNote: ${note}.` : ''}`,
+      );
+      if (report.status === 'precheck-failed') rescanStack = meta.stack;
+      return { kind: 'executed', report };
+    },
+  );
+  if (rescanStack)
+    await scanRepository(context, {
+      owner,
+      repo,
+      defaultBranch: repository.default_branch,
+      stack: rescanStack,
+      installationId: context.payload.installation?.id,
+    });
+  return outcome;
+}

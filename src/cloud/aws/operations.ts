@@ -1,0 +1,40 @@
+/**
+ * Sending one planned EC2 operation. Only the operations the revert planner writes are
+ * known; anything else is refused, so a ledger record edited by hand cannot make driftgate
+ * call an arbitrary API.
+ */
+import {
+  AuthorizeSecurityGroupEgressCommand,
+  AuthorizeSecurityGroupIngressCommand,
+  CreateTagsCommand,
+  DeleteTagsCommand,
+  ModifyInstanceAttributeCommand,
+  ModifySubnetAttributeCommand,
+  ModifyVpcAttributeCommand,
+  RevokeSecurityGroupEgressCommand,
+  RevokeSecurityGroupIngressCommand,
+  type EC2Client,
+} from '@aws-sdk/client-ec2';
+import type { PlannedOperation } from '../../remediation/execute.js';
+
+const COMMANDS = {
+  AuthorizeSecurityGroupIngress: AuthorizeSecurityGroupIngressCommand,
+  AuthorizeSecurityGroupEgress: AuthorizeSecurityGroupEgressCommand,
+  RevokeSecurityGroupIngress: RevokeSecurityGroupIngressCommand,
+  RevokeSecurityGroupEgress: RevokeSecurityGroupEgressCommand,
+  CreateTags: CreateTagsCommand,
+  DeleteTags: DeleteTagsCommand,
+  ModifyVpcAttribute: ModifyVpcAttributeCommand,
+  ModifySubnetAttribute: ModifySubnetAttributeCommand,
+  ModifyInstanceAttribute: ModifyInstanceAttributeCommand,
+} as const;
+
+export const EXECUTABLE_OPERATIONS = Object.keys(COMMANDS);
+
+export async function sendOperation(ec2: EC2Client, operation: PlannedOperation): Promise<void> {
+  const Command = COMMANDS[operation.api as keyof typeof COMMANDS] as
+    (new (input: unknown) => Parameters<EC2Client['send']>[0]) | undefined;
+  if (!Command) throw new Error(`driftgate does not execute ${operation.api}`);
+  // The params were written by the planner for exactly this command.
+  await ec2.send(new Command(operation.params));
+}

@@ -1,0 +1,176 @@
+/**
+ * Execution on merge, end to end: a merged remediation PR (the approval) makes driftgate
+ * pre-check, apply, verify and, on failure, roll back — against moto — and report on the
+ * PR, in a `driftgate/apply` check run and in the ledger on the default branch.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { DriftRepository, labelsOf } from '../support/drift-repository.js';
+import { describeWithMoto, motoEndpoint } from '../support/moto.js';
+
+const savedEndpoint = process.env.AWS_ENDPOINT_URL;
+beforeAll(() => {
+  process.env.AWS_ENDPOINT_URL = motoEndpoint();
+});
+afterAll(() => {
+  if (savedEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL;
+  else process.env.AWS_ENDPOINT_URL = savedEndpoint;
+});
+
+function ledgerOnMain(world: DriftRepository, suffix = '') {
+  const files = world.github.filesAt(world.github.defaultBranch);
+  const path = [...files.keys()].find(
+    (candidate) => candidate.startsWith('.driftgate/ledger/') && candidate.endsWith(`${suffix}.md`),
+  )!;
+  return {
+    path,
+    front: parse(/^---\n([\s\S]*?)\n---\n/.exec(files.get(path)!)![1]!) as Record<string, any>,
+  };
+}
+
+describeWithMoto('merging a tier-2 revert PR', () => {
+  let world: DriftRepository;
+  beforeAll(async () => {
+    world = await DriftRepository.create({ environment: 'prod' });
+    world.github.permissions.set('maintainer', 'write');
+    world.github.permissions.set('reviewer', 'maintain');
+    world.github.permissions.set('outsider', 'read');
+    await world.openRdp();
+    await world.scan();
+  });
+  afterAll(() => world.close());
+
+  it('revokes the rule, verifies live equals the code, and reports it three ways', async () => {
+    const [pr] = world.driftPullRequests();
+    expect(await world.liveIngress()).toContain('tcp/3389 0.0.0.0/0');
+    await world.mergeAsHuman(pr!, 'maintainer', ['reviewer', 'outsider']);
+    expect(await world.liveIngress()).toEqual(['tcp/22 10.0.0.0/8']);
+
+    const run = world.github.checkRuns.find((candidate) => candidate.name === 'driftgate/apply')!;
+    expect(run.head_sha).toBe(world.github.pullRequests[0]!.merge_commit_sha);
+    expect(run.conclusion).toBe('success');
+    expect(run.output.title).toBe('revert of aws_security_group.web: applied');
+    expect(run.output.summary).toContain('verified: live now shows no drift');
+
+    const comment = pr!.comments.at(-1)!;
+    expect(comment).toContain('Revert executed on merge by @maintainer, approved by @reviewer:');
+    expect(comment).toMatch(
+      /\| 1 \| apply \| revoke ingress tcp\/3389 0\.0\.0\.0\/0 on sg-\w+ \(`RevokeSecurityGroupIngress`\) \| ok \| \d+ \|/,
+    );
+
+    const { front } = ledgerOnMain(world);
+    expect(front.outcome).toMatchObject({
+      status: 'applied',
+      pull_request: pr!.number,
+      merged_by: 'maintainer',
+      approved_by: ['reviewer'],
+      operations: [{ api: 'RevokeSecurityGroupIngress', result: 'ok' }],
+    });
+    const head = world.github.commits.get(world.github.branches.get(world.github.defaultBranch)!)!;
+    expect(head.message).toMatch(/\nDrift-Outcome: applied\nDrift-Merged-By: maintainer\n$/);
+  });
+
+  it('a later scan finds nothing: live and code agree', async () => {
+    world.github.writes.length = 0;
+    await world.scan();
+    expect(world.driftPullRequests()).toEqual([]);
+  });
+
+  it('/driftgate undo opens a PR that, merged, restores the manual change', async () => {
+    const merged = world.github.pullRequests[0]!;
+    await world.comment(merged.number, '/driftgate undo', 'maintainer');
+    const undo = world
+      .open()
+      .find((candidate) => candidate.head.ref.startsWith('driftgate-undo/'))!;
+    expect(undo.title).toBe(`driftgate: Undo #${merged.number} (revert of aws_security_group.web)`);
+    expect(labelsOf(undo)).toEqual(['driftgate:tier-2', 'driftgate:undo']);
+    expect(undo.body).toContain('(`AuthorizeSecurityGroupIngress`)');
+    expect(merged.comments.at(-1)).toContain(`Opened #${undo.number} to undo this remediation.`);
+
+    await world.mergeAsHuman(undo, 'maintainer', ['reviewer']);
+    expect(await world.liveIngress()).toEqual(['tcp/22 10.0.0.0/8', 'tcp/3389 0.0.0.0/0']);
+    expect(undo.comments.at(-1)).toContain('Undo executed on merge by @maintainer');
+    expect(ledgerOnMain(world, `-undo-${merged.number}`).front).toMatchObject({
+      undo_of: merged.number,
+      outcome: { status: 'applied', merged_by: 'maintainer' },
+    });
+  });
+});
+
+describeWithMoto('merges that must not execute', () => {
+  let world: DriftRepository;
+  beforeAll(async () => {
+    world = await DriftRepository.create({ environment: 'prod' });
+    world.github.permissions.set('maintainer', 'write');
+  });
+  afterAll(() => world.close());
+
+  it('live changed again after the PR opened: nothing applied, said so, and re-scanned', async () => {
+    await world.openRdp();
+    await world.scan();
+    const [pr] = world.driftPullRequests();
+    // Someone also opens HTTP by hand after the PR was opened.
+    await world.ec2.send(
+      new (await import('@aws-sdk/client-ec2')).AuthorizeSecurityGroupIngressCommand({
+        GroupId: world.groupId,
+        IpPermissions: [
+          { IpProtocol: 'tcp', FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+        ],
+      }),
+    );
+    await world.mergeAsHuman(pr!, 'maintainer', ['maintainer']);
+    expect(await world.liveIngress()).toEqual([
+      'tcp/22 10.0.0.0/8',
+      'tcp/3389 0.0.0.0/0',
+      'tcp/80 0.0.0.0/0',
+    ]);
+    expect(pr!.comments.at(-1)).toContain('live changed since the PR was opened');
+    expect(pr!.comments.at(-1)).toContain('nothing applied');
+    const run = world.github.checkRuns.find((candidate) => candidate.name === 'driftgate/apply')!;
+    expect(run.conclusion).toBe('neutral');
+    // The rescan opened a PR describing the live state as it is now.
+    const [fresh] = world.driftPullRequests();
+    expect(fresh!.number).not.toBe(pr!.number);
+    expect(fresh!.body).toContain('"from_port":80');
+  });
+
+  it('tier 2 merged without an approving review from someone with write access: not executed', async () => {
+    const [pr] = world.driftPullRequests();
+    world.github.permissions.set('drive-by', 'read');
+    await world.mergeAsHuman(pr!, 'maintainer', ['drive-by']);
+    expect(await world.liveIngress()).toContain('tcp/80 0.0.0.0/0');
+    expect(pr!.comments.at(-1)).toContain(
+      'driftgate did not execute this merge: tier 2 needs an approving review from someone with write access',
+    );
+    expect(ledgerOnMain(world).front.outcome).toBeDefined();
+  });
+});
+
+describeWithMoto('tier 3 is advisory', () => {
+  let world: DriftRepository;
+  beforeAll(async () => {
+    world = await DriftRepository.create({
+      environment: 'prod',
+      configExtra:
+        'tiers:\n  rules:\n    - match: { type: aws_security_group }\n      tier: 3\n      reason: the edge is changed by hand only\n',
+    });
+    world.github.permissions.set('maintainer', 'admin');
+    await world.openRdp();
+    await world.scan();
+  });
+  afterAll(() => world.close());
+
+  it('opens a draft labelled advisory; merging it executes nothing and records the decision', async () => {
+    const [pr] = world.driftPullRequests();
+    expect(pr!.draft).toBe(true);
+    expect(labelsOf(pr)).toEqual(['driftgate:tier-3', 'driftgate:revert', 'driftgate:advisory']);
+    await world.mergeAsHuman(pr!, 'maintainer', ['maintainer']);
+    expect(await world.liveIngress()).toContain('tcp/3389 0.0.0.0/0');
+    const run = world.github.checkRuns.find((candidate) => candidate.name === 'driftgate/apply')!;
+    expect(run.output.title).toBe('not executed: advisory-tier-3');
+    expect(ledgerOnMain(world).front.outcome).toMatchObject({
+      status: 'not-executed: advisory-tier-3',
+      merged_by: 'maintainer',
+    });
+  });
+});
