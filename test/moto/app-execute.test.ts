@@ -24,7 +24,7 @@ function ledgerOnMain(world: DriftRepository, suffix = '') {
   )!;
   return {
     path,
-    front: parse(/^---\n([\s\S]*?)\n---\n/.exec(files.get(path)!)![1]!) as Record<string, any>,
+    front: parse(/^---\n([\s\S]*?)\n---\n/.exec(files.get(path)!)![1]!) as Record<string, unknown>,
   };
 }
 
@@ -171,6 +171,69 @@ describeWithMoto('tier 3 is advisory', () => {
     expect(ledgerOnMain(world).front.outcome).toMatchObject({
       status: 'not-executed: advisory-tier-3',
       merged_by: 'maintainer',
+    });
+  });
+});
+
+describeWithMoto('an operation fails midway', () => {
+  let world: DriftRepository;
+  beforeAll(async () => {
+    world = await DriftRepository.create({ environment: 'prod', bastion: true });
+    world.github.permissions.set('maintainer', 'write');
+    world.github.permissions.set('reviewer', 'write');
+  });
+  afterAll(() => world.close());
+
+  it('rolls back what was applied: live equals the pre-image again, and the failure is reported', async () => {
+    // By hand: the bastion's SSH rule goes, RDP opens. Mixed, so driftgate proposes codify;
+    // a maintainer asks for revert instead.
+    await world.ec2.send(
+      new (await import('@aws-sdk/client-ec2')).RevokeSecurityGroupIngressCommand({
+        GroupId: world.groupId,
+        IpPermissions: [
+          {
+            IpProtocol: 'tcp',
+            FromPort: 22,
+            ToPort: 22,
+            UserIdGroupPairs: [{ GroupId: world.bastionId }],
+          },
+        ],
+      }),
+    );
+    await world.openRdp();
+    await world.scan();
+    const [pr] = world.driftPullRequests();
+    expect(labelsOf(pr)).toContain('driftgate:codify');
+    await world.comment(pr!.number, '/driftgate revert', 'maintainer');
+    expect(labelsOf(pr)).toContain('driftgate:revert');
+    const preImage = await world.liveIngress();
+
+    // Then the bastion group is decommissioned, so restoring its rule cannot succeed.
+    await world.ec2.send(
+      new (await import('@aws-sdk/client-ec2')).DeleteSecurityGroupCommand({
+        GroupId: world.bastionId,
+      }),
+    );
+    await world.mergeAsHuman(pr!, 'maintainer', ['reviewer']);
+
+    expect(await world.liveIngress()).toEqual(preImage);
+    const comment = pr!.comments.at(-1)!;
+    expect(comment).toContain('**rolled-back**');
+    expect(comment).toMatch(/\| 1 \| apply \| revoke ingress tcp\/3389 0\.0\.0\.0\/0 .*\| ok \|/);
+    expect(comment).toMatch(
+      /\| 2 \| apply \| restore ingress tcp\/22 .*\| failed: .*does not exist/,
+    );
+    expect(comment).toMatch(/\| 3 \| rollback \| undo: revoke ingress tcp\/3389 .*\| ok \|/);
+    expect(comment).toContain('rolled back: live shows drift');
+    const run = world.github.checkRuns.find((candidate) => candidate.name === 'driftgate/apply')!;
+    expect(run.conclusion).toBe('failure');
+    expect(ledgerOnMain(world).front.outcome).toMatchObject({
+      status: 'rolled-back',
+      operations: [
+        { api: 'RevokeSecurityGroupIngress', result: 'ok' },
+        { api: 'AuthorizeSecurityGroupIngress', result: 'failed' },
+      ],
+      rollback: [{ api: 'AuthorizeSecurityGroupIngress', result: 'ok' }],
     });
   });
 });

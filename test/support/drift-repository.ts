@@ -63,6 +63,8 @@ export interface DriftRepositoryOptions {
   groups?: string[];
   /** Installation id in payloads (the hourly PR cap is per installation). */
   installationId?: number;
+  /** Also let a "bastion" group (outside the stack) reach each group on tcp/22. */
+  bastion?: boolean;
 }
 
 export class DriftRepository {
@@ -70,6 +72,7 @@ export class DriftRepository {
   readonly github: FakeGitHub;
   readonly repository: Record<string, unknown>;
   readonly groupIds = new Map<string, string>();
+  bastionId: string | undefined;
   readonly stack: string;
   readonly dir: string;
   readonly installation: { id: number; node_id: string };
@@ -107,6 +110,26 @@ export class DriftRepository {
       .VpcId!;
     const resources = [];
     const files: Record<string, string> = { '.github/driftgate.yml': this.config() };
+    if (this.options.bastion)
+      this.bastionId = (
+        await this.ec2.send(
+          new CreateSecurityGroupCommand({
+            GroupName: `bastion-${vpcId}`,
+            Description: 'Bastion hosts',
+            VpcId: vpcId,
+          }),
+        )
+      ).GroupId!;
+    const fromBastion = this.bastionId
+      ? [
+          {
+            IpProtocol: 'tcp',
+            FromPort: 22,
+            ToPort: 22,
+            UserIdGroupPairs: [{ GroupId: this.bastionId }],
+          },
+        ]
+      : [];
     for (const name of this.options.groups ?? ['web']) {
       const groupId = (
         await this.ec2.send(
@@ -119,7 +142,10 @@ export class DriftRepository {
       ).GroupId!;
       this.groupIds.set(name, groupId);
       await this.ec2.send(
-        new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [SSH] }),
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: groupId,
+          IpPermissions: [SSH, ...fromBastion],
+        }),
       );
       const ownerId = (
         await this.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }))
@@ -139,6 +165,9 @@ export class DriftRepository {
               cidr_blocks: ['10.0.0.0/8'],
               description: 'SSH from the VPN',
             },
+            ...(this.bastionId
+              ? [{ protocol: 'tcp', from_port: 22, to_port: 22, security_groups: [this.bastionId] }]
+              : []),
           ],
           egress: [{ protocol: '-1', from_port: 0, to_port: 0, cidr_blocks: ['0.0.0.0/0'] }],
         }),
