@@ -7,7 +7,9 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { describeError, DriftgateError } from '../errors.js';
+import { registerAuditCommands } from './audit.js';
 import { registerCodifyCommand } from './codify.js';
+import { registerRevertCommands, terminalConfirm, type Confirm } from './revert.js';
 import { registerScanCommand } from './scan.js';
 import { registerStateCommand } from './state.js';
 
@@ -25,7 +27,11 @@ export const processIo: CliIo = {
   stderr: (text) => process.stderr.write(text),
 };
 
-export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+export function buildProgram(
+  io: CliIo,
+  setExitCode: (code: number) => void,
+  confirm: Confirm = terminalConfirm,
+): Command {
   const program = new Command('driftgate')
     .description('Find infrastructure drift and turn it into reviewable remediations.')
     .version('0.1.0')
@@ -35,15 +41,25 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
   registerScanCommand(program, io, setExitCode);
   registerCodifyCommand(program, io, setExitCode);
   registerStateCommand(program, io);
+  registerRevertCommands(program, io, setExitCode, confirm);
+  registerAuditCommands(program, io);
   return program;
 }
 
 /** Run the CLI in-process; resolves to the exit code. */
-export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
+export async function runCli(
+  argv: string[],
+  io: CliIo = processIo,
+  confirm: Confirm = terminalConfirm,
+): Promise<number> {
   let exitCode = EXIT_OK;
-  const program = buildProgram(io, (code) => {
-    exitCode = code;
-  });
+  const program = buildProgram(
+    io,
+    (code) => {
+      exitCode = code;
+    },
+    confirm,
+  );
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
