@@ -8,12 +8,25 @@ import { handleMergedPullRequest } from './app/execute-merge.js';
 import { handlePush, reportConfigCheck, CONFIG_CHECK } from './app/config-check.js';
 import {
   mergeGreenTierOnePullRequests,
+  reportScanFailure,
   scanRepository,
   serialisePerRepository,
 } from './app/scan-repository.js';
 import { Scheduler } from './app/scheduler.js';
+import { z } from 'zod';
 import { handleTierLabels } from './app/tier-labels.js';
 import { GitHubRepository } from './github/repository.js';
+
+const dispatchPayloadSchema = z
+  .object({
+    stack: z.string().min(1).optional(),
+    plan_run_id: z.number().int().positive().optional(),
+    plan_artifact: z.string().min(1).optional(),
+  })
+  .refine((value) => (value.plan_run_id === undefined) === (value.plan_artifact === undefined), {
+    message: 'plan_run_id and plan_artifact go together',
+    path: ['plan_artifact'],
+  });
 
 export default function driftgate(app: Probot): void {
   // DRIFTGATE_SCHEDULER=off leaves scheduling to repository_dispatch (and keeps tests quiet).
@@ -79,16 +92,32 @@ export default function driftgate(app: Probot): void {
 
   // A GitHub Actions cron or an EventBridge rule can trigger a scan:
   // POST /repos/{owner}/{repo}/dispatches {"event_type": "driftgate-scan", "client_payload": {"stack": "..."}}
+  // With {"stack": "...", "plan_run_id": 123, "plan_artifact": "name"} the drift comes from
+  // the plan JSON that workflow run uploaded, instead of driftgate's own AWS scan.
   app.on('repository_dispatch', async (context) => {
     if (context.payload.action !== 'driftgate-scan') return;
-    const stack = (context.payload.client_payload as { stack?: unknown } | null)?.stack;
     const { repository } = context.payload;
-    await scanRepository(context, {
+    const target = {
       owner: repository.owner.login,
       repo: repository.name,
       defaultBranch: repository.default_branch,
-      stack: typeof stack === 'string' ? stack : undefined,
+    };
+    const payload = dispatchPayloadSchema.safeParse(context.payload.client_payload ?? {});
+    if (!payload.success) {
+      const issue = payload.error.issues[0]!;
+      await reportScanFailure(
+        context,
+        new GitHubRepository(context.octokit, target.owner, target.repo, target.defaultBranch),
+        `client_payload.${issue.path.join('.') || '(top level)'}: ${issue.message}`,
+      );
+      return;
+    }
+    const { stack, plan_run_id: runId, plan_artifact: artifact } = payload.data;
+    await scanRepository(context, {
+      ...target,
+      stack,
       installationId: context.payload.installation?.id,
+      plan: runId !== undefined && artifact ? { runId, artifact } : undefined,
     });
   });
 }

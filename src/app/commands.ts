@@ -111,7 +111,14 @@ export async function handleComment(context: CommentContext): Promise<CommandOut
   };
   switch (command.kind) {
     case 'rescan': {
-      const results = await scanRepository(context, { ...target, stack: meta?.stack });
+      const results = await scanRepository(context, {
+        ...target,
+        stack: meta?.stack,
+        plan:
+          meta?.plan_run_id !== undefined && meta.plan_artifact
+            ? { runId: meta.plan_run_id, artifact: meta.plan_artifact }
+            : undefined,
+      });
       await reply(
         context,
         `Rescanned ${results.map((result) => `\`${result.stack}\` (${result.error ? `failed: ${result.error}` : `${result.drifts} drift(s)`})`).join(', ') || 'nothing: no valid config'}.`,
@@ -136,6 +143,10 @@ export async function handleComment(context: CommentContext): Promise<CommandOut
         ...target,
         stack: meta.stack,
         overrides: new Map([[meta.address, { direction: command.kind, by: sender.login }]]),
+        plan:
+          meta.plan_run_id !== undefined && meta.plan_artifact
+            ? { runId: meta.plan_run_id, artifact: meta.plan_artifact }
+            : undefined,
       });
       const result = results[0];
       if (!result || result.error || !result.actions.includes('update')) {

@@ -46,11 +46,13 @@ import type { Tier } from '../drift/model.js';
 import { codifyDrifts } from '../remediation/codify/codify.js';
 import { unifiedDiff } from '../remediation/codify/diff.js';
 import { commitTrailers, ledgerPath, renderLedgerRecord } from '../remediation/ledger.js';
-import { planRevert } from '../remediation/revert.js';
-import { scanLoadedStack } from '../scan/scan-stack.js';
+import { planRevert, type RevertPlan } from '../remediation/revert.js';
+import { scanLoadedPlan, scanLoadedStack } from '../scan/scan-stack.js';
+import { parsePlan } from '../terraform/plan.js';
 import { parseState, type StateInstance, type TerraformState } from '../terraform/state.js';
 import { readState, s3LocationFromBackend } from '../terraform/state-source.js';
 import { buildStack, type TerraformStack } from '../terraform/stack.js';
+import { ensureCheckRun } from '../github/check-runs.js';
 import { readRepositoryConfig } from './config-check.js';
 
 export interface DirectionChoice {
@@ -79,6 +81,7 @@ interface ScanPass {
   budgetKey: string;
   /** PRs opened in this pass: never self-merged in the pass that opened them. */
   openedNow: Set<number>;
+  plan: PlanArtifact | undefined;
 }
 
 const running = new Map<string, Promise<unknown>>();
@@ -142,10 +145,29 @@ async function remediationFor(
   override: DirectionChoice | undefined,
   tier: Tier,
   mergeNote: string,
+  plan?: PlanArtifact,
 ) {
   const direction = drift.direction ?? 'revert';
   const policyTier = drift.tier ?? 2;
-  const revert = planRevert(drift, resourceIdOf(state, drift.address));
+  const revert: RevertPlan =
+    drift.source === 'plan'
+      ? {
+          // A plan's drift can be of any provider, and its pre-check needs a new plan: it
+          // is reverted by `terraform apply`, never by driftgate's own API calls.
+          operations: [],
+          refusals: [
+            {
+              path: '',
+              reason:
+                "found by a Terraform plan: reverted by `terraform apply -target` (the repository's apply workflow, when configured)",
+            },
+          ],
+          terraformCommands: [
+            `terraform plan -target='${drift.address}'`,
+            `terraform apply -target='${drift.address}'`,
+          ],
+        }
+      : planRevert(drift, resourceIdOf(state, drift.address));
   const codify = await codifyDrifts(
     '.',
     files.map((file) => ({ path: file.path, text: file.content })),
@@ -165,6 +187,7 @@ async function remediationFor(
     override,
     mergeNote,
     raisedFrom: tier > policyTier ? policyTier : undefined,
+    plan,
   };
   const changedCode =
     direction === 'codify'
@@ -202,7 +225,16 @@ export interface DetectedStack {
   notScanned: { address: string; type: string; reason: string }[];
 }
 
-/** Read a stack's code and state from the repository and find its drifts (no writes). */
+/** Where a plan JSON for one stack is: an artifact of a workflow run in the repository. */
+export interface PlanArtifact {
+  runId: number;
+  artifact: string;
+}
+
+/**
+ * Read a stack's code and state from the repository and find its drifts (no writes): by a
+ * live AWS scan, or from a Terraform plan JSON a workflow uploaded.
+ */
 export async function detectStackDrifts(
   github: GitHubRepository,
   config: DriftgateConfig,
@@ -210,12 +242,37 @@ export async function detectStackDrifts(
   session: AwsSession,
   now: Date,
   ref?: string,
+  plan?: PlanArtifact,
 ): Promise<DetectedStack> {
   const files = await github.readStackFiles(stackConfig.dir, ref);
   const tf = files
     .filter((file) => file.path.endsWith('.tf'))
     .map((file) => ({ path: file.path, text: file.content }));
   const stack = tf.length ? await buildStack(stackConfig.dir, tf) : undefined;
+  if (plan) {
+    const artifact = await github.downloadPlanArtifact(plan.runId, plan.artifact);
+    const parsed = parsePlan(artifact.text, artifact.path);
+    const report = scanLoadedPlan({
+      dir: stackConfig.dir,
+      stackConfig,
+      policy: config,
+      now,
+      stack,
+      plan: parsed,
+    });
+    return {
+      files,
+      state: {
+        format: 'show-json',
+        terraformVersion: parsed.terraformVersion,
+        serial: undefined,
+        lineage: undefined,
+        instances: parsed.priorState,
+      },
+      drifts: report.drifts,
+      notScanned: report.notScanned,
+    };
+  }
   const state = await readStackState(
     github,
     stackConfig,
@@ -244,7 +301,7 @@ async function scanStack(pass: ScanPass, stackConfig: StackConfig): Promise<Stac
       state,
       drifts: found,
       notScanned,
-    } = await detectStackDrifts(github, config, stackConfig, session, now);
+    } = await detectStackDrifts(github, config, stackConfig, session, now, undefined, pass.plan);
     const report = { drifts: found, notScanned };
     const pullRequests = await github.listDriftgatePullRequests();
     const chosen = new Map<string, DirectionChoice>();
@@ -349,6 +406,7 @@ async function applyAction(
         chosen.get(action.drift.address),
         tier,
         merge.note,
+        pass.plan,
       );
       await github.ensureLabels(pr.labels);
       await github.ensureBranchCommit(action.branch, pr.files, pr.message);
@@ -377,6 +435,7 @@ async function applyAction(
         chosen.get(action.drift.address),
         tier,
         merge.note,
+        pass.plan,
       );
       await github.ensureLabels(pr.labels);
       const head = await github.ensureBranchCommit(action.pullRequest.branch, pr.files, pr.message);
@@ -492,6 +551,25 @@ async function updateDashboard(
   }
 }
 
+export const SCAN_CHECK = 'driftgate/scan';
+
+/** A scan that could not read its input says so where people look: a failing check run. */
+export async function reportScanFailure(
+  context: Pick<Context, 'octokit' | 'log'>,
+  github: GitHubRepository,
+  message: string,
+): Promise<void> {
+  await ensureCheckRun(context.octokit, {
+    owner: github.owner,
+    repo: github.repo,
+    headSha: await github.defaultBranchHead(),
+    name: SCAN_CHECK,
+    conclusion: 'failure',
+    title: 'driftgate could not scan: no pull request was opened, changed or closed',
+    summary: `\`\`\`\n${message}\n\`\`\``,
+  });
+}
+
 export interface ScanRequest {
   owner: string;
   repo: string;
@@ -501,6 +579,8 @@ export interface ScanRequest {
   overrides?: DirectionOverrides;
   /** The installation, for the hourly PR cap; absent = per repository. */
   installationId?: number | undefined;
+  /** Find drift from this plan JSON instead of scanning AWS (needs `stack`). */
+  plan?: PlanArtifact | undefined;
   now?: Date;
 }
 
@@ -530,12 +610,33 @@ export async function scanRepository(
         ? `installation:${request.installationId}`
         : `${owner}/${repo}`,
       openedNow: new Set(),
+      plan: request.plan,
     };
+    if (request.plan && !request.stack) {
+      await reportScanFailure(
+        context,
+        github,
+        'a plan artifact names one stack: add "stack" to the client_payload',
+      );
+      return [{ stack: '(none)', drifts: 0, actions: [], error: 'plan without stack' }];
+    }
     const results: StackScanResult[] = [];
     const rows: DashboardStack[] = [];
-    for (const stackConfig of outcome.config.stacks.filter(
-      (stack) => !request.stack || stack.name === request.stack,
-    )) {
+    const chosenStacks = outcome.config.stacks.filter(
+      (stack) =>
+        (!request.stack || stack.name === request.stack) &&
+        // A plan-fed stack is scanned only when a plan arrives; a live stack never from one.
+        (request.plan ? stack.source === 'plan' : stack.source === 'aws'),
+    );
+    if (request.plan && chosenStacks.length === 0) {
+      await reportScanFailure(
+        context,
+        github,
+        `no stack "${request.stack}" with \`source: plan\` in .github/driftgate.yml: a plan artifact feeds only such a stack`,
+      );
+      return [];
+    }
+    for (const stackConfig of chosenStacks) {
       try {
         const { result, row } = await scanStack(pass, stackConfig);
         results.push(result);
@@ -543,15 +644,9 @@ export async function scanRepository(
       } catch (error) {
         const message = error instanceof DriftgateError ? error.format() : (error as Error).message;
         context.log.error({ stack: stackConfig.name, error: message }, 'stack scan failed');
+        await reportScanFailure(context, github, `stack \`${stackConfig.name}\`: ${message}`);
         results.push({ stack: stackConfig.name, drifts: 0, actions: [], error: message });
-        rows.push({
-          name: stackConfig.name,
-          environment: stackConfig.environment,
-          scannedAt: pass.now.toISOString(),
-          error: message,
-          drifts: [],
-          notScanned: [],
-        });
+        // The dashboard keeps the stack's last good row; the check run carries the error.
       }
     }
     const merged = await mergeGreenTierOnePullRequests(github, pass.openedNow);

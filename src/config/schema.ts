@@ -55,6 +55,12 @@ export const stackSchema = z
         'State file path or s3://bucket/key; default: the backend "s3" block, else terraform.tfstate.',
       ),
     workspace: z.string().min(1).default('default'),
+    source: z
+      .enum(['aws', 'plan'])
+      .default('aws')
+      .describe(
+        'aws: the app scans EC2 live; plan: drift comes only from plan JSON artifacts a workflow sends (any provider).',
+      ),
     aws: awsSettingsSchema.default({}),
   })
   .strict();

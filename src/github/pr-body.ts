@@ -24,6 +24,9 @@ export const pullRequestMetaSchema = z.object({
   override_by: z.string().optional(),
   /** Set when `/driftgate ignore for N days` closed the PR: after this day the drift may come back. */
   ignored_until: z.string().optional(),
+  /** The plan artifact the drift came from (a `source: plan` stack): later rescans reuse it. */
+  plan_run_id: z.number().int().optional(),
+  plan_artifact: z.string().optional(),
   /** An undo PR: the number of the merged remediation PR it undoes. */
   undo_of: z.number().int().optional(),
 });
@@ -66,6 +69,7 @@ export interface PullRequestModel {
   mergeNote?: string | undefined;
   /** A person raised the tier above the policy's by relabelling. */
   raisedFrom?: Tier | undefined;
+  plan?: { runId: number; artifact: string } | undefined;
 }
 
 export function pullRequestTitle(model: PullRequestModel): string {
@@ -186,6 +190,7 @@ export function renderPullRequestBody(model: PullRequestModel): string {
       ...(model.override
         ? { override: model.override.direction, override_by: model.override.by }
         : {}),
+      ...(model.plan ? { plan_run_id: model.plan.runId, plan_artifact: model.plan.artifact } : {}),
     }),
   );
   return truncateBody(lines.join('\n'));

@@ -5,6 +5,8 @@
  * state it ensures, and writes nothing when that state already holds.
  */
 import type { ProbotOctokit } from 'probot';
+import { strFromU8, unzipSync } from 'fflate';
+import { DriftgateError } from '../errors.js';
 import type { CheckResult, RepositoryMergeSettings } from '../policy/merge.js';
 import { parsePullRequestMeta } from './pr-body.js';
 import type { ExistingPullRequest } from './reconcile.js';
@@ -440,4 +442,55 @@ export class GitHubRepository {
     const { data } = await this.octokit.rest.pulls.get({ ...this.base, pull_number: number });
     return data;
   }
+
+  /** The commit the default branch points at. */
+  async defaultBranchHead(): Promise<string> {
+    const { data } = await this.octokit.rest.git.getRef({
+      ...this.base,
+      ref: `heads/${this.defaultBranch}`,
+    });
+    return data.object.sha;
+  }
+
+  /**
+   * The plan JSON a workflow run uploaded as an artifact (a zip holding one `.json` file:
+   * the output of `terraform show -json PLANFILE`).
+   */
+  async downloadPlanArtifact(runId: number, name: string): Promise<{ path: string; text: string }> {
+    const where = `artifact "${name}" of workflow run ${runId}`;
+    const { data } = await this.octokit.rest.actions.listWorkflowRunArtifacts({
+      ...this.base,
+      run_id: runId,
+      name,
+      per_page: 100,
+    });
+    const artifact = data.artifacts.find(
+      (candidate) => candidate.name === name && !candidate.expired,
+    );
+    if (!artifact) throw new DriftgateError(`no ${where} (missing or expired)`);
+    if (artifact.size_in_bytes > MAX_PLAN_ARTIFACT_BYTES)
+      throw new DriftgateError(
+        `${where} is ${artifact.size_in_bytes} bytes; the limit is ${MAX_PLAN_ARTIFACT_BYTES}`,
+      );
+    const { data: zip } = await this.octokit.rest.actions.downloadArtifact({
+      ...this.base,
+      artifact_id: artifact.id,
+      archive_format: 'zip',
+    });
+    let files: Record<string, Uint8Array>;
+    try {
+      files = unzipSync(new Uint8Array(zip as ArrayBuffer));
+    } catch (error) {
+      throw new DriftgateError(`${where} is not a zip archive (${(error as Error).message})`);
+    }
+    const jsons = Object.keys(files).filter((path) => path.endsWith('.json'));
+    if (jsons.length !== 1)
+      throw new DriftgateError(
+        `${where} must hold exactly one .json file (the plan), not ${jsons.length}`,
+      );
+    return { path: `${name}/${jsons[0]}`, text: strFromU8(files[jsons[0]!]!) };
+  }
 }
+
+/** Plans are JSON; anything this large is not what driftgate was pointed at. */
+export const MAX_PLAN_ARTIFACT_BYTES = 64 * 1024 * 1024;

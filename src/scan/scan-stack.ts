@@ -11,7 +11,7 @@ import type { StackReport } from '../report/model.js';
 import { attributeDrifts, LookupEventsSource, S3LogSource } from '../cloud/aws/attribution.js';
 import { scanLiveAws } from '../cloud/aws/scanner.js';
 import { describeAwsError, type AwsSession } from '../cloud/aws/session.js';
-import { readPlanFile } from '../terraform/plan.js';
+import { readPlanFile, type TerraformPlan } from '../terraform/plan.js';
 import { readState } from '../terraform/state-source.js';
 import type { TerraformState } from '../terraform/state.js';
 import { readStack, type TerraformStack } from '../terraform/stack.js';
@@ -72,6 +72,14 @@ export async function scanStackFromPlan(
 ): Promise<StackReport> {
   const stack = await readStackIfPresent(input.dir);
   const plan = await readPlanFile(input.planPath);
+  return scanLoadedPlan({ ...input, stack, plan });
+}
+
+/** Drift from a plan already read (the app downloads it from a workflow run's artifact). */
+export function scanLoadedPlan(
+  input: StackScanInput & { stack: TerraformStack | undefined; plan: TerraformPlan },
+): StackReport {
+  const { stack, plan } = input;
   const warnings: string[] = [];
   if (plan.errored)
     warnings.push('the plan errored: Terraform may not have refreshed every resource');

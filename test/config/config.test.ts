@@ -24,6 +24,7 @@ describe('config (.github/driftgate.yml)', () => {
       dir: 'envs/prod/network',
       environment: 'default',
       workspace: 'default',
+      source: 'aws',
       aws: {},
     });
     expect(config.tiers).toEqual({ rules: [], use_defaults: true });

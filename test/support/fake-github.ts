@@ -77,6 +77,8 @@ export class FakeGitHub {
   readonly settings = { allowAutoMerge: false, requiredChecks: [] as string[] };
   /** GraphQL mutations the app ran, by name, with their variables. */
   readonly graphql: { mutation: string; variables: Record<string, unknown> }[] = [];
+  /** Workflow run artifacts by run id: name and zip bytes. */
+  readonly artifacts = new Map<number, { id: number; name: string; zip: Uint8Array }[]>();
   /** Every request the app made (reads too), as "METHOD /path". */
   readonly requests: string[] = [];
   /** Every write the app made, as "METHOD /path". */
@@ -215,6 +217,7 @@ export class FakeGitHub {
       base: { ref: pr.base.ref, repo: { full_name: `${this.owner}/${this.repo}` } },
     });
 
+    this.installStorage();
     const scope = nock('https://api.github.com').persist();
     scope.on('request', (request: { method: string; path: string }) =>
       this.requests.push(`${request.method} ${request.path.split('?')[0]}`),
@@ -325,6 +328,29 @@ export class FakeGitHub {
       })
       .get(new RegExp(`^${base}/pulls/(\\d+)/reviews(\\?.*)?$`))
       .reply((uri) => [200, this.reviews.get(pull(uri)?.number ?? 0) ?? []])
+      // Actions artifacts: the listing, and the download (a redirect to storage, as GitHub does)
+      .get(new RegExp(`^${base}/actions/runs/(\\d+)/artifacts(\\?.*)?$`))
+      .reply((uri) => {
+        const runId = Number(/runs\/(\d+)\/artifacts/.exec(uri)![1]);
+        const name = new URL(uri, 'https://api.github.com').searchParams.get('name');
+        const artifacts = (this.artifacts.get(runId) ?? [])
+          .filter((artifact) => !name || artifact.name === name)
+          .map((artifact) => ({
+            id: artifact.id,
+            name: artifact.name,
+            size_in_bytes: artifact.zip.length,
+            expired: false,
+          }));
+        return [200, { total_count: artifacts.length, artifacts }];
+      })
+      .get(new RegExp(`^${base}/actions/artifacts/(\\d+)/zip$`))
+      .reply((uri) => [
+        302,
+        '',
+        {
+          location: `https://artifacts.example.test/blob/${/artifacts\/(\d+)\/zip/.exec(uri)![1]}`,
+        },
+      ])
       // Issues (the dashboard)
       .get(new RegExp(`^${base}/issues\\?`))
       .reply((uri) => {
@@ -595,6 +621,21 @@ export class FakeGitHub {
   }
 
   private readonly trees = new Map<string, Map<string, string>>();
+
+  private installStorage(): void {
+    nock('https://artifacts.example.test')
+      .persist()
+      .get(/^\/blob\/(\d+)$/)
+      .reply((uri) => {
+        const id = Number(/blob\/(\d+)$/.exec(uri)![1]);
+        const artifact = [...this.artifacts.values()]
+          .flat()
+          .find((candidate) => candidate.id === id);
+        return artifact
+          ? [200, Buffer.from(artifact.zip), { 'content-type': 'application/zip' }]
+          : [404, ''];
+      });
+  }
 
   uninstall(): void {
     nock.cleanAll();

@@ -1,0 +1,144 @@
+/**
+ * A stack fed by Terraform plans (any provider): a workflow uploads `terraform show -json`
+ * as an artifact and dispatches `driftgate-scan`; driftgate opens the PR from that plan.
+ * The plan here is HashiCorp's own refresh-only drift fixture (provider hashicorp/test).
+ */
+import { strToU8, zipSync } from 'fflate';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parsePullRequestMeta } from '../../src/github/pr-body.js';
+import { HAS_CORPUS, corpusText } from '../support/corpus.js';
+import { FakeGitHub } from '../support/fake-github.js';
+import { INSTALLATION, driftgateApp, examplePayload } from '../support/probot.js';
+
+const MAIN_TF = `resource "test_instance" "no_refresh" {
+  ami = "bar"
+}
+
+resource "test_instance" "should_refresh" {
+  # pinned by the image pipeline
+  ami = "refresh-me"
+}
+`;
+const CONFIG = `stacks:
+  - name: legacy
+    dir: envs/legacy
+    environment: staging
+    source: plan
+  - name: net
+    dir: envs/net
+attribution:
+  source: off
+`;
+
+describe.skipIf(!HAS_CORPUS)('drift from a plan artifact (repository_dispatch)', () => {
+  let github: FakeGitHub;
+  const repository = examplePayload('repository_dispatch').repository as Record<string, unknown>;
+  const app = driftgateApp();
+  const dispatch = (clientPayload: Record<string, unknown>) =>
+    app.receive({
+      id: String(Math.random()),
+      name: 'repository_dispatch',
+      payload: {
+        ...examplePayload('repository_dispatch'),
+        action: 'driftgate-scan',
+        client_payload: clientPayload,
+        repository,
+        installation: INSTALLATION,
+      },
+    } as never);
+  const comment = (number: number, body: string, login: string) => {
+    const example = examplePayload('issue_comment', (candidate) => candidate.action === 'created');
+    const user = { ...(example.sender as object), login, type: 'User' };
+    return app.receive({
+      id: String(Math.random()),
+      name: 'issue_comment',
+      payload: {
+        ...example,
+        issue: { ...(example.issue as object), number, pull_request: { url: 'x' } },
+        comment: { ...(example.comment as object), id: 77, body, user },
+        sender: user,
+        repository,
+        installation: INSTALLATION,
+      },
+    } as never);
+  };
+
+  beforeEach(() => {
+    github = new FakeGitHub(
+      (repository.owner as { login: string }).login,
+      repository.name as string,
+      repository.default_branch as string,
+    );
+    github.commit(
+      undefined,
+      { '.github/driftgate.yml': CONFIG, 'envs/legacy/main.tf': MAIN_TF },
+      github.defaultBranch,
+    );
+    github.artifacts.set(4242, [
+      {
+        id: 9,
+        name: 'driftgate-plan-legacy',
+        zip: zipSync({
+          'plan.json': strToU8(corpusText('terraform-show-json/drift/output.json')),
+        }),
+      },
+      { id: 10, name: 'broken', zip: zipSync({ 'plan.json': strToU8('{"format_version": ') }) },
+    ]);
+    github.install();
+  });
+  afterEach(() => github.uninstall());
+
+  it('opens a PR for the drifted resource, reverted by terraform apply, never by API', async () => {
+    await dispatch({ stack: 'legacy', plan_run_id: 4242, plan_artifact: 'driftgate-plan-legacy' });
+    const open = github.pullRequests.filter((pr) => pr.state === 'open');
+    expect(open.map((pr) => pr.head.ref)).toEqual([
+      'driftgate/legacy/test_instance.should_refresh',
+    ]);
+    const [pr] = open;
+    expect(pr!.body).toContain('| `ami` | `"refresh-me"` | `"refreshed"` |');
+    expect(pr!.body).toContain(
+      "found by a Terraform plan: reverted by `terraform apply -target` (the repository's apply workflow, when configured)",
+    );
+    expect(pr!.body).toContain("terraform apply -target='test_instance.should_refresh'");
+    expect(parsePullRequestMeta(pr!.body)).toMatchObject({
+      stack: 'legacy',
+      plan_run_id: 4242,
+      plan_artifact: 'driftgate-plan-legacy',
+      tier: 2,
+    });
+    const ledger = [...github.filesAt(pr!.head.ref)].find(([path]) =>
+      path.startsWith('.driftgate/ledger/legacy/'),
+    )!;
+    expect(ledger[1]).toContain('planned_operations: []');
+  });
+
+  it('/driftgate codify rewrites the .tf from the same plan, keeping the comment', async () => {
+    await dispatch({ stack: 'legacy', plan_run_id: 4242, plan_artifact: 'driftgate-plan-legacy' });
+    const [pr] = github.pullRequests;
+    github.permissions.set('maintainer', 'write');
+    await comment(pr!.number, '/driftgate codify', 'maintainer');
+    expect(github.filesAt(pr!.head.ref).get('envs/legacy/main.tf')).toBe(
+      MAIN_TF.replace('ami = "refresh-me"', 'ami = "refreshed"'),
+    );
+  });
+
+  it('a malformed plan: a failing driftgate/scan check run, and no PR', async () => {
+    await dispatch({ stack: 'legacy', plan_run_id: 4242, plan_artifact: 'broken' });
+    expect(github.pullRequests).toEqual([]);
+    const [run] = github.checkRuns;
+    expect(run!.name).toBe('driftgate/scan');
+    expect(run!.conclusion).toBe('failure');
+    expect(run!.output.summary).toContain('broken/plan.json: not valid JSON');
+    expect(github.writes).toEqual([expect.stringMatching(/^POST .*\/check-runs$/)]);
+  });
+
+  it('a bad client_payload or a live stack named for a plan is refused the same way', async () => {
+    await dispatch({ stack: 'legacy', plan_artifact: 'driftgate-plan-legacy' });
+    expect(github.checkRuns.at(-1)!.output.summary).toContain(
+      'client_payload.plan_artifact: plan_run_id and plan_artifact go together',
+    );
+    await dispatch({ stack: 'net', plan_run_id: 4242, plan_artifact: 'driftgate-plan-legacy' });
+    expect(github.checkRuns.at(-1)!.output.summary).toContain('no stack "net" with `source: plan`');
+    expect(github.pullRequests).toEqual([]);
+  });
+});
