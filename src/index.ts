@@ -13,6 +13,7 @@ import {
   serialisePerRepository,
 } from './app/scan-repository.js';
 import { Scheduler } from './app/scheduler.js';
+import { handleApplyWorkflowRun } from './app/workflow-result.js';
 import { z } from 'zod';
 import { handleTierLabels } from './app/tier-labels.js';
 import { GitHubRepository } from './github/repository.js';
@@ -54,6 +55,11 @@ export default function driftgate(app: Probot): void {
   // A merged remediation PR is the approval: execute it (tier and review rules permitting).
   app.on('pull_request.closed', async (context) => {
     await handleMergedPullRequest(context);
+  });
+
+  // A dispatched apply workflow (plan-fed stacks) reports back.
+  app.on('workflow_run.completed', async (context) => {
+    await handleApplyWorkflowRun(context);
   });
 
   app.on(['pull_request.labeled', 'pull_request.unlabeled'], async (context) => {

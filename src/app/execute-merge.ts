@@ -38,12 +38,14 @@ export type NotExecutedReason =
   | 'no-approving-review'
   | 'nothing-to-apply-by-api'
   | 'stack-not-configured'
-  | 'no-ledger-record';
+  | 'no-ledger-record'
+  | 'no-apply-workflow';
 
 export type MergeOutcome =
   | { kind: 'ignored' }
   | { kind: 'not-executed'; reason: NotExecutedReason; message: string }
-  | { kind: 'executed'; report: ExecutionReport };
+  | { kind: 'executed'; report: ExecutionReport }
+  | { kind: 'dispatched'; workflow: string };
 
 type MergedContext = Context<'pull_request.closed'>;
 
@@ -68,7 +70,7 @@ export function effectiveTier(
   return { tier: Math.max(floor, tierFromLabels(labels) ?? floor) as Tier, floor };
 }
 
-async function findLedger(
+export async function findLedger(
   github: GitHubRepository,
   number: number,
   ref: string,
@@ -132,7 +134,7 @@ const CHECK_CONCLUSION: Record<ExecutionReport['status'], 'success' | 'failure' 
   'rollback-failed': 'failure',
 };
 
-async function recordOutcome(
+export async function recordOutcome(
   github: GitHubRepository,
   ledger: { path: string; record: LedgerRecord },
   outcome: LedgerOutcome,
@@ -253,6 +255,38 @@ export async function handleMergedPullRequest(context: MergedContext): Promise<M
           'failure',
           ledger,
         );
+      if (record.source === 'plan') {
+        if (!stack.apply_workflow)
+          return notExecuted(
+            'no-apply-workflow',
+            `this drift came from a Terraform plan, so it is applied by Terraform: set \`stacks[].apply_workflow\` for \`${stack.name}\` to have driftgate dispatch your apply workflow, or run \`terraform apply -target='${meta.address}'\` by hand.`,
+            'neutral',
+            ledger,
+            approvers,
+          );
+        // The repository's own workflow plans and applies; its run reports back (workflow_run).
+        await context.octokit.rest.actions.createWorkflowDispatch({
+          owner,
+          repo,
+          workflow_id: stack.apply_workflow,
+          ref: repository.default_branch,
+          inputs: { stack: stack.name, targets: meta.address, pull_request: String(pr.number) },
+        });
+        await ensureCheckRun(context.octokit, {
+          owner,
+          repo,
+          headSha: mergeSha,
+          name: APPLY_CHECK,
+          conclusion: 'pending',
+          title: `dispatched ${stack.apply_workflow}`,
+          summary: `\`terraform apply -target='${meta.address}'\` runs in \`${stack.apply_workflow}\` (stack \`${stack.name}\`); this check completes with its result.`,
+        });
+        await github.comment(
+          pr.number,
+          `Dispatched \`${stack.apply_workflow}\` to apply \`${meta.address}\` (stack \`${stack.name}\`)${approvers.length ? `, approved by ${approvers.map((login) => `@${login}`).join(', ')}` : ''}. driftgate reports its result here.`,
+        );
+        return { kind: 'dispatched', workflow: stack.apply_workflow };
+      }
       if (record.planned_operations.length === 0)
         return notExecuted(
           'nothing-to-apply-by-api',

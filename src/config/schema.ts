@@ -62,6 +62,16 @@ export const stackSchema = z
         'aws: the app scans EC2 live; plan: drift comes only from plan JSON artifacts a workflow sends (any provider).',
       ),
     aws: awsSettingsSchema.default({}),
+    apply_workflow: z
+      .string()
+      .regex(
+        /^[\w.-]+\.ya?ml$/,
+        'expected a workflow file name in .github/workflows, e.g. terraform-apply.yml',
+      )
+      .optional()
+      .describe(
+        'For `source: plan` stacks: the workflow driftgate dispatches to apply a merged revert (inputs: stack, targets, pull_request).',
+      ),
   })
   .strict();
 

@@ -12,7 +12,8 @@ export interface DesiredCheckRun {
   repo: string;
   headSha: string;
   name: string;
-  conclusion: 'success' | 'failure' | 'neutral';
+  /** `pending`: the run stays in progress (e.g. waiting for a dispatched workflow). */
+  conclusion: 'success' | 'failure' | 'neutral' | 'pending';
   title: string;
   summary: string;
 }
@@ -34,33 +35,22 @@ export async function ensureCheckRun(
   });
   const run = existing.data.check_runs[0];
   const output = { title: desired.title, summary: desired.summary };
+  const result =
+    desired.conclusion === 'pending'
+      ? { status: 'in_progress' as const }
+      : { status: 'completed' as const, conclusion: desired.conclusion };
   if (!run) {
-    await octokit.rest.checks.create({
-      owner,
-      repo,
-      name,
-      head_sha: headSha,
-      status: 'completed',
-      conclusion: desired.conclusion,
-      output,
-    });
+    await octokit.rest.checks.create({ owner, repo, name, head_sha: headSha, ...result, output });
     return 'created';
   }
   if (
-    run.status === 'completed' &&
-    run.conclusion === desired.conclusion &&
+    run.status === result.status &&
+    (run.conclusion ?? undefined) === ('conclusion' in result ? result.conclusion : undefined) &&
     run.output.title === desired.title &&
     run.output.summary === desired.summary
   ) {
     return 'unchanged';
   }
-  await octokit.rest.checks.update({
-    owner,
-    repo,
-    check_run_id: run.id,
-    status: 'completed',
-    conclusion: desired.conclusion,
-    output,
-  });
+  await octokit.rest.checks.update({ owner, repo, check_run_id: run.id, ...result, output });
   return 'updated';
 }

@@ -29,6 +29,7 @@ export function renderLedgerRecord(input: {
     address: drift.address,
     type: drift.type,
     action: drift.action,
+    source: drift.source,
     direction: input.direction,
     tier: input.tier,
     detected_at: input.date.toISOString(),
@@ -82,6 +83,8 @@ const ledgerFrontSchema = z
     address: z.string(),
     type: z.string(),
     action: z.string(),
+    /** aws: found by driftgate's live scan; plan: from a Terraform plan (applied by workflow). */
+    source: z.enum(['aws', 'plan']).default('aws'),
     direction: z.enum(['revert', 'codify']),
     tier: z.union([z.literal(1), z.literal(2), z.literal(3)]),
     detected_at: z.string(),

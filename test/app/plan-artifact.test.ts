@@ -24,6 +24,7 @@ const CONFIG = `stacks:
     dir: envs/legacy
     environment: staging
     source: plan
+    apply_workflow: terraform-apply.yml
   - name: net
     dir: envs/net
 attribution:
@@ -140,5 +141,83 @@ describe.skipIf(!HAS_CORPUS)('drift from a plan artifact (repository_dispatch)',
     await dispatch({ stack: 'net', plan_run_id: 4242, plan_artifact: 'driftgate-plan-legacy' });
     expect(github.checkRuns.at(-1)!.output.summary).toContain('no stack "net" with `source: plan`');
     expect(github.pullRequests).toEqual([]);
+  });
+
+  it('a merged, approved revert dispatches the apply workflow; its run completes the check and the ledger', async () => {
+    await dispatch({ stack: 'legacy', plan_run_id: 4242, plan_artifact: 'driftgate-plan-legacy' });
+    const [pr] = github.pullRequests;
+    github.permissions.set('reviewer', 'write');
+    github.reviews.set(pr!.number, [
+      { id: 1, user: { login: 'reviewer' }, state: 'APPROVED', commit_id: 'x' },
+    ]);
+    const mergeSha = github.merge(pr!.number, 'maintainer');
+    const example = examplePayload('pull_request', (candidate) => candidate.action === 'opened');
+    const fullName = repository.full_name as string;
+    await app.receive({
+      id: String(Math.random()),
+      name: 'pull_request',
+      payload: {
+        ...example,
+        action: 'closed',
+        number: pr!.number,
+        pull_request: {
+          ...(example.pull_request as object),
+          number: pr!.number,
+          merged: true,
+          body: pr!.body,
+          head: { ref: pr!.head.ref, sha: 'x', repo: { full_name: fullName } },
+          base: { ref: github.defaultBranch, repo: { full_name: fullName } },
+        },
+        repository,
+        installation: INSTALLATION,
+      },
+    } as never);
+    expect(github.dispatches).toEqual([
+      {
+        workflow: 'terraform-apply.yml',
+        ref: github.defaultBranch,
+        inputs: {
+          stack: 'legacy',
+          targets: 'test_instance.should_refresh',
+          pull_request: String(pr!.number),
+        },
+      },
+    ]);
+    const check = github.checkRuns.find((run) => run.name === 'driftgate/apply')!;
+    expect([check.head_sha, check.status]).toEqual([mergeSha, 'in_progress']);
+
+    const runExample = examplePayload(
+      'workflow_run',
+      (candidate) => candidate.action === 'completed',
+    );
+    const workflowRun = runExample.workflow_run as Record<string, unknown>;
+    await app.receive({
+      id: String(Math.random()),
+      name: 'workflow_run',
+      payload: {
+        ...runExample,
+        workflow_run: {
+          ...workflowRun,
+          display_title: `driftgate apply #${pr!.number}`,
+          path: '.github/workflows/terraform-apply.yml',
+          conclusion: 'success',
+          head_branch: github.defaultBranch,
+          head_repository: { ...(workflowRun.head_repository as object), full_name: fullName },
+          html_url: 'https://github.com/acme/infra/actions/runs/99',
+          run_number: 99,
+        },
+        repository,
+        installation: INSTALLATION,
+      },
+    } as never);
+    expect([check.status, check.conclusion]).toEqual(['completed', 'success']);
+    expect(pr!.comments.at(-1)).toContain(
+      "[terraform-apply.yml run #99](https://github.com/acme/infra/actions/runs/99) applied: `terraform apply -target='test_instance.should_refresh'`.",
+    );
+    const ledger = [...github.filesAt(github.defaultBranch)].find(([path]) =>
+      path.startsWith('.driftgate/ledger/legacy/'),
+    )![1];
+    expect(ledger).toContain('status: applied');
+    expect(ledger).toContain('api: workflow:terraform-apply.yml');
   });
 });

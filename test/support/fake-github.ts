@@ -77,6 +77,8 @@ export class FakeGitHub {
   readonly settings = { allowAutoMerge: false, requiredChecks: [] as string[] };
   /** GraphQL mutations the app ran, by name, with their variables. */
   readonly graphql: { mutation: string; variables: Record<string, unknown> }[] = [];
+  /** Workflow dispatches the app made. */
+  readonly dispatches: { workflow: string; ref: string; inputs: Record<string, string> }[] = [];
   /** Workflow run artifacts by run id: name and zip bytes. */
   readonly artifacts = new Map<number, { id: number; name: string; zip: Uint8Array }[]>();
   /** Every request the app made (reads too), as "METHOD /path". */
@@ -328,6 +330,17 @@ export class FakeGitHub {
       })
       .get(new RegExp(`^${base}/pulls/(\\d+)/reviews(\\?.*)?$`))
       .reply((uri) => [200, this.reviews.get(pull(uri)?.number ?? 0) ?? []])
+      .post(new RegExp(`^${base}/actions/workflows/([^/]+)/dispatches$`))
+      .reply((uri, body) => {
+        write('POST', uri);
+        const input = body as { ref: string; inputs: Record<string, string> };
+        this.dispatches.push({
+          workflow: decodeURIComponent(/workflows\/([^/]+)\/dispatches/.exec(uri)![1]!),
+          ref: input.ref,
+          inputs: input.inputs,
+        });
+        return [204, ''];
+      })
       // Actions artifacts: the listing, and the download (a redirect to storage, as GitHub does)
       .get(new RegExp(`^${base}/actions/runs/(\\d+)/artifacts(\\?.*)?$`))
       .reply((uri) => {
