@@ -43,7 +43,16 @@ describeWithMoto('merging a tier-2 revert PR', () => {
   it('revokes the rule, verifies live equals the code, and reports it three ways', async () => {
     const [pr] = world.driftPullRequests();
     expect(await world.liveIngress()).toContain('tcp/3389 0.0.0.0/0');
+    world.github.writes.length = 0;
     await world.mergeAsHuman(pr!, 'maintainer', ['reviewer', 'outsider']);
+    // GitHub writes for one executed merge: the check run, the ledger commit (3), the comment.
+    expect(world.github.writes).toEqual([
+      expect.stringMatching(/^POST .*\/check-runs$/),
+      expect.stringMatching(/^POST .*\/git\/trees$/),
+      expect.stringMatching(/^POST .*\/git\/commits$/),
+      expect.stringMatching(/^PATCH .*\/git\/refs\/heads%2F/),
+      expect.stringMatching(/^POST .*\/issues\/\d+\/comments$/),
+    ]);
     expect(await world.liveIngress()).toEqual(['tcp/22 10.0.0.0/8']);
 
     const run = world.github.checkRuns.find((candidate) => candidate.name === 'driftgate/apply')!;
