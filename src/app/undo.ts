@@ -67,10 +67,11 @@ export async function openUndoPullRequest(
     const operations = inversePlan(record.front.planned_operations, preImageOf(record));
     const front = {
       ...baseFront,
-      planned_operations: operations.map(({ api, params, description }) => ({
+      planned_operations: operations.map(({ api, params, description, inverse }) => ({
         api,
         params,
         description,
+        ...(inverse ? { inverse } : {}),
       })),
     };
     commitFiles = [

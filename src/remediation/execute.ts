@@ -16,6 +16,9 @@ export interface PlannedOperation {
   params: Record<string, unknown>;
   description?: string | undefined;
   command?: string | undefined;
+  /** Set by the planner when it knows the exact inverse (routes, descriptions). */
+  inverse?:
+    { api: string; params: Record<string, unknown>; description?: string | undefined } | undefined;
 }
 
 export type LiveExpectation = { kind: 'clean' } | { kind: 'drift'; fingerprint: string };
@@ -87,6 +90,16 @@ export function inverseOperation(
   preImage: ReadonlyMap<string, unknown>,
 ): PlannedOperation[] {
   const { api, params } = operation;
+  if (operation.inverse)
+    return [
+      {
+        api: operation.inverse.api,
+        params: operation.inverse.params,
+        description: operation.inverse.description ?? `undo: ${operation.description ?? api}`,
+        // The inverse of the inverse is the operation itself (an undo can be rolled back).
+        inverse: { api, params, description: operation.description },
+      },
+    ];
   if (RULE_INVERSES[api])
     return [
       {

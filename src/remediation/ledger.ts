@@ -47,6 +47,7 @@ export function renderLedgerRecord(input: {
             api: operation.api,
             params: operation.params,
             description: operation.description,
+            ...(operation.inverse ? { inverse: operation.inverse } : {}),
           }))
         : [],
     outcome: null,
@@ -95,6 +96,13 @@ const ledgerFrontSchema = z
         api: z.string(),
         params: z.record(z.string(), z.unknown()),
         description: z.string().optional(),
+        inverse: z
+          .object({
+            api: z.string(),
+            params: z.record(z.string(), z.unknown()),
+            description: z.string().optional(),
+          })
+          .optional(),
       }),
     ),
     /** Set on an undo record: the PR whose remediation this one undoes. */

@@ -15,6 +15,11 @@ export interface RevertOperation {
   description: string;
   /** The equivalent `aws` CLI command. */
   command: string;
+  /**
+   * The operation that takes this one back, when the planner knows it (it sees both sides);
+   * rollback and undo use it. Otherwise it is derived from the API and the pre-image.
+   */
+  inverse?: { api: string; params: Record<string, unknown>; description: string };
 }
 
 export interface RevertPlan {
@@ -79,6 +84,172 @@ function ruleOperation(
   };
 }
 
+function descriptionOperation(
+  direction: 'ingress' | 'egress',
+  groupId: string,
+  recorded: RuleAtom,
+  live: RuleAtom,
+): RevertOperation {
+  const resolve = (atom: RuleAtom) =>
+    atom.kind === 'self' ? { ...atom, kind: 'security_groups' as const, source: groupId } : atom;
+  const api = `UpdateSecurityGroupRuleDescriptions${direction === 'ingress' ? 'Ingress' : 'Egress'}`;
+  const permission = (atom: RuleAtom) => {
+    const base = ipPermission(resolve(atom));
+    // An empty description is sent explicitly, so the update clears it.
+    for (const list of ['IpRanges', 'Ipv6Ranges', 'PrefixListIds', 'UserIdGroupPairs'])
+      for (const entry of (base[list] as Record<string, unknown>[] | undefined) ?? [])
+        entry.Description = atom.description ?? '';
+    return base;
+  };
+  return {
+    api,
+    params: { GroupId: groupId, IpPermissions: [permission(recorded)] },
+    description: `restore the description of ${direction} ${describeAtom(recorded)} on ${groupId}`,
+    command: `aws ec2 update-security-group-rule-descriptions-${direction} --group-id ${groupId} --ip-permissions ${shellQuote(JSON.stringify([permission(recorded)]))}`,
+    inverse: {
+      api,
+      params: { GroupId: groupId, IpPermissions: [permission(live)] },
+      description: `undo: put back the description of ${direction} ${describeAtom(live)} on ${groupId}`,
+    },
+  };
+}
+
+/** Route targets: the provider's attribute, the API's parameter, the CLI's flag. */
+const ROUTE_TARGETS: [string, string, string][] = [
+  ['gateway_id', 'GatewayId', '--gateway-id'],
+  ['nat_gateway_id', 'NatGatewayId', '--nat-gateway-id'],
+  ['network_interface_id', 'NetworkInterfaceId', '--network-interface-id'],
+  ['transit_gateway_id', 'TransitGatewayId', '--transit-gateway-id'],
+  ['vpc_peering_connection_id', 'VpcPeeringConnectionId', '--vpc-peering-connection-id'],
+  ['egress_only_gateway_id', 'EgressOnlyInternetGatewayId', '--egress-only-internet-gateway-id'],
+  ['local_gateway_id', 'LocalGatewayId', '--local-gateway-id'],
+  ['carrier_gateway_id', 'CarrierGatewayId', '--carrier-gateway-id'],
+  ['core_network_arn', 'CoreNetworkArn', '--core-network-arn'],
+  ['vpc_endpoint_id', 'VpcEndpointId', '--vpc-endpoint-id'],
+];
+const ROUTE_DESTINATIONS: [string, string, string][] = [
+  ['cidr_block', 'DestinationCidrBlock', '--destination-cidr-block'],
+  ['ipv6_cidr_block', 'DestinationIpv6CidrBlock', '--destination-ipv6-cidr-block'],
+  ['destination_prefix_list_id', 'DestinationPrefixListId', '--destination-prefix-list-id'],
+];
+
+interface RouteSide {
+  destination: [string, string, string, string];
+  target: [string, string, string, string] | undefined;
+}
+
+function routeSide(route: Record<string, unknown>): RouteSide | undefined {
+  const pick = (table: [string, string, string][]) => {
+    const found = table.find(
+      ([attribute]) => typeof route[attribute] === 'string' && route[attribute] !== '',
+    );
+    return found
+      ? ([...found, String(route[found[0]])] as [string, string, string, string])
+      : undefined;
+  };
+  const destination = pick(ROUTE_DESTINATIONS);
+  return destination ? { destination, target: pick(ROUTE_TARGETS) } : undefined;
+}
+
+function routeOperations(drift: Drift, tableId: string, plan: RevertPlan): void {
+  const recorded = new Map<string, RouteSide>();
+  const live = new Map<string, RouteSide>();
+  for (const change of drift.changes.filter((candidate) => candidate.path[0] === 'route')) {
+    const before = change.element
+      ? change.element.recorded
+      : change.path.length === 2
+        ? change.recorded
+        : undefined;
+    const after = change.element
+      ? change.element.live
+      : change.path.length === 2
+        ? change.live
+        : undefined;
+    if (before === undefined && after === undefined) {
+      plan.refusals.push({
+        path: formatPath(change.path),
+        reason: 'cannot tell which route changed',
+      });
+      continue;
+    }
+    for (const [value, into] of [
+      [before, recorded],
+      [after, live],
+    ] as const) {
+      if (!value || typeof value !== 'object') continue;
+      const side = routeSide(value as Record<string, unknown>);
+      if (side) into.set(`${side.destination[0]}=${side.destination[3]}`, side);
+    }
+  }
+  const dest = (side: RouteSide) => ({
+    RouteTableId: tableId,
+    [side.destination[1]]: side.destination[3],
+  });
+  const destFlags = (side: RouteSide) =>
+    `--route-table-id ${tableId} ${side.destination[2]} ${shellQuote(side.destination[3])}`;
+  const target = (side: RouteSide) => (side.target ? { [side.target[1]]: side.target[3] } : {});
+  const targetFlags = (side: RouteSide) =>
+    side.target ? ` ${side.target[2]} ${shellQuote(side.target[3])}` : '';
+  const label = (side: RouteSide) =>
+    `${side.destination[3]}${side.target ? ` → ${side.target[3]}` : ''}`;
+  for (const [id, side] of live) {
+    const wanted = recorded.get(id);
+    if (!wanted) {
+      plan.operations.push({
+        api: 'DeleteRoute',
+        params: dest(side),
+        description: `delete route ${label(side)} from ${tableId}`,
+        command: `aws ec2 delete-route ${destFlags(side)}`,
+        inverse: {
+          api: 'CreateRoute',
+          params: { ...dest(side), ...target(side) },
+          description: `undo: recreate route ${label(side)}`,
+        },
+      });
+    } else if (JSON.stringify(wanted.target) !== JSON.stringify(side.target)) {
+      if (!wanted.target) {
+        plan.refusals.push({
+          path: 'route',
+          reason: `the recorded route to ${side.destination[3]} has no target driftgate can set`,
+        });
+        continue;
+      }
+      plan.operations.push({
+        api: 'ReplaceRoute',
+        params: { ...dest(wanted), ...target(wanted) },
+        description: `point route ${wanted.destination[3]} back at ${wanted.target[3]} in ${tableId}`,
+        command: `aws ec2 replace-route ${destFlags(wanted)}${targetFlags(wanted)}`,
+        inverse: {
+          api: 'ReplaceRoute',
+          params: { ...dest(side), ...target(side) },
+          description: `undo: point route back at ${side.target?.[3] ?? '?'}`,
+        },
+      });
+    }
+  }
+  for (const [id, side] of recorded) {
+    if (live.has(id)) continue;
+    if (!side.target) {
+      plan.refusals.push({
+        path: 'route',
+        reason: `the recorded route to ${side.destination[3]} has no target driftgate can set`,
+      });
+      continue;
+    }
+    plan.operations.push({
+      api: 'CreateRoute',
+      params: { ...dest(side), ...target(side) },
+      description: `restore route ${label(side)} in ${tableId}`,
+      command: `aws ec2 create-route ${destFlags(side)}${targetFlags(side)}`,
+      inverse: {
+        api: 'DeleteRoute',
+        params: dest(side),
+        description: `undo: delete route ${label(side)}`,
+      },
+    });
+  }
+}
+
 /** Atom keys without descriptions, for set arithmetic. */
 const key = (atom: RuleAtom) =>
   JSON.stringify([atom.protocol, atom.from_port, atom.to_port, atom.kind, atom.source]);
@@ -111,6 +282,19 @@ function securityGroupOperations(drift: Drift, groupId: string, plan: RevertPlan
     const recordedKeys = new Set(recorded.map(key));
     const liveKeys = new Set(live.map(key));
     const seen = new Set<string>();
+    // The same rule with another description: one description update, not revoke+authorize.
+    const liveByKey = new Map(live.map((atom) => [key(atom), atom]));
+    for (const atom of recorded) {
+      const other = liveByKey.get(key(atom));
+      if (
+        !other ||
+        (other.description ?? '') === (atom.description ?? '') ||
+        seen.has(`d${key(atom)}`)
+      )
+        continue;
+      seen.add(`d${key(atom)}`);
+      plan.operations.push(descriptionOperation(direction, groupId, atom, other));
+    }
     for (const atom of live) {
       if (!recordedKeys.has(key(atom)) && !seen.has(`r${key(atom)}`)) {
         seen.add(`r${key(atom)}`);
@@ -225,13 +409,15 @@ export function planRevert(drift: Drift, resourceId: string): RevertPlan {
     return plan;
   }
   if (drift.type === 'aws_security_group') securityGroupOperations(drift, resourceId, plan);
+  if (drift.type === 'aws_route_table') routeOperations(drift, resourceId, plan);
   tagOperations(drift, resourceId, plan);
   for (const change of drift.changes) {
     const [head] = change.path;
     if (
       head === 'tags' ||
       head === 'tags_all' ||
-      (drift.type === 'aws_security_group' && (head === 'ingress' || head === 'egress'))
+      (drift.type === 'aws_security_group' && (head === 'ingress' || head === 'egress')) ||
+      (drift.type === 'aws_route_table' && head === 'route')
     )
       continue;
     if (change.sensitive) {

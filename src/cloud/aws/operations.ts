@@ -6,13 +6,18 @@
 import {
   AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
+  CreateRouteCommand,
   CreateTagsCommand,
+  DeleteRouteCommand,
   DeleteTagsCommand,
   ModifyInstanceAttributeCommand,
   ModifySubnetAttributeCommand,
   ModifyVpcAttributeCommand,
   RevokeSecurityGroupEgressCommand,
+  ReplaceRouteCommand,
   RevokeSecurityGroupIngressCommand,
+  UpdateSecurityGroupRuleDescriptionsEgressCommand,
+  UpdateSecurityGroupRuleDescriptionsIngressCommand,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
 import type { PlannedOperation } from '../../remediation/execute.js';
@@ -27,6 +32,11 @@ const COMMANDS = {
   ModifyVpcAttribute: ModifyVpcAttributeCommand,
   ModifySubnetAttribute: ModifySubnetAttributeCommand,
   ModifyInstanceAttribute: ModifyInstanceAttributeCommand,
+  UpdateSecurityGroupRuleDescriptionsIngress: UpdateSecurityGroupRuleDescriptionsIngressCommand,
+  UpdateSecurityGroupRuleDescriptionsEgress: UpdateSecurityGroupRuleDescriptionsEgressCommand,
+  CreateRoute: CreateRouteCommand,
+  DeleteRoute: DeleteRouteCommand,
+  ReplaceRoute: ReplaceRouteCommand,
 } as const;
 
 export const EXECUTABLE_OPERATIONS = Object.keys(COMMANDS);
