@@ -9,6 +9,7 @@
  * scans stay free of writes.
  */
 import { z } from 'zod';
+import { parseHidden, renderHidden } from './hidden-json.js';
 
 export const DASHBOARD_TITLE = 'driftgate: drift dashboard';
 export const LABEL_DASHBOARD = 'driftgate:dashboard';
@@ -53,19 +54,8 @@ export const dashboardSchema = z.object({
 export type Dashboard = z.infer<typeof dashboardSchema>;
 export type DashboardStack = z.infer<typeof stackRowSchema>;
 
-const META = /<!-- driftgate:dashboard ([A-Za-z0-9+/=]+) -->/;
-
 export function parseDashboard(body: string | null | undefined): Dashboard | undefined {
-  const match = META.exec(body ?? '');
-  if (!match) return undefined;
-  try {
-    const parsed = dashboardSchema.safeParse(
-      JSON.parse(Buffer.from(match[1]!, 'base64').toString('utf8')),
-    );
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
+  return parseHidden(body, 'dashboard', dashboardSchema);
 }
 
 /** This scan's stacks replace their rows; stacks not scanned this time keep theirs; stacks no longer configured go. */
@@ -150,9 +140,6 @@ export function renderDashboard(dashboard: Dashboard): string {
   } else {
     lines.push('Nothing is ignored.');
   }
-  lines.push(
-    '',
-    `<!-- driftgate:dashboard ${Buffer.from(JSON.stringify(dashboard)).toString('base64')} -->`,
-  );
+  lines.push('', renderHidden('dashboard', dashboard));
   return lines.join('\n');
 }

@@ -4,6 +4,7 @@
  * metadata is never trusted for authorisation: it only says which drift a PR is about.
  */
 import { z } from 'zod';
+import { parseHidden, renderHidden, replaceHidden } from './hidden-json.js';
 import type { Direction, Drift, Tier } from '../drift/model.js';
 import { formatValue } from '../report/render.js';
 import { formatPath } from '../terraform/path.js';
@@ -32,28 +33,17 @@ export const pullRequestMetaSchema = z.object({
 });
 export type PullRequestMeta = z.infer<typeof pullRequestMetaSchema>;
 
-const META = /<!-- driftgate:meta ([A-Za-z0-9+/=]+) -->/;
-
 export function renderMeta(meta: PullRequestMeta): string {
-  return `<!-- driftgate:meta ${Buffer.from(JSON.stringify(meta)).toString('base64')} -->`;
+  return renderHidden('meta', meta);
 }
 
 /** The body with its metadata replaced (the visible text stays as it was). */
 export function withMeta(body: string, meta: PullRequestMeta): string {
-  return META.test(body) ? body.replace(META, renderMeta(meta)) : `${body}\n${renderMeta(meta)}`;
+  return replaceHidden(body, 'meta', meta);
 }
 
 export function parsePullRequestMeta(body: string | null | undefined): PullRequestMeta | undefined {
-  const match = META.exec(body ?? '');
-  if (!match) return undefined;
-  try {
-    const parsed = pullRequestMetaSchema.safeParse(
-      JSON.parse(Buffer.from(match[1]!, 'base64').toString('utf8')),
-    );
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
+  return parseHidden(body, 'meta', pullRequestMetaSchema);
 }
 
 export interface PullRequestModel {
@@ -210,7 +200,7 @@ function tierMeaning(tier: Tier): string {
 /** Keep the body under GitHub's limit: cut the longest fenced block and say so; keep the metadata. */
 export function truncateBody(body: string): string {
   if (body.length <= BODY_LIMIT) return body;
-  const meta = META.exec(body)?.[0] ?? '';
+  const meta = /<!-- driftgate:meta [A-Za-z0-9+/=]+ -->/.exec(body)?.[0] ?? '';
   const note = "\n\n… (truncated: the full diff is in the PR's commits)\n";
   return `${body.slice(0, BODY_LIMIT - meta.length - note.length - 8)}${note}${meta}`;
 }

@@ -140,31 +140,7 @@ export class GitHubRepository {
         if (error.status === 404) return false;
         throw error;
       });
-    const { data: baseRef } = await this.octokit.rest.git.getRef({
-      ...this.base,
-      ref: `heads/${this.defaultBranch}`,
-    });
-    const baseSha = baseRef.object.sha;
-    const { data: baseCommit } = await this.octokit.rest.git.getCommit({
-      ...this.base,
-      commit_sha: baseSha,
-    });
-    const { data: tree } = await this.octokit.rest.git.createTree({
-      ...this.base,
-      base_tree: baseCommit.tree.sha,
-      tree: files.map((file) => ({
-        path: file.path,
-        mode: '100644' as const,
-        type: 'blob' as const,
-        content: file.content,
-      })),
-    });
-    const { data: commit } = await this.octokit.rest.git.createCommit({
-      ...this.base,
-      message,
-      tree: tree.sha,
-      parents: [baseSha],
-    });
+    const commit = await this.commitOnDefaultBranchHead(files, message);
     if (exists)
       await this.octokit.rest.git.updateRef({
         ...this.base,
@@ -405,6 +381,21 @@ export class GitHubRepository {
    * moved meanwhile GitHub refuses, and the caller reports instead of overwriting.
    */
   async commitToDefaultBranch(files: FileToCommit[], message: string): Promise<string> {
+    const commit = await this.commitOnDefaultBranchHead(files, message);
+    await this.octokit.rest.git.updateRef({
+      ...this.base,
+      ref: `heads/${this.defaultBranch}`,
+      sha: commit.sha,
+      force: false,
+    });
+    return commit.sha;
+  }
+
+  /** A commit (tree + commit, no ref yet) with `files` on top of the default branch's head. */
+  private async commitOnDefaultBranchHead(
+    files: FileToCommit[],
+    message: string,
+  ): Promise<{ sha: string }> {
     const { data: ref } = await this.octokit.rest.git.getRef({
       ...this.base,
       ref: `heads/${this.defaultBranch}`,
@@ -429,13 +420,7 @@ export class GitHubRepository {
       tree: tree.sha,
       parents: [ref.object.sha],
     });
-    await this.octokit.rest.git.updateRef({
-      ...this.base,
-      ref: `heads/${this.defaultBranch}`,
-      sha: commit.sha,
-      force: false,
-    });
-    return commit.sha;
+    return commit;
   }
 
   async getPullRequest(number: number) {

@@ -5,7 +5,7 @@
  * "revert by Terraform only" and the plan says why.
  */
 import { atomsFromBlocks, type RuleAtom } from '../cloud/aws/security-group-rules.js';
-import type { Drift } from '../drift/model.js';
+import type { AttributeChange, Drift } from '../drift/model.js';
 import { formatPath } from '../terraform/path.js';
 
 export interface RevertOperation {
@@ -28,6 +28,16 @@ export interface RevertPlan {
   refusals: { path: string; reason: string }[];
   /** What `terraform` would do instead, for the "do it by hand" section. */
   terraformCommands: string[];
+}
+
+/**
+ * The whole set element (a rule block, a route) before and after a change: from the
+ * change's element context, or the change itself when it is the element (`route[1]`).
+ */
+function elementSides(change: AttributeChange): { before: unknown; after: unknown } | undefined {
+  if (change.element) return { before: change.element.recorded, after: change.element.live };
+  if (change.path.length === 2) return { before: change.recorded, after: change.live };
+  return undefined;
 }
 
 function shellQuote(value: string): string {
@@ -155,23 +165,15 @@ function routeOperations(drift: Drift, tableId: string, plan: RevertPlan): void 
   const recorded = new Map<string, RouteSide>();
   const live = new Map<string, RouteSide>();
   for (const change of drift.changes.filter((candidate) => candidate.path[0] === 'route')) {
-    const before = change.element
-      ? change.element.recorded
-      : change.path.length === 2
-        ? change.recorded
-        : undefined;
-    const after = change.element
-      ? change.element.live
-      : change.path.length === 2
-        ? change.live
-        : undefined;
-    if (before === undefined && after === undefined) {
+    const sides = elementSides(change);
+    if (!sides) {
       plan.refusals.push({
         path: formatPath(change.path),
         reason: 'cannot tell which route changed',
       });
       continue;
     }
+    const { before, after } = sides;
     for (const [value, into] of [
       [before, recorded],
       [after, live],
@@ -259,23 +261,15 @@ function securityGroupOperations(drift: Drift, groupId: string, plan: RevertPlan
     const recorded: RuleAtom[] = [];
     const live: RuleAtom[] = [];
     for (const change of drift.changes.filter((candidate) => candidate.path[0] === direction)) {
-      const before = change.element
-        ? change.element.recorded
-        : change.path.length === 2
-          ? change.recorded
-          : undefined;
-      const after = change.element
-        ? change.element.live
-        : change.path.length === 2
-          ? change.live
-          : undefined;
-      if (before === undefined && after === undefined) {
+      const sides = elementSides(change);
+      if (!sides) {
         plan.refusals.push({
           path: formatPath(change.path),
           reason: 'cannot tell which rule changed',
         });
         continue;
       }
+      const { before, after } = sides;
       recorded.push(...atomsFromBlocks(before ? [before] : [], undefined));
       live.push(...atomsFromBlocks(after ? [after] : [], undefined));
     }

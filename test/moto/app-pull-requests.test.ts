@@ -11,45 +11,15 @@ import {
 } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parsePullRequestMeta } from '../../src/github/pr-body.js';
+import { RDP, SSH, securityGroupTf } from '../support/drift-repository.js';
 import { FakeGitHub } from '../support/fake-github.js';
 import { motoEc2, motoEndpoint, describeWithMoto } from '../support/moto.js';
 import { INSTALLATION, driftgateApp, examplePayload } from '../support/probot.js';
 import { securityGroup, v4State } from '../support/state-builder.js';
 
 const DIR = 'envs/prod/network';
-const SSH = {
-  IpProtocol: 'tcp',
-  FromPort: 22,
-  ToPort: 22,
-  IpRanges: [{ CidrIp: '10.0.0.0/8', Description: 'SSH from the VPN' }],
-};
-const RDP = {
-  IpProtocol: 'tcp',
-  FromPort: 3389,
-  ToPort: 3389,
-  IpRanges: [{ CidrIp: '0.0.0.0/0' }],
-};
 
-const MAIN_TF = `resource "aws_security_group" "web" {
-  name        = "web"
-  description = "Web tier"
-
-  ingress {
-    description = "SSH from the VPN"
-    from_port   = 22
-    to_port     = 22
-    protocol    = "tcp"
-    cidr_blocks = ["10.0.0.0/8"]
-  }
-
-  egress {
-    from_port   = 0
-    to_port     = 0
-    protocol    = "-1"
-    cidr_blocks = ["0.0.0.0/0"]
-  }
-}
-`;
+const MAIN_TF = securityGroupTf('web');
 
 function dispatchPayload(repository: Record<string, unknown>): Record<string, unknown> {
   return {

@@ -15,13 +15,8 @@ import {
 import { beforeAll, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { scanStackFromFlags } from '../../src/cli/scan.js';
-import {
-  parseLedgerRecord,
-  renderLedgerRecord,
-  withOutcome,
-} from '../../src/remediation/ledger.js';
-import { planRevert } from '../../src/remediation/revert.js';
 import { captureIo } from '../support/cli.js';
+import { writeAppliedRevertRecord } from '../support/ledger.js';
 import { RDP, SSH, securityGroupTf } from '../support/drift-repository.js';
 import { describeWithMoto, motoEc2, motoEndpoint } from '../support/moto.js';
 import { securityGroup, v4State } from '../support/state-builder.js';
@@ -158,28 +153,7 @@ describeWithMoto('driftgate revert / undo from a terminal', () => {
     ).drifts;
     await cli(['revert', dir, '--address', 'aws_security_group.web', '--yes', ...connection()]);
     const ledger = join(dir, 'record.md');
-    const record = renderLedgerRecord({
-      drift: drift!,
-      direction: 'revert',
-      tier: 2,
-      revert: planRevert(drift!, groupId),
-      date: new Date(),
-    });
-    await writeFile(
-      ledger,
-      withOutcome(parseLedgerRecord(record, ledger), {
-        status: 'applied',
-        pull_request: 7,
-        merged_by: 'maintainer',
-        approved_by: ['reviewer'],
-        executed_at: new Date().toISOString(),
-        operations: [{ api: 'RevokeSecurityGroupIngress', result: 'ok' }],
-        rollback: [],
-        precheck: 'ok',
-        verification: 'ok',
-        duration_ms: 1,
-      }),
-    );
+    await writeAppliedRevertRecord(ledger, drift!, groupId, 7);
     expect(await live()).toEqual(['tcp/22']);
     const result = await cli(['undo', ledger, dir, '--yes', ...connection()]);
     expect(result.err).toBe('');

@@ -26,7 +26,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { captureIo } from '../support/cli.js';
 import { describeWithMoto, motoEc2, motoEndpoint } from '../support/moto.js';
-import { tags, v4State, type BuiltResource } from '../support/state-builder.js';
+import { tags, v4State, type BuiltResource, emptyRoute } from '../support/state-builder.js';
 
 interface Network {
   dir: string;
@@ -37,22 +37,6 @@ interface Network {
   igwId: string;
   natId: string;
 }
-
-const emptyRoute = {
-  cidr_block: '',
-  ipv6_cidr_block: '',
-  destination_prefix_list_id: '',
-  carrier_gateway_id: '',
-  core_network_arn: '',
-  egress_only_gateway_id: '',
-  gateway_id: '',
-  local_gateway_id: '',
-  nat_gateway_id: '',
-  network_interface_id: '',
-  transit_gateway_id: '',
-  vpc_endpoint_id: '',
-  vpc_peering_connection_id: '',
-};
 
 async function createNetwork(ec2: EC2Client): Promise<Network> {
   const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.7.0.0/16' }))).Vpc!.VpcId!;

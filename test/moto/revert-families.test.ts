@@ -25,31 +25,10 @@ import {
 import { beforeAll, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { scanStackFromFlags } from '../../src/cli/scan.js';
-import {
-  parseLedgerRecord,
-  renderLedgerRecord,
-  withOutcome,
-} from '../../src/remediation/ledger.js';
-import { planRevert } from '../../src/remediation/revert.js';
 import { captureIo } from '../support/cli.js';
+import { writeAppliedRevertRecord } from '../support/ledger.js';
 import { describeWithMoto, motoEc2, motoEndpoint } from '../support/moto.js';
-import { securityGroup, tags, v4State } from '../support/state-builder.js';
-
-const emptyRoute = {
-  cidr_block: '',
-  ipv6_cidr_block: '',
-  destination_prefix_list_id: '',
-  carrier_gateway_id: '',
-  core_network_arn: '',
-  egress_only_gateway_id: '',
-  gateway_id: '',
-  local_gateway_id: '',
-  nat_gateway_id: '',
-  network_interface_id: '',
-  transit_gateway_id: '',
-  vpc_endpoint_id: '',
-  vpc_peering_connection_id: '',
-};
+import { securityGroup, tags, v4State, emptyRoute } from '../support/state-builder.js';
 
 describeWithMoto('reverting routes and rule descriptions', () => {
   const ec2 = motoEc2();
@@ -201,28 +180,7 @@ describeWithMoto('reverting routes and rule descriptions', () => {
 
     // The ledger of that revert, then driftgate undo: the manual routes come back.
     const ledger = join(dir, 'routes.md');
-    const record = renderLedgerRecord({
-      drift: drift!,
-      direction: 'revert',
-      tier: 2,
-      revert: planRevert(drift!, tableId),
-      date: new Date(),
-    });
-    await writeFile(
-      ledger,
-      withOutcome(parseLedgerRecord(record, ledger), {
-        status: 'applied',
-        pull_request: 3,
-        merged_by: 'maintainer',
-        approved_by: ['reviewer'],
-        executed_at: new Date().toISOString(),
-        operations: [],
-        rollback: [],
-        precheck: 'ok',
-        verification: 'ok',
-        duration_ms: 1,
-      }),
-    );
+    await writeAppliedRevertRecord(ledger, drift!, tableId, 3);
     const undone = await cli(['undo', ledger, dir, '--yes', ...flags()]);
     expect(undone.err).toBe('');
     expect(undone.out).toMatch(/verification: verified: live now shows drift [0-9a-f]{16}/);

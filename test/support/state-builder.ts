@@ -99,3 +99,20 @@ export function securityGroup(
     },
   };
 }
+
+/** A route with every target attribute the provider records, all unset. */
+export const emptyRoute = {
+  cidr_block: '',
+  ipv6_cidr_block: '',
+  destination_prefix_list_id: '',
+  carrier_gateway_id: '',
+  core_network_arn: '',
+  egress_only_gateway_id: '',
+  gateway_id: '',
+  local_gateway_id: '',
+  nat_gateway_id: '',
+  network_interface_id: '',
+  transit_gateway_id: '',
+  vpc_endpoint_id: '',
+  vpc_peering_connection_id: '',
+};
