@@ -6,16 +6,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { DriftRepository, labelsOf } from '../support/drift-repository.js';
-import { describeWithMoto, motoEndpoint } from '../support/moto.js';
+import { describeWithMoto, useMotoEndpointForApp } from '../support/moto.js';
 
-const savedEndpoint = process.env.AWS_ENDPOINT_URL;
-beforeAll(() => {
-  process.env.AWS_ENDPOINT_URL = motoEndpoint();
-});
-afterAll(() => {
-  if (savedEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL;
-  else process.env.AWS_ENDPOINT_URL = savedEndpoint;
-});
+useMotoEndpointForApp();
 
 function ledgerOnMain(world: DriftRepository, suffix = '') {
   const files = world.github.filesAt(world.github.defaultBranch);

@@ -9,17 +9,10 @@ import { parseDashboard } from '../../src/github/dashboard.js';
 import { parsePullRequestMeta } from '../../src/github/pr-body.js';
 import { parseConfig } from '../../src/config/load.js';
 import { DriftRepository, labelsOf } from '../support/drift-repository.js';
-import { describeWithMoto, motoEndpoint } from '../support/moto.js';
+import { describeWithMoto, useMotoEndpointForApp } from '../support/moto.js';
 import { examplePayload } from '../support/probot.js';
 
-const savedEndpoint = process.env.AWS_ENDPOINT_URL;
-beforeAll(() => {
-  process.env.AWS_ENDPOINT_URL = motoEndpoint();
-});
-afterAll(() => {
-  if (savedEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL;
-  else process.env.AWS_ENDPOINT_URL = savedEndpoint;
-});
+useMotoEndpointForApp();
 
 const DEV_TIER_ONE = `tiers:\n  use_defaults: false\n  rules:\n    - match: { environment: dev }\n      tier: 1\n      reason: dev fixes itself\n`;
 const HOUR = 60 * 60_000;

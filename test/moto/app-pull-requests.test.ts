@@ -11,7 +11,13 @@ import {
 } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parsePullRequestMeta } from '../../src/github/pr-body.js';
-import { RDP, SSH, securityGroupTf } from '../support/drift-repository.js';
+import {
+  ALL_EGRESS_RULE,
+  RDP,
+  SSH,
+  SSH_RULE,
+  securityGroupTf,
+} from '../support/drift-repository.js';
 import { FakeGitHub } from '../support/fake-github.js';
 import { motoEc2, motoEndpoint, describeWithMoto } from '../support/moto.js';
 import { INSTALLATION, driftgateApp, examplePayload } from '../support/probot.js';
@@ -58,16 +64,8 @@ describeWithMoto('drift pull requests (repository_dispatch driftgate-scan)', () 
         description: 'Web tier',
         vpcId,
         ownerId,
-        ingress: [
-          {
-            protocol: 'tcp',
-            from_port: 22,
-            to_port: 22,
-            cidr_blocks: ['10.0.0.0/8'],
-            description: 'SSH from the VPN',
-          },
-        ],
-        egress: [{ protocol: '-1', from_port: 0, to_port: 0, cidr_blocks: ['0.0.0.0/0'] }],
+        ingress: [SSH_RULE],
+        egress: [ALL_EGRESS_RULE],
       }),
     ]);
     repository = examplePayload('repository_dispatch').repository as Record<string, unknown>;

@@ -17,7 +17,13 @@ import { runCli } from '../../src/cli/main.js';
 import { scanStackFromFlags } from '../../src/cli/scan.js';
 import { captureIo } from '../support/cli.js';
 import { writeAppliedRevertRecord } from '../support/ledger.js';
-import { RDP, SSH, securityGroupTf } from '../support/drift-repository.js';
+import {
+  ALL_EGRESS_RULE,
+  RDP,
+  SSH,
+  SSH_RULE,
+  securityGroupTf,
+} from '../support/drift-repository.js';
 import { describeWithMoto, motoEc2, motoEndpoint } from '../support/moto.js';
 import { securityGroup, v4State } from '../support/state-builder.js';
 
@@ -78,16 +84,8 @@ describeWithMoto('driftgate revert / undo from a terminal', () => {
           description: 'Web tier',
           vpcId,
           ownerId,
-          ingress: [
-            {
-              protocol: 'tcp',
-              from_port: 22,
-              to_port: 22,
-              cidr_blocks: ['10.0.0.0/8'],
-              description: 'SSH from the VPN',
-            },
-          ],
-          egress: [{ protocol: '-1', from_port: 0, to_port: 0, cidr_blocks: ['0.0.0.0/0'] }],
+          ingress: [SSH_RULE],
+          egress: [ALL_EGRESS_RULE],
         }),
       ]),
     );

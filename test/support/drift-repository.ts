@@ -30,6 +30,21 @@ export const RDP: IpPermission = {
   IpRanges: [{ CidrIp: '0.0.0.0/0' }],
 };
 
+/** The same two rules as Terraform records them in state. */
+export const SSH_RULE = {
+  protocol: 'tcp',
+  from_port: 22,
+  to_port: 22,
+  cidr_blocks: ['10.0.0.0/8'],
+  description: 'SSH from the VPN',
+};
+export const ALL_EGRESS_RULE = {
+  protocol: '-1',
+  from_port: 0,
+  to_port: 0,
+  cidr_blocks: ['0.0.0.0/0'],
+};
+
 export function securityGroupTf(name: string): string {
   return `resource "aws_security_group" "${name}" {
   name        = "${name}"
@@ -158,18 +173,12 @@ export class DriftRepository {
           vpcId,
           ownerId,
           ingress: [
-            {
-              protocol: 'tcp',
-              from_port: 22,
-              to_port: 22,
-              cidr_blocks: ['10.0.0.0/8'],
-              description: 'SSH from the VPN',
-            },
+            SSH_RULE,
             ...(this.bastionId
               ? [{ protocol: 'tcp', from_port: 22, to_port: 22, security_groups: [this.bastionId] }]
               : []),
           ],
-          egress: [{ protocol: '-1', from_port: 0, to_port: 0, cidr_blocks: ['0.0.0.0/0'] }],
+          egress: [ALL_EGRESS_RULE],
         }),
       );
       files[`${this.dir}/${name}.tf`] = securityGroupTf(name).replace(
