@@ -167,6 +167,7 @@ export async function handleMergedPullRequest(context: MergedContext): Promise<M
       const pr = await github.getPullRequest(payloadPr.number);
       const meta = parsePullRequestMeta(pr.body);
       if (!pr.merged || !pr.merge_commit_sha || !meta) return { kind: 'ignored' };
+      if (pr.head.repo?.full_name !== repository.full_name) return { kind: 'ignored' };
       const mergeSha = pr.merge_commit_sha;
       const config = await readRepositoryConfig(context, owner, repo, repository.default_branch);
       if (config.kind !== 'valid') return { kind: 'ignored' };

@@ -148,6 +148,43 @@ describeWithMoto('merges that must not execute', () => {
   });
 });
 
+describeWithMoto('a fork cannot make driftgate act', () => {
+  let world: DriftRepository;
+  beforeAll(async () => {
+    world = await DriftRepository.create({ environment: 'prod' });
+    world.github.permissions.set('maintainer', 'admin');
+    await world.openRdp();
+    await world.scan();
+  });
+  afterAll(() => world.close());
+
+  it('a merged PR from a fork, with a driftgate branch name and a copied body, executes nothing', async () => {
+    const [real] = world.driftPullRequests();
+    // The fork's PR copies driftgate's branch name, body and commit.
+    const forkBranch = real!.head.ref.replace('driftgate/', 'driftgate/fork-');
+    world.github.branches.set(forkBranch, world.github.branches.get(real!.head.ref)!);
+    world.github.pullRequests.push({
+      ...real!,
+      number: 900,
+      node_id: 'PR_fork',
+      head: { ref: forkBranch, sha: '' },
+      headRepo: 'mallory/octo-repo',
+      labels: [{ name: 'driftgate:tier-1' }],
+      comments: [],
+    });
+    const fork = world.github.pullRequests.at(-1)!;
+    world.github.writes.length = 0;
+    world.github.merge(900, 'maintainer');
+    await world.deliver(
+      'pull_request',
+      world.pullRequestPayload(fork, 'closed', { sender: world.user('mallory') }),
+    );
+    expect(await world.liveIngress()).toContain('tcp/3389 0.0.0.0/0');
+    expect(world.github.checkRuns.filter((run) => run.name === 'driftgate/apply')).toEqual([]);
+    expect(world.github.writes).toEqual([]);
+  });
+});
+
 describeWithMoto('tier 3 is advisory', () => {
   let world: DriftRepository;
   beforeAll(async () => {

@@ -3,6 +3,7 @@
  * GitHub: the schedule, tier merge modes, tier labels, `/driftgate ignore`, the hourly
  * PR cap, the dashboard, and the push / re-run triggers.
  */
+import { AuthorizeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Scheduler } from '../../src/app/scheduler.js';
 import { parseDashboard } from '../../src/github/dashboard.js';
@@ -137,6 +138,47 @@ describeWithMoto(
     });
   },
 );
+
+describeWithMoto('a drift that changes', () => {
+  let world: DriftRepository;
+  beforeAll(async () => {
+    world = await DriftRepository.create({ environment: 'prod' });
+    await world.openRdp();
+    await world.scan();
+  });
+  afterAll(() => world.close());
+
+  it('updates its PR in place: the branch is force-moved, the body rewritten, no second PR', async () => {
+    const [pr] = world.driftPullRequests();
+    const before = { head: world.github.branches.get(pr!.head.ref), body: pr!.body };
+    await world.ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: world.groupId,
+        IpPermissions: [
+          { IpProtocol: 'tcp', FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+        ],
+      }),
+    );
+    world.github.writes.length = 0;
+    await world.scan();
+    expect(world.driftPullRequests().map((candidate) => candidate.number)).toEqual([pr!.number]);
+    expect(world.github.branches.get(pr!.head.ref)).not.toBe(before.head);
+    expect(pr!.body).not.toBe(before.body);
+    expect(pr!.body).toContain('"from_port":80');
+    expect(
+      parsePullRequestMeta(pr!.body)!.fingerprint ===
+        parsePullRequestMeta(before.body)!.fingerprint,
+    ).toBe(false);
+    expect(world.github.writes).toEqual([
+      expect.stringMatching(/^POST .*\/git\/trees$/),
+      expect.stringMatching(/^POST .*\/git\/commits$/),
+      expect.stringMatching(/^PATCH .*\/git\/refs\//),
+      expect.stringMatching(/^PATCH .*\/pulls\/\d+$/),
+      expect.stringMatching(/^PUT .*\/issues\/\d+\/labels$/),
+      expect.stringMatching(/^PATCH .*\/issues\/\d+$/), // the dashboard's new fingerprint
+    ]);
+  });
+});
 
 describeWithMoto('tier 2: labels below the policy floor are restored', () => {
   let world: DriftRepository;

@@ -285,7 +285,7 @@ export class DriftRepository {
           ...(base.head as object),
           ref: pr.head.ref,
           sha: this.github.branches.get(pr.head.ref) ?? pr.head.sha,
-          repo: { ...(this.repository as object), full_name: fullName },
+          repo: { ...(this.repository as object), full_name: pr.headRepo ?? fullName },
         },
         base: {
           ...(base.base as object),

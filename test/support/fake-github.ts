@@ -36,6 +36,8 @@ export interface FakePullRequest {
   title: string;
   body: string;
   head: { ref: string; sha: string };
+  /** The repository the head branch lives in, when it is a fork. */
+  headRepo?: string;
   base: { ref: string };
   labels: { name: string }[];
   comments: string[];
@@ -214,7 +216,7 @@ export class FakeGitHub {
       head: {
         ref: pr.head.ref,
         sha: this.branches.get(pr.head.ref) ?? pr.head.sha,
-        repo: { full_name: `${this.owner}/${this.repo}` },
+        repo: { full_name: pr.headRepo ?? `${this.owner}/${this.repo}` },
       },
       base: { ref: pr.base.ref, repo: { full_name: `${this.owner}/${this.repo}` } },
     });
