@@ -36,22 +36,6 @@ async function reply(context: CommentContext, text: string): Promise<void> {
   });
 }
 
-async function permissionOf(
-  context: CommentContext,
-  username: string,
-): Promise<{ permission?: string; role?: string }> {
-  try {
-    const { data } = await context.octokit.rest.repos.getCollaboratorPermissionLevel({
-      ...context.repo(),
-      username,
-    });
-    return { permission: data.permission, role: (data as { role_name?: string }).role_name };
-  } catch (error) {
-    if ((error as { status?: number }).status === 404) return {};
-    throw error;
-  }
-}
-
 async function driftgatePullRequest(
   context: CommentContext,
 ): Promise<{ meta: PullRequestMeta; body: string } | undefined> {
@@ -91,7 +75,10 @@ export async function handleComment(context: CommentContext): Promise<CommandOut
     await react(context, command.kind === 'help' ? 'rocket' : 'confused');
     return 'help';
   }
-  const { permission, role } = await permissionOf(context, sender.login);
+  const { owner, repo } = context.repo();
+  const github = new GitHubRepository(context.octokit, owner, repo, repository.default_branch);
+  // The real permission, asked of GitHub now; the payload's author_association is not trusted.
+  const { permission, role } = await github.permissionOf(sender.login);
   if (!canCommand(permission, role)) {
     await reply(
       context,
@@ -176,12 +163,6 @@ export async function handleComment(context: CommentContext): Promise<CommandOut
       break;
     }
     case 'undo': {
-      const github = new GitHubRepository(
-        context.octokit,
-        target.owner,
-        target.repo,
-        target.defaultBranch,
-      );
       const undone = await serialisePerRepository(`${target.owner}/${target.repo}`, () =>
         openUndoPullRequest(github, context.payload.issue.number, sender.login, new Date()),
       );
@@ -202,12 +183,6 @@ export async function handleComment(context: CommentContext): Promise<CommandOut
         await react(context, 'confused');
         return 'refused';
       }
-      const github = new GitHubRepository(
-        context.octokit,
-        target.owner,
-        target.repo,
-        target.defaultBranch,
-      );
       try {
         const configPr = await serialisePerRepository(`${target.owner}/${target.repo}`, () =>
           ignoreDrift(github, {

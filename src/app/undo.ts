@@ -9,6 +9,7 @@ import { parsePullRequestMeta, withMeta, type PullRequestMeta } from '../github/
 import type { GitHubRepository } from '../github/repository.js';
 import { tierLabel } from '../policy/merge.js';
 import { inversePlan } from '../remediation/execute.js';
+import { shellQuote } from '../remediation/revert.js';
 import { parseLedgerRecord, preImageOf } from '../remediation/ledger.js';
 import { stringify } from 'yaml';
 import { addressSlug } from '../terraform/address.js';
@@ -18,10 +19,6 @@ export type UndoOutcome = { kind: 'opened'; number: number } | { kind: 'refused'
 export function undoBranch(meta: PullRequestMeta, number: number): string {
   // Outside driftgate/<stack>/ so reconcile never closes it as a vanished drift.
   return `driftgate-undo/${meta.stack}/${addressSlug(meta.address)}-${number}`;
-}
-
-function shellQuote(value: string): string {
-  return /^[A-Za-z0-9_./:=@,+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
 export async function openUndoPullRequest(

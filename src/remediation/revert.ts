@@ -40,7 +40,8 @@ function elementSides(change: AttributeChange): { before: unknown; after: unknow
   return undefined;
 }
 
-function shellQuote(value: string): string {
+/** A value as one shell word (single-quoted when it needs to be). */
+export function shellQuote(value: string): string {
   return /^[A-Za-z0-9_./:=@,+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
