@@ -221,6 +221,7 @@ export class FakeGitHub {
       base: { ref: pr.base.ref, repo: { full_name: `${this.owner}/${this.repo}` } },
     });
 
+    nock.emitter.on('no match', this.onNoMatch);
     this.installStorage();
     const scope = nock('https://api.github.com').persist();
     scope.on('request', (request: { method: string; path: string }) =>
@@ -652,8 +653,30 @@ export class FakeGitHub {
       });
   }
 
+  /**
+   * Requests to GitHub the fake had no route for. The app may catch such an error and carry
+   * on (a ledger commit that fails is reported, not fatal), so uninstall() fails the test
+   * for them instead of trusting the error to surface.
+   */
+  readonly unmatched: string[] = [];
+  private readonly onNoMatch = (request: {
+    method?: string;
+    path?: string;
+    host?: string;
+    hostname?: string;
+    options?: { host?: string; hostname?: string };
+  }) => {
+    const host =
+      request.hostname ?? request.host ?? request.options?.hostname ?? request.options?.host ?? '';
+    if (String(host).includes('127.0.0.1') || String(host).includes('localhost')) return;
+    this.unmatched.push(`${request.method ?? '?'} ${host}${request.path ?? ''}`);
+  };
+
   uninstall(): void {
+    nock.emitter.removeListener('no match', this.onNoMatch);
     nock.cleanAll();
     nock.enableNetConnect();
+    if (this.unmatched.length)
+      throw new Error(`fake GitHub: requests with no route:\n${this.unmatched.join('\n')}`);
   }
 }
