@@ -15,7 +15,7 @@ import type { CliIo } from './main.js';
 
 const run = promisify(execFile);
 
-async function git(cwd: string, args: string[]): Promise<string> {
+export async function git(cwd: string, args: string[]): Promise<string> {
   try {
     return (await run('git', args, { cwd, maxBuffer: 64 * 1024 * 1024 })).stdout;
   } catch (error) {

@@ -3,7 +3,7 @@
  * commit (with its trailers) changed a line, and its ledger record carries the outcome.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -146,5 +146,21 @@ describe('the audit trail in git', () => {
     const result = await run(['blame', join(tmpdir(), 'nowhere.tf')]);
     expect(result.code).toBe(1);
     expect(result.err).toContain('driftgate: error: git rev-parse failed');
+  });
+
+  it('undo of a codify record reverts the code commit in the working tree, keeping the ledger', async () => {
+    const files = (await git('git', ['ls-files', '.driftgate'], { cwd: repo })).stdout.trim();
+    const dry = await run(['undo', join(repo, files), '--dry-run']);
+    expect(dry.out).toContain('envs/net/main.tf');
+    expect(dry.out).toContain('dry run: nothing was changed.');
+    expect(await readFile(join(repo, 'envs/net/main.tf'), 'utf8')).toBe(AFTER);
+
+    const result = await run(['undo', join(repo, files), '--yes']);
+    expect(result.err).toBe('');
+    expect(result.out).toContain('staged: the code as it was before the codify.');
+    expect(await readFile(join(repo, 'envs/net/main.tf'), 'utf8')).toBe(BEFORE);
+    expect((await git('git', ['status', '--porcelain'], { cwd: repo })).stdout).toBe(
+      'M  envs/net/main.tf\n',
+    );
   });
 });
