@@ -442,7 +442,11 @@ async function applyAction(
       await github.updatePullRequest(action.pullRequest.number, {
         title: pr.title,
         body: pr.body,
-        labels: pr.labels,
+        // driftgate owns its own labels only; a team's labels on the PR stay.
+        labels: [
+          ...action.pullRequest.labels.filter((label) => !label.startsWith('driftgate:')),
+          ...pr.labels,
+        ],
       });
       // The force-push disarmed auto-merge (it was pinned to the old head): arm it again.
       if (merge.mode.kind === 'github-auto-merge')

@@ -151,6 +151,7 @@ describeWithMoto('a drift that changes', () => {
   it('updates its PR in place: the branch is force-moved, the body rewritten, no second PR', async () => {
     const [pr] = world.driftPullRequests();
     const before = { head: world.github.branches.get(pr!.head.ref), body: pr!.body };
+    pr!.labels.push({ name: 'needs-discussion' }); // a team's own label
     await world.ec2.send(
       new AuthorizeSecurityGroupIngressCommand({
         GroupId: world.groupId,
@@ -165,6 +166,7 @@ describeWithMoto('a drift that changes', () => {
     expect(world.github.branches.get(pr!.head.ref)).not.toBe(before.head);
     expect(pr!.body).not.toBe(before.body);
     expect(pr!.body).toContain('"from_port":80');
+    expect(labelsOf(pr)).toEqual(['needs-discussion', 'driftgate:tier-2', 'driftgate:revert']);
     expect(
       parsePullRequestMeta(pr!.body)!.fingerprint ===
         parsePullRequestMeta(before.body)!.fingerprint,
