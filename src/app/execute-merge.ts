@@ -17,15 +17,15 @@ import { canCommand } from '../github/commands.js';
 import { parsePullRequestMeta, type PullRequestMeta } from '../github/pr-body.js';
 import { GitHubRepository } from '../github/repository.js';
 import { tierFromLabels } from '../policy/merge.js';
-import { decideTier } from '../policy/tiers.js';
+import { tierFloorFor } from '../policy/tiers.js';
 import { execute, type ExecutionReport, type LiveExpectation } from '../remediation/execute.js';
 import {
+  ledgerRecordPathIn,
   parseLedgerRecord,
   withOutcome,
   type LedgerOutcome,
   type LedgerRecord,
 } from '../remediation/ledger.js';
-import { parseAddress } from '../terraform/address.js';
 import { readRepositoryConfig } from './config-check.js';
 import { detectStackDrifts, scanRepository, serialisePerRepository } from './scan-repository.js';
 
@@ -60,12 +60,7 @@ export function effectiveTier(
   meta: PullRequestMeta,
   labels: string[],
 ): { tier: Tier; floor: Tier } {
-  const type = parseAddress(meta.address)?.type ?? '';
-  const floor = decideTier(
-    { stack: stack.name, environment: stack.environment, address: meta.address, type },
-    config.tiers.rules,
-    config.tiers.use_defaults,
-  ).tier;
+  const floor = tierFloorFor(config.tiers, stack, meta.address).tier;
   // A label may raise the tier, never lower it; the body's tier is not trusted at all.
   return { tier: Math.max(floor, tierFromLabels(labels) ?? floor) as Tier, floor };
 }
@@ -75,10 +70,7 @@ export async function findLedger(
   number: number,
   ref: string,
 ): Promise<{ path: string; record: LedgerRecord } | undefined> {
-  const files = await github.pullRequestFiles(number);
-  const path = files
-    .map((file) => file.path)
-    .find((candidate) => candidate.startsWith('.driftgate/ledger/') && candidate.endsWith('.md'));
+  const path = ledgerRecordPathIn((await github.pullRequestFiles(number)).map((file) => file.path));
   if (!path) return undefined;
   const text = await github.readFile(path, ref);
   return text === undefined ? undefined : { path, record: parseLedgerRecord(text, path) };

@@ -390,25 +390,29 @@ async function applyAction(
   chosen: Map<string, DirectionChoice>,
 ): Promise<ActionOutcome> {
   const { github, now } = pass;
+  // What a created or rewritten PR carries at `tier`, with its labels ensured.
+  const prepare = async (drift: Drift, tier: Tier) => {
+    const merge = await mergeModeFor(github, tier);
+    const pr = await remediationFor(
+      drift,
+      files,
+      state,
+      now,
+      chosen.get(drift.address),
+      tier,
+      merge.note,
+      pass.plan,
+    );
+    await github.ensureLabels(pr.labels);
+    return { merge, pr };
+  };
   switch (action.kind) {
     case 'unchanged':
       return { kind: 'unchanged', pullRequest: action.pullRequest.number };
     case 'create': {
       if (!budget.take(pass.budgetKey, pass.config.limits.prs_per_hour, now))
         return { kind: 'deferred' };
-      const tier = action.drift.tier ?? 2;
-      const merge = await mergeModeFor(github, tier);
-      const pr = await remediationFor(
-        action.drift,
-        files,
-        state,
-        now,
-        chosen.get(action.drift.address),
-        tier,
-        merge.note,
-        pass.plan,
-      );
-      await github.ensureLabels(pr.labels);
+      const { merge, pr } = await prepare(action.drift, action.drift.tier ?? 2);
       await github.ensureBranchCommit(action.branch, pr.files, pr.message);
       const opened = await github.openPullRequest({
         branch: action.branch,
@@ -426,18 +430,7 @@ async function applyAction(
       // A tier a person raised by label survives the rewrite; policy only sets the floor.
       const policyTier = action.drift.tier ?? 2;
       const tier = Math.max(policyTier, tierFromLabels(action.pullRequest.labels) ?? 0) as Tier;
-      const merge = await mergeModeFor(github, tier);
-      const pr = await remediationFor(
-        action.drift,
-        files,
-        state,
-        now,
-        chosen.get(action.drift.address),
-        tier,
-        merge.note,
-        pass.plan,
-      );
-      await github.ensureLabels(pr.labels);
+      const { merge, pr } = await prepare(action.drift, tier);
       const head = await github.ensureBranchCommit(action.pullRequest.branch, pr.files, pr.message);
       await github.updatePullRequest(action.pullRequest.number, {
         title: pr.title,

@@ -5,7 +5,7 @@
  * never read from the PR body, which anyone with write access can edit.
  */
 import type { Context } from 'probot';
-import { decideTier } from '../policy/tiers.js';
+import { tierFloorFor } from '../policy/tiers.js';
 import {
   LABEL_ADVISORY,
   decideMergeMode,
@@ -36,13 +36,8 @@ export async function handleTierLabels(
     const outcome = await readRepositoryConfig(context, owner, repo, repository.default_branch);
     if (outcome.kind !== 'valid') return undefined;
     const stack = outcome.config.stacks.find((candidate) => candidate.name === meta.stack);
-    const type = parseAddress(meta.address)?.type;
-    if (!stack || !type) return undefined;
-    const floor = decideTier(
-      { stack: stack.name, environment: stack.environment, address: meta.address, type },
-      outcome.config.tiers.rules,
-      outcome.config.tiers.use_defaults,
-    );
+    if (!stack || !parseAddress(meta.address)) return undefined;
+    const floor = tierFloorFor(outcome.config.tiers, stack, meta.address);
     const github = new GitHubRepository(context.octokit, owner, repo, repository.default_branch);
     // The payload's labels may already be stale when several label events arrive together.
     const { data: current } = await context.octokit.rest.issues.listLabelsOnIssue({

@@ -10,7 +10,7 @@ import type { GitHubRepository } from '../github/repository.js';
 import { tierLabel } from '../policy/merge.js';
 import { inversePlan } from '../remediation/execute.js';
 import { shellQuote } from '../remediation/revert.js';
-import { parseLedgerRecord, preImageOf } from '../remediation/ledger.js';
+import { ledgerRecordPathIn, parseLedgerRecord, preImageOf } from '../remediation/ledger.js';
 import { stringify } from 'yaml';
 import { addressSlug } from '../terraform/address.js';
 
@@ -37,9 +37,7 @@ export async function openUndoPullRequest(
   if (pr.head.repo?.full_name !== pr.base.repo.full_name)
     return { kind: 'refused', reason: 'this PR did not come from this repository.' };
   const files = await github.pullRequestFiles(number);
-  const ledgerPath = files
-    .map((file) => file.path)
-    .find((path) => path.startsWith('.driftgate/ledger/'));
+  const ledgerPath = ledgerRecordPathIn(files.map((file) => file.path));
   if (!ledgerPath) return { kind: 'refused', reason: 'the PR has no ledger record to undo.' };
   // The default branch has the record with its outcome.
   const text = await github.readFile(ledgerPath);

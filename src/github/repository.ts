@@ -199,25 +199,12 @@ export class GitHubRepository {
   }
 
   async closePullRequest(number: number, comment: string, label: string): Promise<void> {
-    await this.octokit.rest.issues.createComment({
-      ...this.base,
-      issue_number: number,
-      body: comment,
-    });
-    await this.octokit.rest.issues.addLabels({
-      ...this.base,
-      issue_number: number,
-      labels: [label],
-    });
+    await this.commentAndLabel(number, comment, label);
     await this.octokit.rest.pulls.update({ ...this.base, pull_number: number, state: 'closed' });
   }
 
   async commentAndLabel(number: number, comment: string, label: string): Promise<void> {
-    await this.octokit.rest.issues.createComment({
-      ...this.base,
-      issue_number: number,
-      body: comment,
-    });
+    await this.comment(number, comment);
     await this.octokit.rest.issues.addLabels({
       ...this.base,
       issue_number: number,

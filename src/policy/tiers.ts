@@ -3,7 +3,8 @@
  * strictest floor wins, so adding a rule can only make driftgate more careful.
  * 1 = auto-merge, 2 = approving review required, 3 = advisory (never executed).
  */
-import type { TierRule } from '../config/schema.js';
+import type { DriftgateConfig, TierRule } from '../config/schema.js';
+import { parseAddress } from '../terraform/address.js';
 import { matchesGlob } from '../drift/glob.js';
 import type { Tier } from '../drift/model.js';
 
@@ -95,4 +96,25 @@ export function decideTier(
     }
   }
   return decision ?? FALLBACK;
+}
+
+/**
+ * The policy floor for one resource of a configured stack, from the config alone (used
+ * where only a PR's stack and address are known: label changes, merges).
+ */
+export function tierFloorFor(
+  tiers: DriftgateConfig['tiers'],
+  stack: { name: string; environment: string },
+  address: string,
+): TierDecision {
+  return decideTier(
+    {
+      stack: stack.name,
+      environment: stack.environment,
+      address,
+      type: parseAddress(address)?.type ?? '',
+    },
+    tiers.rules,
+    tiers.use_defaults,
+  );
 }

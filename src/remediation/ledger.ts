@@ -10,6 +10,11 @@ import type { Direction, Drift, Tier } from '../drift/model.js';
 import { formatPath } from '../terraform/path.js';
 import type { RevertPlan } from './revert.js';
 
+/** The ledger record among a commit's or PR's files, if it has one. */
+export function ledgerRecordPathIn(paths: readonly string[]): string | undefined {
+  return paths.find((path) => path.startsWith('.driftgate/ledger/') && path.endsWith('.md'));
+}
+
 export function ledgerPath(drift: Drift, date: Date): string {
   return `.driftgate/ledger/${drift.stack}/${date.toISOString().slice(0, 10)}-${drift.fingerprint}.md`;
 }
