@@ -6,7 +6,6 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { captureIo } from '../support/cli.js';
-import { HAS_CORPUS } from '../support/corpus.js';
 
 const STACK = 'examples/prod-network';
 const PLAN = `${STACK}/refresh-only.plan.json`;
@@ -120,12 +119,12 @@ describe('driftgate scan --plan-json', () => {
     expect(clean.out).toContain('No drift: 1 stack matches');
   });
 
-  it.skipIf(!HAS_CORPUS)('reads the corpus drift plan (any provider)', async () => {
+  it('reads the corpus drift plan (any provider)', async () => {
     const { out } = await run([
       'scan',
-      '../shared/corpus/terraform-show-json/drift',
+      'test/fixtures/corpus/terraform-show-json/drift',
       '--plan-json',
-      '../shared/corpus/terraform-show-json/drift/output.json',
+      'test/fixtures/corpus/terraform-show-json/drift/output.json',
       '--format',
       'json',
     ]);
