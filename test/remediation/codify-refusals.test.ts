@@ -62,7 +62,7 @@ describe('codify refuses, precisely, instead of corrupting', () => {
     expect(refusal.reason).toMatch(
       /^the block defines several instances \(for_each = toset\(\["a", "b"\]\)\)/,
     );
-    expect(refusal).toMatchObject({ file: 'main.tf', line: 1 });
+    expect(refusal).toMatchObject({ file: 'main.tf', line: 2, expression: 'toset(["a", "b"])' });
   });
 
   it('a dynamic block', async () => {
@@ -89,7 +89,22 @@ describe('codify refuses, precisely, instead of corrupting', () => {
         { path: ['enable_dns_hostnames'], recorded: false, live: true },
       ]),
     );
-    expect(refusal.reason).toContain('inside a module');
+    expect(refusal.reason).toContain('inside module.vpc (source "terraform-aws-modules/vpc/aws")');
+    expect(refusal).toMatchObject({ file: 'main.tf', line: 1, expression: 'module "vpc"' });
+  });
+
+  it('a module resource whose attribute is a module input: names the input, its file:line and expression', async () => {
+    const refusal = await refusalOf(
+      {
+        'main.tf':
+          'module "vpc" {\n  source = "./modules/vpc"\n\n  enable_dns_hostnames = false\n}\n',
+      },
+      drift('module.vpc.aws_vpc.this', [
+        { path: ['enable_dns_hostnames'], recorded: false, live: true },
+      ]),
+    );
+    expect(refusal).toMatchObject({ file: 'main.tf', line: 4, expression: 'false' });
+    expect(refusal.reason).toContain('change the input `enable_dns_hostnames` of the module block');
   });
 
   it("a sensitive value, and a tag that only comes from the provider's default_tags", async () => {
