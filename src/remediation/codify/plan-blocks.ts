@@ -63,6 +63,10 @@ function blockMatches(
     compared++;
     if (!equivalent(value, element[attribute.name], attribute.name)) return false;
   }
+  // Security group, ACL and route rules: every attribute is part of the rule, so one the
+  // code leaves out must be at its default. Other blocks (`ebs_block_device`) have
+  // arguments the provider computes when the code leaves them out (`iops`, `throughput`).
+  if (schema && !schema.attributesAsBlocks) return compared > 0;
   const written = new Set(block.attributes.map((attribute) => attribute.name));
   for (const [name, value] of Object.entries(element)) {
     if (skip.has(name) || written.has(name)) continue;
@@ -262,9 +266,18 @@ function locate(
           changePath,
         ),
       };
-    block = candidates.find((candidate) =>
+    const matches = candidates.filter((candidate) =>
       blockMatches(context, candidate, element.recorded as never, schema),
     );
+    if (matches.length > 1)
+      return {
+        step: refuse(
+          `${matches.length} ${String(type)} blocks match the changed one; change the right one by hand`,
+          whereBlock(matches[0]!),
+          changePath,
+        ),
+      };
+    block = matches[0];
     if (!block) {
       if (
         isObject(element.live) &&
