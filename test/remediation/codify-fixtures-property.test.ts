@@ -69,9 +69,7 @@ function semantics(files: Map<string, string>) {
     tf.flatMap((file) =>
       Object.values(((file.resource as Json | undefined)?.aws_security_group_rule ?? {}) as Json)
         .map((blocks) => (blocks as Json[])[0]!)
-        .filter(
-          (rule) => rule.security_group_id === `\${${group}.id}` && rule.type === direction,
-        )
+        .filter((rule) => rule.security_group_id === `\${${group}.id}` && rule.type === direction)
         .map(({ type: _type, security_group_id: _group, ...rule }) => rule),
     );
   return { resource, ruleResources };
@@ -90,7 +88,8 @@ function describes(block: Json, element: Json): boolean {
 function expectSays(resource: Json, change: AttributeChange, rules: Json[]): void {
   const [head, second, third] = change.path as (string | number)[];
   const value = resource[head as string] ?? (rules.length ? rules : undefined);
-  if (change.path.length === 1) return void expect(equivalent(value ?? null, change.live)).toBe(true);
+  if (change.path.length === 1)
+    return void expect(equivalent(value ?? null, change.live)).toBe(true);
   if (typeof second === 'string') {
     const map = (value ?? {}) as Json;
     return void expect(change.live === null ? second in map : map[second]).toEqual(
@@ -106,7 +105,13 @@ function expectSays(resource: Json, change: AttributeChange, rules: Json[]): voi
   }
   if (change.element) {
     const live = change.element.live as Json;
-    expect(blocks.some((block) => describes(block, live) && equivalent(block[third as string], live[third as string], String(third)))).toBe(true);
+    expect(
+      blocks.some(
+        (block) =>
+          describes(block, live) &&
+          equivalent(block[third as string], live[third as string], String(third)),
+      ),
+    ).toBe(true);
     return;
   }
   expect(equivalent(blocks[second as number]?.[third as string] ?? null, change.live)).toBe(true);
@@ -125,9 +130,7 @@ describe('codify output over random subsets of each golden drift', () => {
             const drift = aDrift(raw.address, changes, { type: raw.type });
             const outcome = await codifyDrifts('.', before, [drift]);
             if (outcome.refused.length > 0) {
-              expect(Object.fromEntries(outcome.after)).toEqual(
-                Object.fromEntries(outcome.before),
-              );
+              expect(Object.fromEntries(outcome.after)).toEqual(Object.fromEntries(outcome.before));
               return;
             }
             for (const [path, text] of outcome.after)
@@ -137,7 +140,11 @@ describe('codify output over random subsets of each golden drift', () => {
             const resource = stack.resource(raw.address);
             for (const change of drift.changes)
               if (change.path[0] !== 'tags_all')
-                expectSays(resource, change, stack.ruleResources(raw.address, String(change.path[0])));
+                expectSays(
+                  resource,
+                  change,
+                  stack.ruleResources(raw.address, String(change.path[0])),
+                );
           },
         ),
         // Every subset of a small drift, a sample of a larger one's.

@@ -82,6 +82,11 @@ export function setPredicateFor(resourceType: string): SetPredicate {
   return (schemaPath) => sets.has(schemaPath.join('.'));
 }
 
+/** Every resource type this table describes (each must also have a nested-block entry). */
+export const DESCRIBED_RESOURCE_TYPES: readonly string[] = [
+  ...new Set([...Object.keys(SET_ATTRIBUTES), ...Object.keys(SENSITIVE_ATTRIBUTES)]),
+];
+
 export function knownSensitiveAttributes(resourceType: string): string[][] {
   return (SENSITIVE_ATTRIBUTES[resourceType] ?? []).map((dotted) => dotted.split('.'));
 }

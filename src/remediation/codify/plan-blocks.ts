@@ -192,9 +192,13 @@ export function planSetElements(
       // `type = []` keeps Terraform managing the set; without it, the last rule would
       // simply become unmanaged instead of removed.
       const { from, to } = blockLines(text, block.range.start, block.range.end);
-      steps.push({ edit: { file: resource.file, start: from, end: to, text: `${indent}${type} = []\n` } });
+      steps.push({
+        edit: { file: resource.file, start: from, end: to, text: `${indent}${type} = []\n` },
+      });
     } else {
-      steps.push({ edit: removeLinesEdit(text, resource.file, block.range.start, block.range.end) });
+      steps.push({
+        edit: removeLinesEdit(text, resource.file, block.range.start, block.range.end),
+      });
     }
   }
   if (rendered.length === 0) return steps;
@@ -231,7 +235,10 @@ function locate(
   path: AttributePath,
   change: AttributeChange,
   depth: number,
-): Located | { step: Step } | { missing: { type: string; schema: BlockSchema | undefined; rest: AttributePath } } {
+):
+  | Located
+  | { step: Step }
+  | { missing: { type: string; schema: BlockSchema | undefined; rest: AttributePath } } {
   const changePath = formatPath(change.path);
   const [type, index, ...rest] = path;
   const schema = blocksSchema?.[type as string];
@@ -257,7 +264,9 @@ function locate(
   if (schema?.nesting === 'set' || (!schema && depth === 0 && candidates.length > 1)) {
     const element = change.element;
     const elementHere =
-      element && formatPath(element.path) === formatPath(change.path.slice(0, change.path.length - rest.length));
+      element &&
+      formatPath(element.path) ===
+        formatPath(change.path.slice(0, change.path.length - rest.length));
     if (!elementHere || !isObject(element.recorded))
       return {
         step: refuse(
@@ -281,7 +290,9 @@ function locate(
     if (!block) {
       if (
         isObject(element.live) &&
-        candidates.some((candidate) => blockMatches(context, candidate, element.live as never, schema))
+        candidates.some((candidate) =>
+          blockMatches(context, candidate, element.live as never, schema),
+        )
       )
         return { step: { unchanged: changePath } };
       return {
@@ -350,19 +361,20 @@ export function planNestedChange(
       changePath,
     );
   if (schema?.computedOnly?.includes(name))
-    return refuse(
-      computedOnlyReason(block.type, name),
-      whereBlock(block),
-      changePath,
-    );
+    return refuse(computedOnlyReason(block.type, name), whereBlock(block), changePath);
   const attribute = attributeOf(block, name);
   if (typeof key === 'string') {
-    if (attribute) return ensureMapKey(context, attribute, block.file, key, change.live, changePath);
+    if (attribute)
+      return ensureMapKey(context, attribute, block.file, key, change.live, changePath);
     if (change.live === null) return { unchanged: changePath };
     return { edit: insertAttribute(context, block, name, { [key]: change.live as HclValue }) };
   }
   if (key !== undefined)
-    return refuse(`cannot edit ${changePath}: an index into a list value`, whereBlock(block), changePath);
+    return refuse(
+      `cannot edit ${changePath}: an index into a list value`,
+      whereBlock(block),
+      changePath,
+    );
   if (!attribute) {
     if (change.live === null || isEmpty(change.live)) return { unchanged: changePath };
     return { edit: insertAttribute(context, block, name, change.live as HclValue) };

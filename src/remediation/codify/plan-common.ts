@@ -34,9 +34,7 @@ export interface CodifyPlan {
 }
 
 export type Step =
-  | { edit: TextEdit }
-  | { refusal: Omit<CodifyRefusal, 'address'> }
-  | { unchanged: string };
+  { edit: TextEdit } | { refusal: Omit<CodifyRefusal, 'address'> } | { unchanged: string };
 
 export interface Where {
   file: string;

@@ -130,7 +130,8 @@ export function newRuleResource(
   );
   const anchor = sameFile.at(-1)?.block ?? group.block;
   const useVpcRules =
-    rules.length > 0 && rules.every((resource) => resource.type.startsWith('aws_vpc_security_group_'));
+    rules.length > 0 &&
+    rules.every((resource) => resource.type.startsWith('aws_vpc_security_group_'));
   const protocol = normaliseProtocol(element.protocol as string);
   let body: [string, string][];
   let type: string;

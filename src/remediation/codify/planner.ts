@@ -200,7 +200,11 @@ export function planCodify(context: EvaluationContext, drift: Drift): CodifyPlan
     }
 
     if (writtenAsBlocks || blockSchema || isRule) {
-      if (change.path.length === 2 && typeof second === 'number' && (blockSchema?.nesting === 'set' || isRule || !blockSchema)) {
+      if (
+        change.path.length === 2 &&
+        typeof second === 'number' &&
+        (blockSchema?.nesting === 'set' || isRule || !blockSchema)
+      ) {
         setElementChanges.set(head, [...(setElementChanges.get(head) ?? []), change]);
       } else if (change.path.length === 1 && blockSchema?.nesting === 'list') {
         steps.push(planWholeBlockList(context, declaration, head, blockSchema, change));
