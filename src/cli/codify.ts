@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import { codifyDrifts, isTfvarsFile, type CodifyOutcome } from '../remediation/codify/codify.js';
 import { unifiedDiff } from '../remediation/codify/diff.js';
 import { DriftgateError } from '../errors.js';
+import { decodeSource } from '../terraform/source-text.js';
 import type { CliIo } from './main.js';
 import { addStackSourceOptions, scanStackFromFlags, type StackSourceFlags } from './scan.js';
 
@@ -36,16 +37,20 @@ export async function readStackSources(dir: string): Promise<{ path: string; tex
   return Promise.all(
     names.map(async (name) => ({
       path: join(dir, name),
-      text: await readFile(join(dir, name), 'utf8'),
+      text: decodeSource(join(dir, name), await readFile(join(dir, name))),
     })),
   );
 }
 
+/** One line per refusal: what, why, and where to act (file:line and the expression). */
 export function describeRefusals(outcome: CodifyOutcome): string {
   return outcome.refused
     .map((refusal) => {
+      const expression = refusal.expression
+        ? `: ${refusal.expression.split('\n')[0]!.slice(0, 80)}${refusal.expression.includes('\n') || refusal.expression.length > 80 ? ' …' : ''}`
+        : '';
       const where = refusal.file
-        ? ` (${refusal.file}${refusal.line ? `:${refusal.line}` : ''})`
+        ? ` (${refusal.file}${refusal.line ? `:${refusal.line}` : ''}${expression})`
         : '';
       return `refused: ${refusal.address}${refusal.path ? ` ${refusal.path}` : ''}: ${refusal.reason}${where}\n`;
     })
@@ -96,7 +101,8 @@ export function registerCodifyCommand(
       io.stdout(diff || 'no changes: the code already matches live for every codifiable drift\n');
     }
     if (outcome.refused.length) {
-      io.stdout(describeRefusals(outcome));
+      // stderr: `codify --diff > fix.patch` must leave a patch that applies.
+      io.stderr(describeRefusals(outcome));
       setExitCode(EXIT_REFUSED);
     }
   });

@@ -17,6 +17,7 @@ import {
   type HclValue,
 } from './hcl-syntax.js';
 import { parsePath, type AttributePath } from './path.js';
+import { decodeSource } from './source-text.js';
 
 export interface ResourceDeclaration {
   mode: 'managed' | 'data';
@@ -83,7 +84,7 @@ export async function readStack(dir: string): Promise<TerraformStack> {
   const sources = await Promise.all(
     names.map(async (name) => ({
       path: join(dir, name),
-      text: await readFile(join(dir, name), 'utf8'),
+      text: decodeSource(join(dir, name), await readFile(join(dir, name))),
     })),
   );
   return buildStack(dir, sources);
@@ -123,7 +124,8 @@ export async function buildStack(
   return stack;
 }
 
-function displayPath(path: string): string {
+/** A file's path as driftgate names it: relative to the working directory when inside it. */
+export function displayPath(path: string): string {
   const rel = relative(process.cwd(), path);
   return rel.startsWith('..') ? path : rel;
 }
