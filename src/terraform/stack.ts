@@ -73,12 +73,16 @@ export async function readStack(dir: string): Promise<TerraformStack> {
   try {
     names = (await readdir(dir)).filter((name) => name.endsWith('.tf')).sort();
   } catch (error) {
-    throw new DriftgateError(
-      `cannot read stack directory: ${(error as NodeJS.ErrnoException).code ?? error}`,
-      {
-        file: dir,
-      },
-    );
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT'
+        ? 'no such directory'
+        : code === 'ENOTDIR'
+          ? 'not a directory'
+          : `cannot read the directory (${code ?? String(error)})`;
+    throw new DriftgateError(`${reason}: a stack is a Terraform root module directory`, {
+      file: dir,
+    });
   }
   const sources = await Promise.all(
     names.map(async (name) => ({

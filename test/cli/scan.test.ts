@@ -121,9 +121,12 @@ describe('driftgate scan --plan-json', () => {
   });
 
   it.skipIf(!HAS_CORPUS)('reads the corpus drift plan (any provider)', async () => {
+    // The corpus holds the plan without its code; a stack directory must hold .tf files.
+    const dir = await mkdtemp(join(tmpdir(), 'driftgate-corpus-'));
+    await writeFile(join(dir, 'main.tf'), 'resource "test_instance" "should_refresh" {}\n');
     const { out } = await run([
       'scan',
-      '../shared/corpus/terraform-show-json/drift',
+      dir,
       '--plan-json',
       '../shared/corpus/terraform-show-json/drift/output.json',
       '--format',
@@ -205,6 +208,21 @@ describe('driftgate on bad input: exit 1, a message naming the file, no stack tr
         ),
       ],
       /s\.tfstate: invalid at serial/,
+    ],
+    [
+      'a stack directory without .tf files (even with a plan)',
+      async () => ['scan', await mkdtemp(join(tmpdir(), 'driftgate-empty-')), '--plan-json', PLAN],
+      /driftgate-empty-\w+: no \.tf files in this directory/,
+    ],
+    [
+      'a stack directory that does not exist (a typo)',
+      async () => ['scan', 'examples/prod-netwrok', '--plan-json', PLAN],
+      /examples\/prod-netwrok: no such directory/,
+    ],
+    [
+      'a file passed as the stack directory',
+      async () => ['scan', PLAN, '--plan-json', PLAN],
+      /refresh-only\.plan\.json: not a directory/,
     ],
     [
       'unknown format',

@@ -13,7 +13,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { captureIo } from '../support/cli.js';
 import { describeWithMoto, motoEc2, motoEndpoint, motoS3 } from '../support/moto.js';
-import { securityGroup, v4State } from '../support/state-builder.js';
+import { securityGroup, writeStackFiles } from '../support/state-builder.js';
 
 const ACCOUNT = '123456789012';
 
@@ -87,20 +87,17 @@ describeWithMoto('attribution from CloudTrail log files in S3', () => {
     const ownerId = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] })))
       .SecurityGroups![0]!.OwnerId!;
     dir = await mkdtemp(join(tmpdir(), 'driftgate-attr-'));
-    await writeFile(
-      join(dir, 'terraform.tfstate'),
-      v4State([
-        securityGroup('web', {
-          id: groupId,
-          name: 'web',
-          description: 'web',
-          vpcId,
-          ownerId,
-          ingress: [],
-          egress: [{ protocol: '-1', from_port: 0, to_port: 0, cidr_blocks: ['0.0.0.0/0'] }],
-        }),
-      ]),
-    );
+    await writeStackFiles(dir, [
+      securityGroup('web', {
+        id: groupId,
+        name: 'web',
+        description: 'web',
+        vpcId,
+        ownerId,
+        ingress: [],
+        egress: [{ protocol: '-1', from_port: 0, to_port: 0, cidr_blocks: ['0.0.0.0/0'] }],
+      }),
+    ]);
     // The manual change, and the trail's record of it (plus an older, unrelated event).
     await ec2.send(
       new AuthorizeSecurityGroupIngressCommand({

@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -23,7 +23,12 @@ import { beforeAll, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { captureIo } from '../support/cli.js';
 import { describeWithMoto, motoEc2, motoEndpoint } from '../support/moto.js';
-import { securityGroup, tags, v4State, type BuiltResource } from '../support/state-builder.js';
+import {
+  securityGroup,
+  tags,
+  type BuiltResource,
+  writeStackFiles,
+} from '../support/state-builder.js';
 
 interface Stack {
   dir: string;
@@ -256,7 +261,7 @@ async function createStack(ec2: EC2Client): Promise<Stack> {
     { type: 'aws_iam_role', name: 'deployer', attributes: { id: 'deployer', name: 'deployer' } },
   ];
   const dir = await mkdtemp(join(tmpdir(), 'driftgate-live-'));
-  await writeFile(join(dir, 'terraform.tfstate'), v4State(resources));
+  await writeStackFiles(dir, resources);
   return { dir, vpcId, webId, appId, instanceId, metricsRuleId };
 }
 

@@ -2,7 +2,7 @@
  * The network resource families on moto: a stack recorded as Terraform would record it
  * is clean; one manual change per family is reported with its provider-shaped path.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -26,7 +26,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { captureIo } from '../support/cli.js';
 import { describeWithMoto, motoEc2, motoEndpoint } from '../support/moto.js';
-import { tags, v4State, type BuiltResource, emptyRoute } from '../support/state-builder.js';
+import { tags, type BuiltResource, emptyRoute, writeStackFiles } from '../support/state-builder.js';
 
 interface Network {
   dir: string;
@@ -165,7 +165,7 @@ async function createNetwork(ec2: EC2Client): Promise<Network> {
     },
   ];
   const dir = await mkdtemp(join(tmpdir(), 'driftgate-net-'));
-  await writeFile(join(dir, 'terraform.tfstate'), v4State(resources));
+  await writeStackFiles(dir, resources);
   return { dir, vpcId, subnetId, routeTableId, aclId, igwId, natId };
 }
 
