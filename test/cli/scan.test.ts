@@ -144,6 +144,74 @@ describe('driftgate scan --plan-json', () => {
   });
 });
 
+describe('lifecycle.ignore_changes on a plan-fed scan', () => {
+  /** The example stack with its main.tf edited. */
+  async function editedStack(edit: (mainTf: string) => string): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'driftgate-lifecycle-'));
+    await cp(STACK, dir, { recursive: true });
+    const mainTf = await readFile(join(dir, 'main.tf'), 'utf8');
+    const edited = edit(mainTf);
+    expect(edited).not.toBe(mainTf);
+    await writeFile(join(dir, 'main.tf'), edited);
+    return dir;
+  }
+
+  async function driftedAddresses(dir: string): Promise<Record<string, string[]>> {
+    const { code, out, err } = await run(['scan', dir, '--plan-json', PLAN, '--format', 'json']);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    return Object.fromEntries(
+      JSON.parse(out).stacks[0].drifts.map(
+        (d: { address: string; changes: { path: string }[] }) => [
+          d.address,
+          d.changes.map((c) => c.path),
+        ],
+      ),
+    );
+  }
+
+  const vpcTags = `tags = {
+    Name        = "prod-main"
+    Environment = "prod"
+  }
+`;
+
+  it('ignore_changes = [tags] also hides the same drift in tags_all', async () => {
+    const dir = await editedStack((tf) =>
+      tf.replace(vpcTags, `${vpcTags}\n  lifecycle {\n    ignore_changes = [tags]\n  }\n`),
+    );
+    const drifts = await driftedAddresses(dir);
+    expect(Object.keys(drifts).sort()).toEqual([
+      'aws_db_instance.orders',
+      'aws_security_group.web',
+    ]);
+  });
+
+  it('ignore_changes = [tags["CostCenter"]] hides tags_all.CostCenter, not other keys', async () => {
+    const dir = await editedStack((tf) =>
+      tf.replace(
+        vpcTags,
+        `${vpcTags}\n  lifecycle {\n    ignore_changes = [tags["CostCenter"]]\n  }\n`,
+      ),
+    );
+    expect((await driftedAddresses(dir))['aws_vpc.main']).toBeUndefined();
+    const other = await editedStack((tf) =>
+      tf.replace(vpcTags, `${vpcTags}\n  lifecycle {\n    ignore_changes = [tags["Owner"]]\n  }\n`),
+    );
+    expect((await driftedAddresses(other))['aws_vpc.main']).toEqual([
+      'tags.CostCenter',
+      'tags_all.CostCenter',
+    ]);
+  });
+
+  it('ignore_changes = all hides every change of the resource', async () => {
+    const dir = await editedStack((tf) =>
+      tf.replace(vpcTags, `${vpcTags}\n  lifecycle {\n    ignore_changes = all\n  }\n`),
+    );
+    expect((await driftedAddresses(dir))['aws_vpc.main']).toBeUndefined();
+  });
+});
+
 describe('driftgate on bad input: exit 1, a message naming the file, no stack trace', () => {
   async function brokenCopy(file: string, text: string): Promise<string> {
     const dir = await mkdtemp(join(tmpdir(), 'driftgate-'));
