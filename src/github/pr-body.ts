@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { parseHidden, renderHidden, replaceHidden } from './hidden-json.js';
-import type { Direction, Drift, Tier } from '../drift/model.js';
+import { attributionSkippedText, type Direction, type Drift, type Tier } from '../drift/model.js';
 import { formatValue } from '../report/render.js';
 import { formatPath } from '../terraform/path.js';
 import type { RevertPlan } from '../remediation/revert.js';
@@ -106,7 +106,9 @@ export function renderPullRequestBody(model: PullRequestModel): string {
   lines.push(
     a
       ? `${a.eventName} by **${a.actor}** (${a.actorType}) at ${a.time}, via ${a.via}${a.sourceIp ? ` from ${a.sourceIp}` : ''}.`
-      : 'CloudTrail did not say (no matching event, or no access).',
+      : drift.attributionSkipped
+        ? `Not known: ${attributionSkippedText(drift.attributionSkipped)}.`
+        : 'CloudTrail did not say (no matching event, or no access).',
   );
   if (drift.security && drift.security.direction !== 'neutral') {
     lines.push(

@@ -2,7 +2,7 @@
  * Scan reports for people (text, markdown) and machines (JSON, the contract in
  * docs/architecture.md). Values are already masked by the drift model.
  */
-import type { Drift } from '../drift/model.js';
+import { attributionSkippedText, type Drift } from '../drift/model.js';
 import { formatPath } from '../terraform/path.js';
 import { countDrifts, type ScanReport, type StackReport } from './model.js';
 
@@ -19,6 +19,7 @@ export function driftToJson(drift: Drift): Record<string, unknown> {
       ...(change.sensitive ? { sensitive: true } : {}),
     })),
     attribution: drift.attribution,
+    ...(drift.attributionSkipped ? { attribution_skipped: drift.attributionSkipped } : {}),
     tier: drift.tier,
     tier_reason: drift.tierReason,
     direction: drift.direction,
@@ -93,6 +94,8 @@ export function renderText(report: ScanReport): string {
       if (drift.attribution) {
         const a = drift.attribution;
         lines.push(`      by ${a.actor} at ${a.time} (${a.eventName}, via ${a.via})`);
+      } else if (drift.attributionSkipped === 'off') {
+        lines.push(`      by: ${attributionSkippedText('off')}`);
       }
       for (const change of drift.changes) {
         lines.push(
@@ -128,6 +131,9 @@ export function renderMarkdown(report: ScanReport): string {
         `${tierText(drift)} · fingerprint \`${drift.fingerprint}\``,
         '',
       );
+      if (!drift.attribution && drift.attributionSkipped === 'off') {
+        lines.push(`Who: ${attributionSkippedText('off')}.`, '');
+      }
       if (drift.security && drift.security.direction !== 'neutral') {
         lines.push(`**Security: ${drift.security.direction}.** ${drift.security.explanation}.`, '');
       }

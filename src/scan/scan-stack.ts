@@ -102,7 +102,10 @@ export function scanLoadedPlan(
     );
   }
   return finishStackReport(input, stack, {
-    drifts: driftsFromPlan(plan, input.stackConfig.name),
+    drifts: driftsFromPlan(plan, input.stackConfig.name).map((drift) => ({
+      ...drift,
+      attributionSkipped: 'plan' as const,
+    })),
     source: 'plan',
     warnings,
   });
@@ -167,7 +170,13 @@ async function attribute(
   session: AwsSession,
   settings: AttributionConfig,
 ): Promise<{ drifts: Drift[]; warnings: string[] }> {
-  if (settings.source === 'off' || drifts.length === 0) return { drifts, warnings: [] };
+  if (settings.source === 'off') {
+    return {
+      drifts: drifts.map((drift) => ({ ...drift, attributionSkipped: 'off' as const })),
+      warnings: [],
+    };
+  }
+  if (drifts.length === 0) return { drifts, warnings: [] };
   const source =
     settings.source === 's3' && settings.s3
       ? new S3LogSource(session, {
