@@ -30,11 +30,20 @@ export interface AttributeChange {
   /** True when the value is (or contains) something sensitive; values are already masked. */
   sensitive: boolean;
   /**
-   * For a change inside an element of a set of blocks (`ingress[1].cidr_blocks`): the whole
-   * element before and after, so codify can find the block by content, not by index.
+   * For a change inside an element of a set of blocks (`ingress[1].cidr_blocks`, the index
+   * of the element in the recorded list): the whole element before and after, so codify
+   * and revert find the block by content, not by index.
    */
   element?: { path: AttributePath; recorded: unknown; live: unknown };
+  /**
+   * A whole element added to or removed from a set of blocks. `path` is the set itself
+   * (`ingress`, never an index: set elements have no position), and `recorded` (removed)
+   * or `live` (added) is the element; the other side is null.
+   */
+  setElement?: SetElementChange;
 }
+
+export type SetElementChange = 'added' | 'removed';
 
 export interface Attribution {
   actor: string;

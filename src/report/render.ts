@@ -2,7 +2,8 @@
  * Scan reports for people (text, markdown) and machines (JSON, the contract in
  * docs/architecture.md). Values are already masked by the drift model.
  */
-import { attributionSkippedText, type Drift } from '../drift/model.js';
+import { attributionSkippedText, type AttributeChange, type Drift } from '../drift/model.js';
+import { describeSetElement, describeSetElementChange } from './set-element.js';
 import { formatPath } from '../terraform/path.js';
 import { countDrifts, type ScanReport, type StackReport } from './model.js';
 
@@ -14,6 +15,7 @@ export function driftToJson(drift: Drift): Record<string, unknown> {
     fingerprint: drift.fingerprint,
     changes: drift.changes.map((change) => ({
       path: formatPath(change.path),
+      ...(change.setElement ? { set_element: change.setElement } : {}),
       recorded: change.recorded,
       live: change.live,
       ...(change.sensitive ? { sensitive: true } : {}),
@@ -52,6 +54,19 @@ export function renderJson(report: ScanReport): string {
     null,
     2,
   )}\n`;
+}
+
+/**
+ * A change as table cells (attribute, recorded, live): a whole set element is named by
+ * its content (`+ ingress` | `(absent)` | `{tcp/22 from 0.0.0.0/0}`), never by an index.
+ */
+export function changeCells(change: AttributeChange): [string, string, string] {
+  if (change.setElement) {
+    const sign = change.setElement === 'added' ? '+' : '-';
+    const side = (value: unknown) => (value === null ? '(absent)' : describeSetElement(value));
+    return [`${sign} ${formatPath(change.path)}`, side(change.recorded), side(change.live)];
+  }
+  return [formatPath(change.path), formatValue(change.recorded), formatValue(change.live)];
 }
 
 export function formatValue(value: unknown): string {
@@ -99,7 +114,9 @@ export function renderText(report: ScanReport): string {
       }
       for (const change of drift.changes) {
         lines.push(
-          `      ${formatPath(change.path)}: ${formatValue(change.recorded)} → ${formatValue(change.live)}`,
+          change.setElement
+            ? `      ${describeSetElementChange(change)}`
+            : `      ${formatPath(change.path)}: ${formatValue(change.recorded)} → ${formatValue(change.live)}`,
         );
       }
       if (drift.security && drift.security.direction !== 'neutral') {
@@ -142,8 +159,9 @@ export function renderMarkdown(report: ScanReport): string {
       if (drift.changes.length) {
         lines.push('| Attribute | Recorded | Live |', '| --- | --- | --- |');
         for (const change of drift.changes) {
+          const [attribute, recorded, live] = changeCells(change);
           lines.push(
-            `| \`${markdownCell(formatPath(change.path))}\` | \`${markdownCell(formatValue(change.recorded))}\` | \`${markdownCell(formatValue(change.live))}\` |`,
+            `| \`${markdownCell(attribute)}\` | \`${markdownCell(recorded)}\` | \`${markdownCell(live)}\` |`,
           );
         }
         lines.push('');

@@ -422,6 +422,17 @@ function renderBlock(type: string, element: Record<string, unknown>, indent: str
   return `${indent}${type} {\n${lines.join('\n')}\n${indent}}\n`;
 }
 
+/**
+ * A whole element of a block set or list: a set element added or removed (`setElement`,
+ * path `ingress`), or a list element by index (`ingress[1]`).
+ */
+function isWholeElement(change: AttributeChange): boolean {
+  return (
+    change.setElement !== undefined ||
+    (change.path.length === 2 && typeof change.path[1] === 'number')
+  );
+}
+
 function ensureBlockElement(
   context: EvaluationContext,
   declaration: ResourceDeclaration,
@@ -767,7 +778,7 @@ export function planCodify(context: EvaluationContext, drift: Drift): CodifyPlan
       !attribute &&
       (ruleResourcesOfGroup.length > 0 || change.recorded === null)
     ) {
-      if (change.path.length === 2 && change.recorded === null && change.live) {
+      if (isWholeElement(change) && change.recorded === null && change.live) {
         const useVpcRules =
           ruleResourcesOfGroup.length > 0 &&
           ruleResourcesOfGroup.every((resource) =>
@@ -811,7 +822,7 @@ export function planCodify(context: EvaluationContext, drift: Drift): CodifyPlan
     }
 
     if (nestedBlocks.length > 0 || (isRuleSet && !attribute)) {
-      if (change.path.length === 2 && typeof second === 'number')
+      if (isWholeElement(change))
         steps.push(...ensureBlockElement(context, declaration, head, change));
       else if (change.path.length >= 3 && typeof second === 'number')
         steps.push(editInsideBlockElement(context, declaration, head, change));
@@ -822,6 +833,16 @@ export function planCodify(context: EvaluationContext, drift: Drift): CodifyPlan
       continue;
     }
 
+    if (change.setElement) {
+      steps.push(
+        refuse(
+          `cannot codify the ${change.setElement} ${head} element automatically`,
+          where,
+          changePath,
+        ),
+      );
+      continue;
+    }
     if (change.path.length === 1) {
       if (attribute) {
         steps.push(
