@@ -32,10 +32,12 @@ export interface RevertPlan {
 
 /**
  * The whole set element (a rule block, a route) before and after a change: from the
- * change's element context, or the change itself when it is the element (`route[1]`).
+ * change's element context, or the change itself when it is the element (an added or
+ * removed element, `setElement`).
  */
 function elementSides(change: AttributeChange): { before: unknown; after: unknown } | undefined {
   if (change.element) return { before: change.element.recorded, after: change.element.live };
+  if (change.setElement) return { before: change.recorded, after: change.live };
   if (change.path.length === 2) return { before: change.recorded, after: change.live };
   return undefined;
 }

@@ -133,7 +133,7 @@ describeWithMoto('merges that must not execute', () => {
     // The rescan opened a PR describing the live state as it is now.
     const [fresh] = world.driftPullRequests();
     expect(fresh!.number).not.toBe(pr!.number);
-    expect(fresh!.body).toContain('"from_port":80');
+    expect(fresh!.body).toContain('| `+ ingress` | `(absent)` | `{tcp/80 from 0.0.0.0/0}` |');
   });
 
   it('tier 2 merged without an approving review from someone with write access: not executed', async () => {

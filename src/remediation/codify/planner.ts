@@ -33,6 +33,17 @@ import { ensureExpressionValue, ensureMapKey, insertAttribute } from './plan-val
 export type { CodifyPlan, CodifyRefusal, TextEdit } from './plan-common.js';
 export { equivalent } from './plan-common.js';
 
+/**
+ * A whole element of a block set or list: a set element added or removed (`setElement`,
+ * path `ingress`), or a list element by index (`ingress[1]`).
+ */
+function isWholeElement(change: AttributeChange): boolean {
+  return (
+    change.setElement !== undefined ||
+    (change.path.length === 2 && typeof change.path[1] === 'number')
+  );
+}
+
 /** A resource inside a module: name the module block, and the input that looks like the attribute. */
 function moduleRefusal(stack: TerraformStack, drift: Drift): Omit<CodifyRefusal, 'address'>[] {
   const name = drift.address.split('.')[1] ?? '';
@@ -171,7 +182,7 @@ export function planCodify(context: EvaluationContext, drift: Drift): CodifyPlan
     const isRule = ruleForm !== undefined && (head === 'ingress' || head === 'egress');
 
     if (isRule && ruleForm.form === 'resources') {
-      if (change.path.length === 2 && change.recorded === null && change.live) {
+      if (isWholeElement(change) && change.recorded === null && change.live) {
         const element = change.live as Record<string, unknown>;
         if (ruleResourceExists(context, ruleForm.ruleResources, head, element)) {
           steps.push({ unchanged: changePath });
@@ -200,11 +211,7 @@ export function planCodify(context: EvaluationContext, drift: Drift): CodifyPlan
     }
 
     if (writtenAsBlocks || blockSchema || isRule) {
-      if (
-        change.path.length === 2 &&
-        typeof second === 'number' &&
-        (blockSchema?.nesting === 'set' || isRule || !blockSchema)
-      ) {
+      if (isWholeElement(change) && (blockSchema?.nesting === 'set' || isRule || !blockSchema)) {
         setElementChanges.set(head, [...(setElementChanges.get(head) ?? []), change]);
       } else if (change.path.length === 1 && blockSchema?.nesting === 'list') {
         steps.push(planWholeBlockList(context, declaration, head, blockSchema, change));
@@ -232,6 +239,17 @@ export function planCodify(context: EvaluationContext, drift: Drift): CodifyPlan
       continue;
     }
 
+    if (change.setElement) {
+      // A set written as an attribute (a list of ids, say): one element is not the whole value.
+      steps.push(
+        refuse(
+          `cannot codify the ${change.setElement} ${head} element automatically`,
+          attribute ? whereExpression(declaration.block.file, attribute.value) : where,
+          changePath,
+        ),
+      );
+      continue;
+    }
     if (change.path.length === 1) {
       if (attribute) {
         steps.push(
