@@ -18,9 +18,11 @@ import { parsePullRequestMeta, type PullRequestMeta } from '../github/pr-body.js
 import { GitHubRepository } from '../github/repository.js';
 import { tierFromLabels } from '../policy/merge.js';
 import { tierFloorFor } from '../policy/tiers.js';
-import { execute, type ExecutionReport, type LiveExpectation } from '../remediation/execute.js';
+import { execute, type ExecutionReport } from '../remediation/execute.js';
 import {
+  executionPlanOf,
   ledgerRecordPathIn,
+  outcomeFromReport,
   parseLedgerRecord,
   withOutcome,
   type LedgerOutcome,
@@ -291,8 +293,6 @@ export async function handleMergedPullRequest(context: MergedContext): Promise<M
 
       // An undo restores the manual change: before it, no drift; after it, the original drift.
       const isUndo = record.undo_of !== undefined;
-      const driftState: LiveExpectation = { kind: 'drift', fingerprint: record.drift_id };
-      const clean: LiveExpectation = { kind: 'clean' };
       const scanSession = new AwsSession({ region: stack.aws.region, roleArn: stack.aws.role });
       const applySession = new AwsSession({
         region: stack.aws.region,
@@ -301,14 +301,7 @@ export async function handleMergedPullRequest(context: MergedContext): Promise<M
       let report: ExecutionReport;
       try {
         report = await execute(
-          {
-            operations: record.planned_operations,
-            before: isUndo ? clean : driftState,
-            after: isUndo ? driftState : clean,
-            preImage: new Map(
-              record.changes.map((change) => [change.path, isUndo ? change.recorded : change.live]),
-            ),
-          },
+          executionPlanOf(record),
           {
             detect: async () =>
               (
@@ -345,26 +338,15 @@ export async function handleMergedPullRequest(context: MergedContext): Promise<M
       const note = await recordOutcome(
         github,
         ledger,
-        {
-          status: report.status,
-          pull_request: pr.number,
-          merged_by: pr.merged_by?.login ?? null,
-          approved_by: approvers,
-          executed_at: new Date().toISOString(),
-          operations: report.steps.map(({ api, result, error }) => ({
-            api,
-            result,
-            ...(error ? { error } : {}),
-          })),
-          rollback: report.rollback.map(({ api, result, error }) => ({
-            api,
-            result,
-            ...(error ? { error } : {}),
-          })),
-          precheck: report.precheck,
-          verification: report.verification,
-          duration_ms: report.durationMs,
-        },
+        outcomeFromReport(
+          report,
+          {
+            pull_request: pr.number,
+            merged_by: pr.merged_by?.login ?? null,
+            approved_by: approvers,
+          },
+          new Date(),
+        ),
         meta,
       );
       await github.comment(
