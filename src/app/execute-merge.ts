@@ -300,16 +300,13 @@ export async function handleMergedPullRequest(context: MergedContext): Promise<M
       });
       let report: ExecutionReport;
       try {
-        report = await execute(
-          executionPlanOf(record),
-          {
-            detect: async () =>
-              (
-                await detectStackDrifts(github, config.config, stack, scanSession, new Date())
-              ).drifts.find((drift) => drift.address === meta.address),
-            send: (operation) => sendOperation(applySession.ec2(), operation),
-          },
-        );
+        report = await execute(executionPlanOf(record), {
+          detect: async () =>
+            (
+              await detectStackDrifts(github, config.config, stack, scanSession, new Date())
+            ).drifts.find((drift) => drift.address === meta.address),
+          send: (operation) => sendOperation(applySession.ec2(), operation),
+        });
       } finally {
         scanSession.destroy();
         applySession.destroy();

@@ -22,8 +22,13 @@ async function gitOutput(cwd: string, args: string[]): Promise<string | undefine
 }
 
 /** The repository a stack lives in: the config's root, else git's top level, else the stack. */
-export async function repositoryRootOf(dir: string, configRoot: string | undefined): Promise<string> {
-  return configRoot ?? (await gitOutput(resolve(dir), ['rev-parse', '--show-toplevel'])) ?? resolve(dir);
+export async function repositoryRootOf(
+  dir: string,
+  configRoot: string | undefined,
+): Promise<string> {
+  return (
+    configRoot ?? (await gitOutput(resolve(dir), ['rev-parse', '--show-toplevel'])) ?? resolve(dir)
+  );
 }
 
 /** Who ran it: git's user.name (else user.email), else the login name. */

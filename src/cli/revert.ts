@@ -278,8 +278,9 @@ export function registerRevertCommands(
         workspace: flags.workspace ?? target.stack.workspace,
         s3: session.s3(),
       });
-      attributes = state.instances.find((instance) => instance.address === drift.address)
-        ?.attributes;
+      attributes = state.instances.find(
+        (instance) => instance.address === drift.address,
+      )?.attributes;
     } finally {
       session.destroy();
     }
@@ -356,6 +357,11 @@ export function registerRevertCommands(
       setExitCode(await undoCodify(io, ledgerFile, record, flags, confirm));
       return;
     }
+    if (record.front.undo_of !== undefined)
+      throw new DriftgateError(
+        'this record is itself an undo; to take the manual change back again, run driftgate revert',
+        { file: ledgerFile },
+      );
     if (status !== 'applied')
       throw new DriftgateError(
         `only an applied revert can be undone (this record's outcome: ${status ?? 'none'})`,
@@ -369,11 +375,7 @@ export function registerRevertCommands(
         'run undo with the directory of the stack the record names, or pass --stack',
       );
     const outcome = record.front.outcome as { pull_request?: number | null };
-    const front = undoRecordFront(
-      record,
-      outcome.pull_request ?? basename(ledgerFile),
-      new Date(),
-    );
+    const front = undoRecordFront(record, outcome.pull_request ?? basename(ledgerFile), new Date());
     io.stdout(
       `Undo the revert of ${record.front.address} (drift ${record.front.drift_id}, stack ${record.front.stack}, ${target.region}): restore the manual change\n`,
     );

@@ -48,7 +48,11 @@ function tagList(params: Params, withValues: boolean): string {
     .join(', ');
 }
 
-const ROUTE_DESTINATIONS = ['DestinationCidrBlock', 'DestinationIpv6CidrBlock', 'DestinationPrefixListId'];
+const ROUTE_DESTINATIONS = [
+  'DestinationCidrBlock',
+  'DestinationIpv6CidrBlock',
+  'DestinationPrefixListId',
+];
 
 function routeDestination(params: Params): string {
   return String(ROUTE_DESTINATIONS.map((key) => params[key]).find((value) => value) ?? '?');

@@ -9,7 +9,12 @@ import { atomsFromBlocks, type RuleAtom } from '../cloud/aws/security-group-rule
 import type { Drift } from '../drift/model.js';
 import { formatPath } from '../terraform/path.js';
 import { describeOperation } from './describe.js';
-import { elementSides, type RevertOperation, type RevertPlan, type RevertTarget } from './revert-types.js';
+import {
+  elementSides,
+  type RevertOperation,
+  type RevertPlan,
+  type RevertTarget,
+} from './revert-types.js';
 import { awsEc2Command } from './shell.js';
 
 function ipPermission(atom: RuleAtom): Record<string, unknown> {
@@ -228,7 +233,10 @@ export function vpcRuleOperations(drift: Drift, target: RevertTarget, plan: Reve
   const live: Record<string, unknown> = { ...recorded };
   for (const change of changed) {
     if (change.path.length !== 1) {
-      plan.refusals.push({ path: formatPath(change.path), reason: 'cannot tell how the rule changed' });
+      plan.refusals.push({
+        path: formatPath(change.path),
+        reason: 'cannot tell how the rule changed',
+      });
       return;
     }
     live[String(change.path[0])] = change.live;

@@ -19,7 +19,10 @@ import { awsEc2Command, shellQuote, terraformTargetCommands } from './shell.js';
 export type { RevertOperation, RevertPlan, RevertTarget } from './revert-types.js';
 export { shellQuote };
 
-const VPC_RULE_TYPES = ['aws_vpc_security_group_ingress_rule', 'aws_vpc_security_group_egress_rule'];
+const VPC_RULE_TYPES = [
+  'aws_vpc_security_group_ingress_rule',
+  'aws_vpc_security_group_egress_rule',
+];
 
 function tagOperations(drift: Drift, target: RevertTarget, plan: RevertPlan): void {
   const toSet: { Key: string; Value: string }[] = [];
@@ -57,7 +60,11 @@ function tagOperations(drift: Drift, target: RevertTarget, plan: RevertPlan): vo
   }
 }
 
-type AttributeOperation = (id: string, value: boolean, region: string | undefined) => RevertOperation;
+type AttributeOperation = (
+  id: string,
+  value: boolean,
+  region: string | undefined,
+) => RevertOperation;
 
 const vpcAttribute =
   (api: 'EnableDnsSupport' | 'EnableDnsHostnames', flag: string): AttributeOperation =>
@@ -193,7 +200,10 @@ export function planRevert(drift: Drift, target: string | RevertTarget): RevertP
       reason:
         'a sensitive value: driftgate only sees a placeholder and never writes it; terraform apply restores the real value',
     });
-  const plain: Drift = { ...drift, changes: drift.changes.filter((change) => !isSensitive(change)) };
+  const plain: Drift = {
+    ...drift,
+    changes: drift.changes.filter((change) => !isSensitive(change)),
+  };
   if (drift.type === 'aws_security_group') securityGroupOperations(plain, resource, plan);
   if (drift.type === 'aws_route_table') routeOperations(plain, resource, plan);
   if (VPC_RULE_TYPES.includes(drift.type)) vpcRuleOperations(plain, resource, plan);

@@ -31,7 +31,8 @@ export function awsEc2Command(
   region: string | undefined,
 ): string {
   const words = ['aws', 'ec2', subcommand];
-  for (const [flag, value] of flags) words.push(value === true ? flag : `${flag} ${shellQuote(value)}`);
+  for (const [flag, value] of flags)
+    words.push(value === true ? flag : `${flag} ${shellQuote(value)}`);
   if (region) words.push(`--region ${shellQuote(region)}`);
   return words.join(' ');
 }
