@@ -6,6 +6,7 @@
  * `driftgate/apply` check run on the merge commit, a PR comment, and the ledger record's
  * `outcome`, committed to the default branch.
  */
+import { terraformTargetCommand } from '../remediation/shell.js';
 import type { Context } from 'probot';
 import { AwsSession } from '../cloud/aws/session.js';
 import { sendOperation } from '../cloud/aws/operations.js';
@@ -254,7 +255,7 @@ export async function handleMergedPullRequest(context: MergedContext): Promise<M
         if (!stack.apply_workflow)
           return notExecuted(
             'no-apply-workflow',
-            `this drift came from a Terraform plan, so it is applied by Terraform: set \`stacks[].apply_workflow\` for \`${stack.name}\` to have driftgate dispatch your apply workflow, or run \`terraform apply -target='${meta.address}'\` by hand.`,
+            `this drift came from a Terraform plan, so it is applied by Terraform: set \`stacks[].apply_workflow\` for \`${stack.name}\` to have driftgate dispatch your apply workflow, or run \`${terraformTargetCommand('apply', meta.address)}\` by hand.`,
             'neutral',
             ledger,
             approvers,
@@ -274,7 +275,7 @@ export async function handleMergedPullRequest(context: MergedContext): Promise<M
           name: APPLY_CHECK,
           conclusion: 'pending',
           title: `dispatched ${stack.apply_workflow}`,
-          summary: `\`terraform apply -target='${meta.address}'\` runs in \`${stack.apply_workflow}\` (stack \`${stack.name}\`); this check completes with its result.`,
+          summary: `\`${terraformTargetCommand('apply', meta.address)}\` runs in \`${stack.apply_workflow}\` (stack \`${stack.name}\`); this check completes with its result.`,
         });
         await github.comment(
           pr.number,

@@ -262,7 +262,10 @@ describeWithMoto('an operation fails midway', () => {
     expect(comment).toMatch(
       /\| 2 \| apply \| restore ingress tcp\/22 .*\| failed: .*does not exist/,
     );
-    expect(comment).toMatch(/\| 3 \| rollback \| undo: revoke ingress tcp\/3389 .*\| ok \|/);
+    // The rollback step says what it sends: it authorizes the rule the revert revoked.
+    expect(comment).toMatch(
+      /\| 3 \| rollback \| authorize ingress tcp\/3389 0\.0\.0\.0\/0 on sg-[0-9a-f]+ \(`AuthorizeSecurityGroupIngress`\) \| ok \|/,
+    );
     expect(comment).toContain('rolled back: live shows drift');
     const run = world.github.checkRuns.find((candidate) => candidate.name === 'driftgate/apply')!;
     expect(run.conclusion).toBe('failure');

@@ -47,8 +47,7 @@ describeWithMoto('reverting a rule resource in place', () => {
   };
 
   beforeAll(async () => {
-    const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.12.0.0/16' }))).Vpc!
-      .VpcId!;
+    const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.12.0.0/16' }))).Vpc!.VpcId!;
     groupId = (
       await ec2.send(
         new CreateSecurityGroupCommand({ GroupName: 'api', Description: 'API', VpcId: vpcId }),

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { setPredicateFor } from '../../src/cloud/aws/schema.js';
 import { buildDrift } from '../../src/drift/build.js';
@@ -139,6 +140,42 @@ describe('revert plan', () => {
     expect(plan.operations[0]!.command).toBe(
       `aws ec2 create-tags --resources 'vpc-1' --tags '[{"Key":"it'\\''s","Value":"a,b=c \\"d\\""}]' --region 'us-east-1'`,
     );
+  });
+
+  it('a real shell hands terraform the exact address, whatever it contains', () => {
+    const addresses = [
+      'aws_instance.web',
+      `module.a["$(touch /tmp/driftgate-pwned)"].aws_vpc.x`,
+      `aws_vpc.x["it's; rm -rf ~ \`id\` $HOME"]`,
+      'aws_subnet.s["ünï 🚀\\n"]',
+    ];
+    for (const address of addresses) {
+      const plan = planRevert(
+        buildDrift({
+          stack: 's',
+          address,
+          type: 'aws_vpc',
+          action: 'delete',
+          recorded: {},
+          live: null,
+          sensitivePaths: [],
+          isSet: setPredicateFor('aws_vpc'),
+          source: 'aws',
+        }),
+        'vpc-1',
+      );
+      for (const command of plan.terraformCommands) {
+        // A stand-in `terraform` that prints its arguments, NUL-separated.
+        const argv = execFileSync('bash', [
+          '-c',
+          `terraform() { printf '%s\\0' "$@"; }; ${command}`,
+        ])
+          .toString('utf8')
+          .split('\0')
+          .slice(0, -1);
+        expect(argv).toEqual([command.split(' ')[1], `-target=${address}`]);
+      }
+    }
   });
 
   it('never plans a sensitive value as its placeholder: the change is refused, with terraform instead', () => {
