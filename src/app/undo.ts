@@ -25,6 +25,7 @@ export async function openUndoPullRequest(
   number: number,
   by: string,
   now: Date,
+  options: { regionOf?: (stack: string) => Promise<string | undefined> } = {},
 ): Promise<UndoOutcome> {
   const pr = await github.getPullRequest(number);
   const meta = parsePullRequestMeta(pr.body);
@@ -60,6 +61,7 @@ export async function openUndoPullRequest(
       };
     const front = undoRecordFront(record, number, now);
     const operations = front.planned_operations;
+    const region = await options.regionOf?.(record.front.stack);
     commitFiles = [
       {
         path: undoLedgerPath,
@@ -74,7 +76,7 @@ export async function openUndoPullRequest(
       '### Do it by hand',
       '',
       '```sh',
-      ...operations.map((operation) => awsCommandFor(operation.api, operation.params, undefined)),
+      ...operations.map((operation) => awsCommandFor(operation.api, operation.params, region)),
       '```',
     ];
   } else {

@@ -86,7 +86,13 @@ describeWithMoto('merging a tier-2 revert PR', () => {
       .find((candidate) => candidate.head.ref.startsWith('driftgate-undo/'))!;
     expect(undo.title).toBe(`driftgate: Undo #${merged.number} (revert of aws_security_group.web)`);
     expect(labelsOf(undo)).toEqual(['driftgate:tier-2', 'driftgate:undo']);
-    expect(undo.body).toContain('(`AuthorizeSecurityGroupIngress`)');
+    expect(undo.body).toMatch(
+      /- authorize ingress tcp\/3389 0\.0\.0\.0\/0 on sg-[0-9a-f]+ \(`AuthorizeSecurityGroupIngress`\)/,
+    );
+    // Do it by hand: the exact parameters, quoted, in the stack's region.
+    expect(undo.body).toMatch(
+      /aws ec2 authorize-security-group-ingress --cli-input-json '\{"GroupId":"sg-[0-9a-f]+".*\}' --region '[a-z]+-[a-z]+-\d'/,
+    );
     expect(merged.comments.at(-1)).toContain(`Opened #${undo.number} to undo this remediation.`);
 
     await world.mergeAsHuman(undo, 'maintainer', ['reviewer']);
