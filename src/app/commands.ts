@@ -10,6 +10,8 @@ import { describeError } from '../errors.js';
 import { GitHubRepository } from '../github/repository.js';
 import { ignoreDrift } from './ignore.js';
 import { openUndoPullRequest } from './undo.js';
+import { readRepositoryConfig } from './config-check.js';
+import { awsClientConfig } from '../cloud/aws/clients.js';
 import { scanRepository, serialisePerRepository } from './scan-repository.js';
 
 /** Marks driftgate's own replies, so it never answers itself. */
@@ -164,7 +166,22 @@ export async function handleComment(context: CommentContext): Promise<CommandOut
     }
     case 'undo': {
       const undone = await serialisePerRepository(`${target.owner}/${target.repo}`, () =>
-        openUndoPullRequest(github, context.payload.issue.number, sender.login, new Date()),
+        openUndoPullRequest(github, context.payload.issue.number, sender.login, new Date(), {
+          // The undo PR's aws commands carry the stack's region, as the revert PR's did.
+          regionOf: async (stack) => {
+            const config = await readRepositoryConfig(
+              context,
+              owner,
+              repo,
+              repository.default_branch,
+            );
+            const found =
+              config.kind === 'valid'
+                ? config.config.stacks.find((candidate) => candidate.name === stack)
+                : undefined;
+            return awsClientConfig({ region: found?.aws.region }).region;
+          },
+        }),
       );
       if (undone.kind === 'refused') {
         await reply(context, `Nothing to undo: ${undone.reason}`);

@@ -8,6 +8,7 @@ import { parseHidden, renderHidden, replaceHidden } from './hidden-json.js';
 import { attributionSkippedText, type Direction, type Drift, type Tier } from '../drift/model.js';
 import { changeCells } from '../report/render.js';
 import type { RevertPlan } from '../remediation/revert.js';
+import { terraformTargetCommand } from '../remediation/shell.js';
 
 /** GitHub rejects bodies over 65,536 characters; keep well under. */
 export const BODY_LIMIT = 60_000;
@@ -162,7 +163,7 @@ export function renderPullRequestBody(model: PullRequestModel): string {
         ]
       : [
           '# after merging the code change, Terraform should see nothing to do:',
-          `terraform plan -target=${drift.address}`,
+          terraformTargetCommand('plan', drift.address),
         ];
   lines.push(fence(commands.join('\n'), 'sh'));
   lines.push(

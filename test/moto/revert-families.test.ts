@@ -167,10 +167,10 @@ describeWithMoto('reverting routes and rule descriptions', () => {
     ]);
     expect(reverted.err).toBe('');
     expect(reverted.out).toContain(
-      `$ aws ec2 replace-route --route-table-id ${tableId} --destination-cidr-block 0.0.0.0/0 --gateway-id ${igwId}`,
+      `$ aws ec2 replace-route --route-table-id '${tableId}' --destination-cidr-block '0.0.0.0/0' --gateway-id '${igwId}' --region 'us-east-1'`,
     );
     expect(reverted.out).toContain(
-      `$ aws ec2 delete-route --route-table-id ${tableId} --destination-cidr-block 192.168.0.0/16`,
+      `$ aws ec2 delete-route --route-table-id '${tableId}' --destination-cidr-block '192.168.0.0/16' --region 'us-east-1'`,
     );
     expect(reverted.out).toContain('verification: verified: live now shows no drift');
     expect(await routes()).toEqual([`0.0.0.0/0 ${igwId}`]);
