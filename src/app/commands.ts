@@ -7,7 +7,8 @@ import type { Context } from 'probot';
 import { COMMAND_HELP, canCommand, parseCommand, type Command } from '../github/commands.js';
 import { parsePullRequestMeta, type PullRequestMeta } from '../github/pr-body.js';
 import { describeError } from '../errors.js';
-import { GitHubRepository } from '../github/repository.js';
+import type { GitHubRepository } from '../github/repository.js';
+import { repositoryFor, type AppEnvironment } from './environment.js';
 import { ignoreDrift } from './ignore.js';
 import { openUndoPullRequest } from './undo.js';
 import { scanRepository, serialisePerRepository } from './scan-repository.js';
@@ -38,6 +39,7 @@ async function reply(context: CommentContext, text: string): Promise<void> {
 
 async function driftgatePullRequest(
   context: CommentContext,
+  github: GitHubRepository,
 ): Promise<{ meta: PullRequestMeta; body: string } | undefined> {
   if (!context.payload.issue.pull_request) return undefined;
   const { data } = await context.octokit.rest.pulls.get({
@@ -47,13 +49,16 @@ async function driftgatePullRequest(
   // Only driftgate's own branches in this repository: a fork's PR body proves nothing.
   if (data.state !== 'open' || !data.head.ref.startsWith('driftgate/')) return undefined;
   if (data.head.repo?.full_name !== data.base.repo.full_name) return undefined;
-  const meta = parsePullRequestMeta(data.body);
+  const meta = parsePullRequestMeta(github.records, data.body);
   return meta ? { meta, body: data.body ?? '' } : undefined;
 }
 
 export type CommandOutcome = 'ignored' | 'help' | 'refused' | 'done';
 
-export async function handleComment(context: CommentContext): Promise<CommandOutcome> {
+export async function handleComment(
+  context: CommentContext,
+  environment: AppEnvironment,
+): Promise<CommandOutcome> {
   const { comment, sender, repository } = context.payload;
   if (comment.body.includes(REPLY_MARKER)) return 'ignored';
   const command: Command | undefined = parseCommand(comment.body);
@@ -76,7 +81,7 @@ export async function handleComment(context: CommentContext): Promise<CommandOut
     return 'help';
   }
   const { owner, repo } = context.repo();
-  const github = new GitHubRepository(context.octokit, owner, repo, repository.default_branch);
+  const github = repositoryFor(context, environment, owner, repo, repository.default_branch);
   // The real permission, asked of GitHub now; the payload's author_association is not trusted.
   const { permission, role } = await github.permissionOf(sender.login);
   if (!canCommand(permission, role)) {
@@ -88,7 +93,7 @@ export async function handleComment(context: CommentContext): Promise<CommandOut
     return 'refused';
   }
 
-  const found = await driftgatePullRequest(context);
+  const found = await driftgatePullRequest(context, github);
   const meta = found?.meta;
   const target = {
     owner: repository.owner.login,
@@ -98,7 +103,7 @@ export async function handleComment(context: CommentContext): Promise<CommandOut
   };
   switch (command.kind) {
     case 'rescan': {
-      const results = await scanRepository(context, {
+      const results = await scanRepository(context, environment, {
         ...target,
         stack: meta?.stack,
         plan:
@@ -126,7 +131,7 @@ export async function handleComment(context: CommentContext): Promise<CommandOut
         await reply(context, `This PR already proposes to ${command.kind}.`);
         break;
       }
-      const results = await scanRepository(context, {
+      const results = await scanRepository(context, environment, {
         ...target,
         stack: meta.stack,
         overrides: new Map([[meta.address, { direction: command.kind, by: sender.login }]]),

@@ -15,7 +15,8 @@ import { describeError } from '../errors.js';
 import { ensureCheckRun } from '../github/check-runs.js';
 import { canCommand } from '../github/commands.js';
 import { parsePullRequestMeta, type PullRequestMeta } from '../github/pr-body.js';
-import { GitHubRepository } from '../github/repository.js';
+import type { GitHubRepository } from '../github/repository.js';
+import { repositoryFor, type AppEnvironment } from './environment.js';
 import { tierFromLabels } from '../policy/merge.js';
 import { tierFloorFor } from '../policy/tiers.js';
 import { execute, type ExecutionReport, type LiveExpectation } from '../remediation/execute.js';
@@ -144,20 +145,23 @@ export async function recordOutcome(
   }
 }
 
-export async function handleMergedPullRequest(context: MergedContext): Promise<MergeOutcome> {
+export async function handleMergedPullRequest(
+  context: MergedContext,
+  environment: AppEnvironment,
+): Promise<MergeOutcome> {
   const { pull_request: payloadPr, repository } = context.payload;
   if (!payloadPr.merged || !isDriftgateBranch(payloadPr.head.ref)) return { kind: 'ignored' };
   if (payloadPr.head.repo?.full_name !== repository.full_name) return { kind: 'ignored' };
   const owner = repository.owner.login;
   const repo = repository.name;
-  const github = new GitHubRepository(context.octokit, owner, repo, repository.default_branch);
+  const github = repositoryFor(context, environment, owner, repo, repository.default_branch);
   let rescanStack: string | undefined;
   const outcome = await serialisePerRepository(
     `${owner}/${repo}`,
     async (): Promise<MergeOutcome> => {
       // Ask GitHub, not the payload, whether and how it was merged.
       const pr = await github.getPullRequest(payloadPr.number);
-      const meta = parsePullRequestMeta(pr.body);
+      const meta = parsePullRequestMeta(github.records, pr.body);
       if (!pr.merged || !pr.merge_commit_sha || !meta) return { kind: 'ignored' };
       if (pr.head.repo?.full_name !== repository.full_name) return { kind: 'ignored' };
       const mergeSha = pr.merge_commit_sha;
@@ -376,7 +380,7 @@ export async function handleMergedPullRequest(context: MergedContext): Promise<M
     },
   );
   if (rescanStack)
-    await scanRepository(context, {
+    await scanRepository(context, environment, {
       owner,
       repo,
       defaultBranch: repository.default_branch,

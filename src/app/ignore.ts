@@ -67,7 +67,10 @@ export async function ignoreDrift(
   });
   await github.updatePullRequestBody(
     request.pullRequest.number,
-    withMeta(request.pullRequest.body, { ...meta, ...(until ? { ignored_until: until } : {}) }),
+    withMeta(github.records.key, request.pullRequest.body, {
+      ...meta,
+      ...(until ? { ignored_until: until } : {}),
+    }),
   );
   await github.ensureLabels([LABEL_IGNORED]);
   await github.closePullRequest(

@@ -29,7 +29,8 @@ import {
   renderDashboard,
   type DashboardStack,
 } from '../github/dashboard.js';
-import { GitHubRepository, type FileToCommit } from '../github/repository.js';
+import type { GitHubRepository, FileToCommit } from '../github/repository.js';
+import { repositoryFor, type AppEnvironment } from './environment.js';
 import { isRuleActive } from '../drift/ignore.js';
 import {
   LABEL_ADVISORY,
@@ -53,7 +54,9 @@ import { parseState, type StateInstance, type TerraformState } from '../terrafor
 import { readState, s3LocationFromBackend } from '../terraform/state-source.js';
 import { buildStack, type TerraformStack } from '../terraform/stack.js';
 import { ensureCheckRun } from '../github/check-runs.js';
+import { codeBlock } from '../report/markdown.js';
 import { readRepositoryConfig } from './config-check.js';
+import type { MetadataKey } from '../github/hidden-json.js';
 
 export interface DirectionChoice {
   direction: Direction;
@@ -138,6 +141,7 @@ function resourceIdOf(state: TerraformState, address: string): string {
 }
 
 async function remediationFor(
+  key: MetadataKey,
   drift: Drift,
   files: FileToCommit[],
   state: TerraformState,
@@ -173,10 +177,10 @@ async function remediationFor(
     files.map((file) => ({ path: file.path, text: file.content })),
     [drift],
   );
-  const codifyRefusals = codify.refused.map(
-    (refusal) =>
-      `\`${refusal.path || drift.address}\`: ${refusal.reason}${refusal.file ? ` (${refusal.file}${refusal.line ? `:${refusal.line}` : ''})` : ''}`,
-  );
+  const codifyRefusals = codify.refused.map((refusal) => ({
+    subject: refusal.path || drift.address,
+    reason: `${refusal.reason}${refusal.file ? ` (${refusal.file}${refusal.line ? `:${refusal.line}` : ''})` : ''}`,
+  }));
   const model: PullRequestModel = {
     drift,
     direction,
@@ -205,7 +209,7 @@ async function remediationFor(
       : '';
   return {
     title: pullRequestTitle(model),
-    body: renderPullRequestBody(model),
+    body: renderPullRequestBody(key, model),
     files: [...changedCode, ledger],
     message: `driftgate: ${direction} drift on ${drift.address}${summary}\n\n${commitTrailers(drift, direction, tier)}\n`,
     labels: [tierLabel(tier), `driftgate:${direction}`, ...(tier === 3 ? [LABEL_ADVISORY] : [])],
@@ -394,6 +398,7 @@ async function applyAction(
   const prepare = async (drift: Drift, tier: Tier) => {
     const merge = await mergeModeFor(github, tier);
     const pr = await remediationFor(
+      github.records.key,
       drift,
       files,
       state,
@@ -518,7 +523,7 @@ async function updateDashboard(
   now: Date,
 ): Promise<void> {
   const existing = await github.findDashboardIssue(LABEL_DASHBOARD, DASHBOARD_TITLE);
-  const previous = parseDashboard(existing?.body);
+  const previous = parseDashboard(github.records, existing?.body);
   const next = mergeDashboard(
     previous,
     rows,
@@ -541,10 +546,13 @@ async function updateDashboard(
     !next.ignored.length
   )
     return;
-  if (existing) await github.updateIssueBody(existing.number, renderDashboard(next));
+  if (existing)
+    await github.updateIssueBody(existing.number, renderDashboard(github.records.key, next));
   else {
     await github.ensureLabels([LABEL_DASHBOARD]);
-    await github.createIssue(DASHBOARD_TITLE, renderDashboard(next), [LABEL_DASHBOARD]);
+    await github.createIssue(DASHBOARD_TITLE, renderDashboard(github.records.key, next), [
+      LABEL_DASHBOARD,
+    ]);
   }
 }
 
@@ -563,7 +571,7 @@ export async function reportScanFailure(
     name: SCAN_CHECK,
     conclusion: 'failure',
     title: 'driftgate could not scan: no pull request was opened, changed or closed',
-    summary: `\`\`\`\n${message}\n\`\`\``,
+    summary: codeBlock(message),
   });
 }
 
@@ -584,11 +592,12 @@ export interface ScanRequest {
 /** Scan a repository's stacks (or one) and reconcile their PRs; queued per repository. */
 export async function scanRepository(
   context: Pick<Context, 'octokit' | 'log'>,
+  environment: AppEnvironment,
   request: ScanRequest,
 ): Promise<StackScanResult[]> {
   const { owner, repo, defaultBranch } = request;
   return serialisePerRepository(`${owner}/${repo}`, async () => {
-    const github = new GitHubRepository(context.octokit, owner, repo, defaultBranch);
+    const github = repositoryFor(context, environment, owner, repo, defaultBranch);
     const outcome = await readRepositoryConfig(context, owner, repo, defaultBranch);
     if (outcome.kind !== 'valid') {
       // An invalid config is reported by the driftgate/config check run; nothing is touched.

@@ -28,7 +28,7 @@ export async function openUndoPullRequest(
   now: Date,
 ): Promise<UndoOutcome> {
   const pr = await github.getPullRequest(number);
-  const meta = parsePullRequestMeta(pr.body);
+  const meta = parsePullRequestMeta(github.records, pr.body);
   if (!pr.merged || !meta || !pr.head.ref.startsWith('driftgate/'))
     return {
       kind: 'refused',
@@ -123,6 +123,7 @@ export async function openUndoPullRequest(
     branch,
     title: `driftgate: Undo #${number} (${record.front.direction} of ${meta.address})`,
     body: withMeta(
+      github.records.key,
       [
         `@${by} asked to undo #${number}.`,
         '',

@@ -8,6 +8,7 @@ import type { ProbotOctokit } from 'probot';
 import { strFromU8, unzipSync } from 'fflate';
 import { DriftgateError } from '../errors.js';
 import type { CheckResult, RepositoryMergeSettings } from '../policy/merge.js';
+import type { RecordReader } from './hidden-json.js';
 import { parsePullRequestMeta } from './pr-body.js';
 import type { ExistingPullRequest } from './reconcile.js';
 
@@ -49,6 +50,8 @@ export class GitHubRepository {
     readonly owner: string,
     readonly repo: string,
     readonly defaultBranch: string,
+    /** The app's key for hidden records, and where a rejected record is logged. */
+    readonly records: RecordReader,
   ) {}
 
   private get base() {
@@ -94,7 +97,7 @@ export class GitHubRepository {
         merged: Boolean(pull.merged_at),
         branch: pull.head.ref,
         labels: pull.labels.map((label) => label.name ?? '').filter(Boolean),
-        meta: parsePullRequestMeta(pull.body),
+        meta: parsePullRequestMeta(this.records, pull.body),
         nodeId: pull.node_id,
         headSha: pull.head.sha,
         autoMerge: Boolean(pull.auto_merge),

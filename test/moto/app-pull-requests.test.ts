@@ -20,7 +20,7 @@ import {
 } from '../support/drift-repository.js';
 import { FakeGitHub } from '../support/fake-github.js';
 import { motoEc2, motoEndpoint, describeWithMoto } from '../support/moto.js';
-import { INSTALLATION, driftgateApp, examplePayload } from '../support/probot.js';
+import { INSTALLATION, TEST_RECORDS, driftgateApp, examplePayload } from '../support/probot.js';
 import { securityGroup, v4State } from '../support/state-builder.js';
 
 const DIR = 'envs/prod/network';
@@ -147,7 +147,7 @@ describeWithMoto('drift pull requests (repository_dispatch driftgate-scan)', () 
       `aws ec2 revoke-security-group-ingress --group-id ${groupId} --ip-permissions`,
     );
     expect(pr!.body).toContain('`/driftgate codify`');
-    expect(parsePullRequestMeta(pr!.body)).toMatchObject({
+    expect(parsePullRequestMeta(TEST_RECORDS, pr!.body)).toMatchObject({
       stack: 'prod-network',
       address: 'aws_security_group.web',
       direction: 'revert',
@@ -221,7 +221,7 @@ describeWithMoto('drift pull requests (repository_dispatch driftgate-scan)', () 
     expect(pr!.body).toContain(
       'Why this direction: chosen by @maintainer with `/driftgate codify`.',
     );
-    expect(parsePullRequestMeta(pr!.body)).toMatchObject({
+    expect(parsePullRequestMeta(TEST_RECORDS, pr!.body)).toMatchObject({
       direction: 'codify',
       override: 'codify',
       override_by: 'maintainer',
