@@ -15,6 +15,19 @@ function longestBacktickRun(text: string): number {
   return longest;
 }
 
+/**
+ * `<!--` in a value would be read as the start of a hidden record (src/github/hidden-json.ts)
+ * by anything scanning the raw body, even inside code where it renders as text: a word joiner
+ * after `<` breaks it without changing what a reader sees.
+ */
+function withoutCommentOpeners(text: string): string {
+  return text.replace(/<!--/g, `<${WORD_JOINER}!--`);
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 function oneLine(text: string): string {
   return text.replace(/\r\n|\r|\n/g, ' ');
 }
@@ -26,7 +39,7 @@ function oneLine(text: string): string {
  * as a code span renders them anyway, so a value cannot begin a new block.
  */
 export function inlineCode(text: string): string {
-  const content = oneLine(text);
+  const content = withoutCommentOpeners(oneLine(text));
   if (content === '') return '` `';
   const fence = '`'.repeat(longestBacktickRun(content) + 1);
   const pad = /^[` ]|[` ]$/.test(content) && content.trim() !== '' ? ' ' : '';
@@ -36,9 +49,9 @@ export function inlineCode(text: string): string {
 /**
  * Characters that open or close inline Markdown anywhere on a line (GitHub's flavour):
  * emphasis and strikethrough, code, links, images and footnotes, HTML, autolinks and
- * entities, table cells, math.
+ * entities, math. A pipe matters only in a table row: `tableCell` escapes it there.
  */
-const INLINE_SYNTAX = /[!$&*<>[\\\]_`|~]/g;
+const INLINE_SYNTAX = /[!$&*<>[\\\]_`~]/g;
 /** What makes a block when it starts a line: headings, lists, quotes, setext underlines, breaks. */
 const BLOCK_START = /^(\d{1,9})?([-+=#.)>])/;
 
@@ -68,8 +81,14 @@ export function tableCell(markdown: string): string {
   return oneLine(markdown).replace(/\|/g, '\\|');
 }
 
-/** A fenced code block: the fence is longer than any backtick run inside. */
+/**
+ * A fenced code block: the fence is longer than any backtick run inside. Text holding `<!--`
+ * (which a raw-body reader would take for a hidden record) is an HTML `<pre>` block with the
+ * text entity-escaped instead: it shows and copies exactly as it is.
+ */
 export function codeBlock(text: string, language = ''): string {
+  if (text.includes('<!--'))
+    return `<pre><code>${escapeHtml(text.replace(/\n$/, ''))}</code></pre>`;
   const fence = '`'.repeat(Math.max(3, longestBacktickRun(text) + 1));
   return `${fence}${language}\n${text.replace(/\n$/, '')}\n${fence}`;
 }

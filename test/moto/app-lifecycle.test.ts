@@ -224,16 +224,24 @@ describeWithMoto('tier 2: labels below the policy floor are restored', () => {
     );
   });
 
-  it('an edited PR body cannot lower the floor: it comes from the config', async () => {
+  it("an edited PR record is not driftgate's: a tier label does nothing, the next scan restores it", async () => {
     const [pr] = world.driftPullRequests();
-    pr!.body = pr!.body.replace(
-      /<!-- driftgate:meta ([A-Za-z0-9+/=]+) -->/,
-      (_, meta: string) =>
+    const edited = pr!.body.replace(
+      /<!-- driftgate:meta ([A-Za-z0-9+/=]+) ([A-Za-z0-9_-]+) -->/,
+      (_, meta: string, mac: string) =>
         `<!-- driftgate:meta ${Buffer.from(
           JSON.stringify({ ...JSON.parse(Buffer.from(meta, 'base64').toString()), tier: 1 }),
-        ).toString('base64')} -->`,
+        ).toString('base64')} ${mac} -->`,
     );
+    expect(edited).not.toBe(pr!.body);
+    pr!.body = edited;
+    expect(parsePullRequestMeta(TEST_RECORDS, pr!.body)).toBeUndefined();
+    world.github.writes.length = 0;
     await world.label(pr!, 'labeled', 'driftgate:tier-1', 'intern');
+    // driftgate does not act on a PR whose record it did not write.
+    expect(world.github.writes).toEqual([]);
+    await world.scan();
+    expect(parsePullRequestMeta(TEST_RECORDS, pr!.body)).toMatchObject({ tier: 2 });
     expect(labelsOf(pr)).toEqual(['driftgate:revert', 'driftgate:tier-2']);
   });
 });

@@ -219,7 +219,8 @@ describeWithMoto('drift pull requests (repository_dispatch driftgate-scan)', () 
     expect(open()).toHaveLength(1);
     expect(pr!.labels.map((label) => label.name)).toEqual(['driftgate:tier-2', 'driftgate:codify']);
     expect(pr!.body).toContain(
-      'Why this direction: chosen by @maintainer with `/driftgate codify`.',
+      // Reasons are escaped text: the backticks show, and the name does not ping again.
+      'Why this direction: chosen by @\u2060maintainer with \\`/driftgate codify\\`.',
     );
     expect(parsePullRequestMeta(TEST_RECORDS, pr!.body)).toMatchObject({
       direction: 'codify',
