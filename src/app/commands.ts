@@ -12,6 +12,7 @@ import { repositoryFor, type AppEnvironment } from './environment.js';
 import { ignoreDrift } from './ignore.js';
 import { openUndoPullRequest } from './undo.js';
 import { scanRepository, serialisePerRepository } from './scan-repository.js';
+import { inlineCode, plainText } from '../report/markdown.js';
 
 /** Marks driftgate's own replies, so it never answers itself. */
 const REPLY_MARKER = '<!-- driftgate:reply -->';
@@ -113,7 +114,7 @@ export async function handleComment(
       });
       await reply(
         context,
-        `Rescanned ${results.map((result) => `\`${result.stack}\` (${result.error ? `failed: ${result.error}` : `${result.drifts} drift(s)`})`).join(', ') || 'nothing: no valid config'}.`,
+        `Rescanned ${results.map((result) => `${inlineCode(result.stack)} (${result.error ? `failed: ${plainText(result.error)}` : `${result.drifts} drift(s)`})`).join(', ') || 'nothing: no valid config'}.`,
       );
       break;
     }
@@ -144,7 +145,7 @@ export async function handleComment(
       if (!result || result.error || !result.actions.includes('update')) {
         await reply(
           context,
-          `Could not switch this PR to ${command.kind}${result?.error ? `: ${result.error}` : ': the drift is no longer there'}.`,
+          `Could not switch this PR to ${command.kind}${result?.error ? `: ${plainText(result.error)}` : ': the drift is no longer there'}.`,
         );
         await react(context, 'confused');
         return 'refused';
@@ -163,7 +164,7 @@ export async function handleComment(
       }
       await reply(
         context,
-        `\`${meta.address}\` in stack \`${meta.stack}\` (fingerprint \`${meta.fingerprint}\`) — this PR proposes to **${meta.direction}**${meta.override ? ` (chosen by @${meta.override_by})` : ''}; tier ${meta.tier}. The reasons are in the description: "Why this direction", "Security" and "Tier".`,
+        `${inlineCode(meta.address)} in stack ${inlineCode(meta.stack)} (fingerprint ${inlineCode(meta.fingerprint)}) — this PR proposes to **${meta.direction}**${meta.override ? ` (chosen by ${plainText(`@${meta.override_by ?? 'someone'}`)})` : ''}; tier ${meta.tier}. The reasons are in the description: "Why this direction", "Security" and "Tier".`,
       );
       break;
     }
@@ -204,7 +205,7 @@ export async function handleComment(
           'drift ignored',
         );
       } catch (error) {
-        await reply(context, `Could not ignore this drift: ${describeError(error)}`);
+        await reply(context, `Could not ignore this drift: ${plainText(describeError(error))}`);
         await react(context, 'confused');
         return 'refused';
       }

@@ -8,6 +8,7 @@ import { CONFIG_PATH, parseConfig } from '../config/load.js';
 import type { DriftgateConfig } from '../config/schema.js';
 import { DriftgateError } from '../errors.js';
 import { ensureCheckRun } from '../github/check-runs.js';
+import { inlineCode, plainText } from '../report/markdown.js';
 
 export const CONFIG_CHECK = 'driftgate/config';
 
@@ -61,7 +62,10 @@ export async function reportConfigCheck(
   const stacks =
     outcome.kind === 'valid'
       ? outcome.config.stacks
-          .map((stack) => `- \`${stack.name}\` (\`${stack.dir}\`, ${stack.environment})`)
+          .map(
+            (stack) =>
+              `- ${inlineCode(stack.name)} (${inlineCode(stack.dir)}, ${plainText(stack.environment)})`,
+          )
           .join('\n')
       : '';
   await ensureCheckRun(context.octokit, {

@@ -29,6 +29,7 @@ import {
 } from '../remediation/ledger.js';
 import { readRepositoryConfig } from './config-check.js';
 import { detectStackDrifts, scanRepository, serialisePerRepository } from './scan-repository.js';
+import { inlineCode, plainText, tableCell } from '../report/markdown.js';
 
 export const APPLY_CHECK = 'driftgate/apply';
 
@@ -101,7 +102,7 @@ function table(report: ExecutionReport): string {
     '| --- | --- | --- | --- | ---: |',
     ...rows.map(
       (row, index) =>
-        `| ${index + 1} | ${row.phase} | ${row.description.replace(/\|/g, '\\|')} (\`${row.api}\`) | ${row.result}${row.error ? `: ${row.error.replace(/\|/g, '\\|')}` : ''} | ${row.ms} |`,
+        `| ${index + 1} | ${row.phase} | ${tableCell(plainText(row.description))} (${tableCell(inlineCode(row.api))}) | ${row.result}${row.error ? `: ${tableCell(plainText(row.error))}` : ''} | ${row.ms} |`,
     ),
   ].join('\n');
 }
@@ -110,8 +111,8 @@ export function renderExecutionReport(report: ExecutionReport): string {
   return [
     `**${report.status}** in ${report.durationMs} ms.`,
     '',
-    `- Pre-check: ${report.precheck}.`,
-    `- Verification: ${report.verification}.`,
+    `- Pre-check: ${plainText(report.precheck)}.`,
+    `- Verification: ${plainText(report.verification)}.`,
     '',
     table(report),
   ]
@@ -215,7 +216,7 @@ export async function handleMergedPullRequest(
       if (!stack)
         return notExecuted(
           'stack-not-configured',
-          `stack \`${meta.stack}\` is no longer in \`.github/driftgate.yml\`.`,
+          `stack ${inlineCode(meta.stack)} is no longer in \`.github/driftgate.yml\`.`,
           'neutral',
         );
       const ledger = await findLedger(github, pr.number, mergeSha);
@@ -256,7 +257,7 @@ export async function handleMergedPullRequest(
         if (!stack.apply_workflow)
           return notExecuted(
             'no-apply-workflow',
-            `this drift came from a Terraform plan, so it is applied by Terraform: set \`stacks[].apply_workflow\` for \`${stack.name}\` to have driftgate dispatch your apply workflow, or run \`terraform apply -target='${meta.address}'\` by hand.`,
+            `this drift came from a Terraform plan, so it is applied by Terraform: set \`stacks[].apply_workflow\` for ${inlineCode(stack.name)} to have driftgate dispatch your apply workflow, or run ${inlineCode(`terraform apply -target='${meta.address}'`)} by hand.`,
             'neutral',
             ledger,
             approvers,
@@ -276,11 +277,11 @@ export async function handleMergedPullRequest(
           name: APPLY_CHECK,
           conclusion: 'pending',
           title: `dispatched ${stack.apply_workflow}`,
-          summary: `\`terraform apply -target='${meta.address}'\` runs in \`${stack.apply_workflow}\` (stack \`${stack.name}\`); this check completes with its result.`,
+          summary: `${inlineCode(`terraform apply -target='${meta.address}'`)} runs in ${inlineCode(stack.apply_workflow)} (stack ${inlineCode(stack.name)}); this check completes with its result.`,
         });
         await github.comment(
           pr.number,
-          `Dispatched \`${stack.apply_workflow}\` to apply \`${meta.address}\` (stack \`${stack.name}\`)${approvers.length ? `, approved by ${approvers.map((login) => `@${login}`).join(', ')}` : ''}. driftgate reports its result here.`,
+          `Dispatched ${inlineCode(stack.apply_workflow)} to apply ${inlineCode(meta.address)} (stack ${inlineCode(stack.name)})${approvers.length ? `, approved by ${approvers.map((login) => `@${login}`).join(', ')}` : ''}. driftgate reports its result here.`,
         );
         return { kind: 'dispatched', workflow: stack.apply_workflow };
       }

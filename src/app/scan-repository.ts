@@ -54,7 +54,7 @@ import { parseState, type StateInstance, type TerraformState } from '../terrafor
 import { readState, s3LocationFromBackend } from '../terraform/state-source.js';
 import { buildStack, type TerraformStack } from '../terraform/stack.js';
 import { ensureCheckRun } from '../github/check-runs.js';
-import { codeBlock } from '../report/markdown.js';
+import { codeBlock, inlineCode } from '../report/markdown.js';
 import { readRepositoryConfig } from './config-check.js';
 import type { MetadataKey } from '../github/hidden-json.js';
 
@@ -456,7 +456,7 @@ async function applyAction(
         await github.ensureLabels([LABEL_IGNORED]);
         await github.commentAndLabel(
           action.pullRequest.number,
-          `This PR was closed without merging, so driftgate treats the drift on \`${action.drift.address}\` (fingerprint \`${action.drift.fingerprint}\`) as accepted and will not open it again. If the live value changes again, a new PR will say so.`,
+          `This PR was closed without merging, so driftgate treats the drift on ${inlineCode(action.drift.address)} (fingerprint ${inlineCode(action.drift.fingerprint)}) as accepted and will not open it again. If the live value changes again, a new PR will say so.`,
           LABEL_IGNORED,
         );
       }
@@ -650,7 +650,7 @@ export async function scanRepository(
       } catch (error) {
         const message = error instanceof DriftgateError ? error.format() : (error as Error).message;
         context.log.error({ stack: stackConfig.name, error: message }, 'stack scan failed');
-        await reportScanFailure(context, github, `stack \`${stackConfig.name}\`: ${message}`);
+        await reportScanFailure(context, github, `stack ${stackConfig.name}: ${message}`);
         results.push({ stack: stackConfig.name, drifts: 0, actions: [], error: message });
         // The dashboard keeps the stack's last good row; the check run carries the error.
       }

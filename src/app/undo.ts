@@ -13,6 +13,7 @@ import { shellQuote } from '../remediation/revert.js';
 import { ledgerRecordPathIn, parseLedgerRecord, preImageOf } from '../remediation/ledger.js';
 import { stringify } from 'yaml';
 import { addressSlug } from '../terraform/address.js';
+import { inlineCode, plainText } from '../report/markdown.js';
 
 export type UndoOutcome = { kind: 'opened'; number: number } | { kind: 'refused'; reason: string };
 
@@ -72,13 +73,16 @@ export async function openUndoPullRequest(
     commitFiles = [
       {
         path: undoLedgerPath,
-        content: `---\n${stringify(front).trimEnd()}\n---\n\n# Undo #${number}: restore the manual change on ${meta.address}\n\nRequested by @${by}. Merging executes the operations below with the stack's apply role.\n`,
+        content: `---\n${stringify(front).trimEnd()}\n---\n\n# Undo #${number}: restore the manual change on ${plainText(meta.address)}\n\nRequested by @${by}. Merging executes the operations below with the stack's apply role.\n`,
       },
     ];
     summary = [
       `Merging this PR restores the live state that #${number} reverted (the manual change), with the same pre-check, verification and rollback:`,
       '',
-      ...operations.map((operation) => `- ${operation.description} (\`${operation.api}\`)`),
+      ...operations.map(
+        (operation) =>
+          `- ${plainText(operation.description ?? operation.api)} (${inlineCode(operation.api)})`,
+      ),
       '',
       '### Do it by hand',
       '',
@@ -106,7 +110,7 @@ export async function openUndoPullRequest(
     }
     commitFiles.push({
       path: undoLedgerPath,
-      content: `---\n${stringify({ ...baseFront, planned_operations: [] }).trimEnd()}\n---\n\n# Undo #${number}: restore the code before the codify of ${meta.address}\n\nRequested by @${by}.\n`,
+      content: `---\n${stringify({ ...baseFront, planned_operations: [] }).trimEnd()}\n---\n\n# Undo #${number}: restore the code before the codify of ${plainText(meta.address)}\n\nRequested by @${by}.\n`,
     });
     summary = [
       `Merging this PR restores ${commitFiles.length - 1} file(s) to their content before #${number}. Live state is not touched: the next scan reports the drift again.`,

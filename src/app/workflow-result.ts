@@ -12,6 +12,7 @@ import { repositoryFor, type AppEnvironment } from './environment.js';
 import { readRepositoryConfig } from './config-check.js';
 import { APPLY_CHECK, findLedger, isDriftgateBranch, recordOutcome } from './execute-merge.js';
 import { serialisePerRepository } from './scan-repository.js';
+import { inlineCode, plainText } from '../report/markdown.js';
 
 export const RUN_NAME = /\bdriftgate apply #(\d+)\b/;
 
@@ -38,7 +39,7 @@ export async function handleApplyWorkflowRun(
     const stack = config.config.stacks.find((candidate) => candidate.name === meta.stack);
     if (!stack?.apply_workflow || !run.path.endsWith(`/${stack.apply_workflow}`)) return 'ignored';
     const succeeded = run.conclusion === 'success';
-    const summary = `[${stack.apply_workflow} run #${run.run_number}](${run.html_url}) ${succeeded ? 'applied' : `ended ${run.conclusion}`}: \`terraform apply -target='${meta.address}'\`.`;
+    const summary = `[${plainText(stack.apply_workflow)} run #${run.run_number}](${run.html_url}) ${succeeded ? 'applied' : `ended ${run.conclusion}`}: ${inlineCode(`terraform apply -target='${meta.address}'`)}.`;
     await ensureCheckRun(context.octokit, {
       owner,
       repo,

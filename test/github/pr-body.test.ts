@@ -45,12 +45,12 @@ const drift = aDrift(
     tierReason: '- [x] <b>policy</b>',
     attribution: {
       actor: '@org/admins <!-- x -->',
-      actorType: 'IAMUser',
+      actorType: 'iam-user',
       time: '2026-11-24T08:00:00Z',
       eventName: 'CreateTags',
-      sourceIp: null,
+      sourceIp: undefined,
       via: 'console',
-      userAgent: null,
+      userAgent: undefined,
     },
   },
 );
