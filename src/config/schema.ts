@@ -4,6 +4,7 @@
  */
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
+import { repositoryPathProblem } from './repository-path.js';
 
 function isValidCron(expression: string): boolean {
   try {
@@ -41,7 +42,16 @@ export const awsSettingsSchema = z
 export const stackSchema = z
   .object({
     name: stackName,
-    dir: z.string().min(1).describe('The Terraform root module, relative to the repository root.'),
+    dir: z
+      .string()
+      .min(1)
+      .superRefine((dir, context) => {
+        const problem = repositoryPathProblem(dir);
+        if (problem) context.addIssue({ code: 'custom', message: problem });
+      })
+      .describe(
+        'The Terraform root module, relative to the repository root (no "..", not absolute).',
+      ),
     environment: z
       .string()
       .min(1)
@@ -50,6 +60,11 @@ export const stackSchema = z
     state: z
       .string()
       .min(1)
+      .superRefine((state, context) => {
+        // A local state file is read from the repository (the app) or the checkout (the CLI).
+        const problem = state.startsWith('s3://') ? undefined : repositoryPathProblem(state);
+        if (problem) context.addIssue({ code: 'custom', message: problem });
+      })
       .optional()
       .describe(
         'State file path or s3://bucket/key; default: the backend "s3" block, else terraform.tfstate.',

@@ -53,7 +53,7 @@ export function inlineCode(text: string): string {
  */
 const INLINE_SYNTAX = /[!$&*<>[\\\]_`~]/g;
 /** What makes a block when it starts a line: headings, lists, quotes, setext underlines, breaks. */
-const BLOCK_START = /^(\d{1,9})?([-+=#.)>])/;
+const BLOCK_START = /^(\d{1,9}(?=[.)])|(?=[-+=#>]))(.)/;
 
 /**
  * Plain inline text showing `text` literally: Markdown syntax is backslash-escaped, line
@@ -66,10 +66,7 @@ export function plainText(text: string): string {
   return oneLine(text)
     .trimStart()
     .replace(INLINE_SYNTAX, (character) => `\\${character}`)
-    .replace(
-      BLOCK_START,
-      (_, digits: string | undefined, marker: string) => `${digits ?? ''}\\${marker}`,
-    )
+    .replace(BLOCK_START, (_, digits: string, marker: string) => `${digits}\\${marker}`)
     .replace(/([@#])/g, `$1${WORD_JOINER}`)
     .replace(/(GH-)(?=\d)/gi, `$1${WORD_JOINER}`)
     .replace(/:\/\//g, `:${WORD_JOINER}//`)

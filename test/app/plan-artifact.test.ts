@@ -99,7 +99,7 @@ describe.skipIf(!HAS_CORPUS)('drift from a plan artifact (repository_dispatch)',
     expect(pr!.body).toContain('| `ami` | `"refresh-me"` | `"refreshed"` |');
     expect(pr!.body).toContain(
       // Reasons are escaped like any other text: the backticks show literally.
-      "found by a Terraform plan: reverted by \\`terraform apply \\-target\\` (the repository's apply workflow, when configured)",
+      "found by a Terraform plan: reverted by \\`terraform apply -target\\` (the repository's apply workflow, when configured)",
     );
     expect(pr!.body).toContain("terraform apply -target='test_instance.should_refresh'");
     expect(parsePullRequestMeta(TEST_RECORDS, pr!.body)).toMatchObject({
