@@ -254,7 +254,11 @@ export async function detectStackDrifts(
     .map((file) => ({ path: file.path, text: file.content }));
   const stack = tf.length ? await buildStack(stackConfig.dir, tf) : undefined;
   if (plan) {
-    const artifact = await github.downloadPlanArtifact(plan.runId, plan.artifact);
+    const artifact = await github.downloadPlanArtifact(
+      plan.runId,
+      plan.artifact,
+      config.limits.plan_json_bytes,
+    );
     const parsed = parsePlan(artifact.text, artifact.path);
     const report = scanLoadedPlan({
       dir: stackConfig.dir,

@@ -242,7 +242,7 @@ describeWithMoto('tier 2: labels below the policy floor are restored', () => {
     expect(world.github.writes).toEqual([]);
     await world.scan();
     expect(parsePullRequestMeta(TEST_RECORDS, pr!.body)).toMatchObject({ tier: 2 });
-    expect(labelsOf(pr).sort()).toEqual(['driftgate:revert', 'driftgate:tier-2']);
+    expect([...labelsOf(pr)!].sort()).toEqual(['driftgate:revert', 'driftgate:tier-2']);
   });
 });
 
