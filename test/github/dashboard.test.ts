@@ -52,9 +52,7 @@ describe('the drift dashboard', () => {
     expect(body).toContain('**1 drift(s)** across 2 stack(s).');
     expect(body).toContain('| `aws_security_group.web` | 2 | revert | #7 |');
     expect(body).toContain('`aws_lambda_function` × 3');
-    expect(body).toContain(
-      '- `aws_vpc.legacy` until 2026-12-01 · owner @\u2060ana · migration',
-    );
+    expect(body).toContain('- `aws_vpc.legacy` until 2026-12-01 · owner @\u2060ana · migration');
     expect(parseDashboard(TEST_RECORDS, body)).toEqual(first);
   });
 
