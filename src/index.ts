@@ -16,7 +16,7 @@ import { Scheduler } from './app/scheduler.js';
 import { handleApplyWorkflowRun } from './app/workflow-result.js';
 import { z } from 'zod';
 import { handleTierLabels } from './app/tier-labels.js';
-import { GitHubRepository } from './github/repository.js';
+import { appEnvironmentFrom, repositoryFor, type AppEnvironment } from './app/environment.js';
 
 const dispatchPayloadSchema = z
   .object({
@@ -29,9 +29,20 @@ const dispatchPayloadSchema = z
     path: ['plan_artifact'],
   });
 
+/** The app with its environment given as data (tests pass a fixed metadata key). */
+export function createDriftgate(environment: AppEnvironment): (app: Probot) => void {
+  return (app) => wire(app, environment);
+}
+
+/** `npm start`: the metadata key comes from DRIFTGATE_METADATA_KEY or WEBHOOK_SECRET. */
 export default function driftgate(app: Probot): void {
+  wire(app, appEnvironmentFrom(process.env));
+}
+
+function wire(app: Probot, environment: AppEnvironment): void {
   // DRIFTGATE_SCHEDULER=off leaves scheduling to repository_dispatch (and keeps tests quiet).
-  const scheduler = process.env.DRIFTGATE_SCHEDULER === 'off' ? undefined : new Scheduler(app);
+  const scheduler =
+    process.env.DRIFTGATE_SCHEDULER === 'off' ? undefined : new Scheduler(app, environment);
   scheduler?.start();
 
   app.on('push', async (context) => {
@@ -40,7 +51,7 @@ export default function driftgate(app: Probot): void {
     const { repository } = context.payload;
     scheduler?.forget(repository.full_name);
     if (outcome.rescan)
-      await scanRepository(context, {
+      await scanRepository(context, environment, {
         owner: repository.owner?.login ?? repository.full_name.split('/')[0]!,
         repo: repository.name,
         defaultBranch: repository.default_branch,
@@ -49,21 +60,21 @@ export default function driftgate(app: Probot): void {
   });
 
   app.on('issue_comment.created', async (context) => {
-    await handleComment(context);
+    await handleComment(context, environment);
   });
 
   // A merged remediation PR is the approval: execute it (tier and review rules permitting).
   app.on('pull_request.closed', async (context) => {
-    await handleMergedPullRequest(context);
+    await handleMergedPullRequest(context, environment);
   });
 
   // A dispatched apply workflow (plan-fed stacks) reports back.
   app.on('workflow_run.completed', async (context) => {
-    await handleApplyWorkflowRun(context);
+    await handleApplyWorkflowRun(context, environment);
   });
 
   app.on(['pull_request.labeled', 'pull_request.unlabeled'], async (context) => {
-    await handleTierLabels(context);
+    await handleTierLabels(context, environment);
   });
 
   // "Re-run" on one of driftgate's checks: validate the config again and re-scan.
@@ -75,7 +86,7 @@ export default function driftgate(app: Probot): void {
       const outcome = await reportConfigCheck(context, owner, repository.name, run.head_sha);
       if (outcome.kind !== 'valid') return;
     }
-    await scanRepository(context, {
+    await scanRepository(context, environment, {
       owner,
       repo: repository.name,
       defaultBranch: repository.default_branch,
@@ -87,8 +98,9 @@ export default function driftgate(app: Probot): void {
   app.on('check_suite.completed', async (context) => {
     const { check_suite: suite, repository } = context.payload;
     if (!suite.head_branch?.startsWith('driftgate/')) return;
-    const github = new GitHubRepository(
-      context.octokit,
+    const github = repositoryFor(
+      context,
+      environment,
       repository.owner.login,
       repository.name,
       repository.default_branch,
@@ -113,13 +125,13 @@ export default function driftgate(app: Probot): void {
       const issue = payload.error.issues[0]!;
       await reportScanFailure(
         context,
-        new GitHubRepository(context.octokit, target.owner, target.repo, target.defaultBranch),
+        repositoryFor(context, environment, target.owner, target.repo, target.defaultBranch),
         `client_payload.${issue.path.join('.') || '(top level)'}: ${issue.message}`,
       );
       return;
     }
     const { stack, plan_run_id: runId, plan_artifact: artifact } = payload.data;
-    await scanRepository(context, {
+    await scanRepository(context, environment, {
       ...target,
       stack,
       installationId: context.payload.installation?.id,

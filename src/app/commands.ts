@@ -7,12 +7,14 @@ import type { Context } from 'probot';
 import { COMMAND_HELP, canCommand, parseCommand, type Command } from '../github/commands.js';
 import { parsePullRequestMeta, type PullRequestMeta } from '../github/pr-body.js';
 import { describeError } from '../errors.js';
-import { GitHubRepository } from '../github/repository.js';
+import type { GitHubRepository } from '../github/repository.js';
+import { repositoryFor, type AppEnvironment } from './environment.js';
 import { ignoreDrift } from './ignore.js';
 import { openUndoPullRequest } from './undo.js';
 import { readRepositoryConfig } from './config-check.js';
 import { awsClientConfig } from '../cloud/aws/clients.js';
 import { scanRepository, serialisePerRepository } from './scan-repository.js';
+import { inlineCode, plainText } from '../report/markdown.js';
 
 /** Marks driftgate's own replies, so it never answers itself. */
 const REPLY_MARKER = '<!-- driftgate:reply -->';
@@ -40,6 +42,7 @@ async function reply(context: CommentContext, text: string): Promise<void> {
 
 async function driftgatePullRequest(
   context: CommentContext,
+  github: GitHubRepository,
 ): Promise<{ meta: PullRequestMeta; body: string } | undefined> {
   if (!context.payload.issue.pull_request) return undefined;
   const { data } = await context.octokit.rest.pulls.get({
@@ -49,13 +52,16 @@ async function driftgatePullRequest(
   // Only driftgate's own branches in this repository: a fork's PR body proves nothing.
   if (data.state !== 'open' || !data.head.ref.startsWith('driftgate/')) return undefined;
   if (data.head.repo?.full_name !== data.base.repo.full_name) return undefined;
-  const meta = parsePullRequestMeta(data.body);
+  const meta = parsePullRequestMeta(github.records, data.body);
   return meta ? { meta, body: data.body ?? '' } : undefined;
 }
 
 export type CommandOutcome = 'ignored' | 'help' | 'refused' | 'done';
 
-export async function handleComment(context: CommentContext): Promise<CommandOutcome> {
+export async function handleComment(
+  context: CommentContext,
+  environment: AppEnvironment,
+): Promise<CommandOutcome> {
   const { comment, sender, repository } = context.payload;
   if (comment.body.includes(REPLY_MARKER)) return 'ignored';
   const command: Command | undefined = parseCommand(comment.body);
@@ -78,7 +84,7 @@ export async function handleComment(context: CommentContext): Promise<CommandOut
     return 'help';
   }
   const { owner, repo } = context.repo();
-  const github = new GitHubRepository(context.octokit, owner, repo, repository.default_branch);
+  const github = repositoryFor(context, environment, owner, repo, repository.default_branch);
   // The real permission, asked of GitHub now; the payload's author_association is not trusted.
   const { permission, role } = await github.permissionOf(sender.login);
   if (!canCommand(permission, role)) {
@@ -90,7 +96,7 @@ export async function handleComment(context: CommentContext): Promise<CommandOut
     return 'refused';
   }
 
-  const found = await driftgatePullRequest(context);
+  const found = await driftgatePullRequest(context, github);
   const meta = found?.meta;
   const target = {
     owner: repository.owner.login,
@@ -100,7 +106,7 @@ export async function handleComment(context: CommentContext): Promise<CommandOut
   };
   switch (command.kind) {
     case 'rescan': {
-      const results = await scanRepository(context, {
+      const results = await scanRepository(context, environment, {
         ...target,
         stack: meta?.stack,
         plan:
@@ -110,7 +116,7 @@ export async function handleComment(context: CommentContext): Promise<CommandOut
       });
       await reply(
         context,
-        `Rescanned ${results.map((result) => `\`${result.stack}\` (${result.error ? `failed: ${result.error}` : `${result.drifts} drift(s)`})`).join(', ') || 'nothing: no valid config'}.`,
+        `Rescanned ${results.map((result) => `${inlineCode(result.stack)} (${result.error ? `failed: ${plainText(result.error)}` : `${result.drifts} drift(s)`})`).join(', ') || 'nothing: no valid config'}.`,
       );
       break;
     }
@@ -128,7 +134,7 @@ export async function handleComment(context: CommentContext): Promise<CommandOut
         await reply(context, `This PR already proposes to ${command.kind}.`);
         break;
       }
-      const results = await scanRepository(context, {
+      const results = await scanRepository(context, environment, {
         ...target,
         stack: meta.stack,
         overrides: new Map([[meta.address, { direction: command.kind, by: sender.login }]]),
@@ -141,7 +147,7 @@ export async function handleComment(context: CommentContext): Promise<CommandOut
       if (!result || result.error || !result.actions.includes('update')) {
         await reply(
           context,
-          `Could not switch this PR to ${command.kind}${result?.error ? `: ${result.error}` : ': the drift is no longer there'}.`,
+          `Could not switch this PR to ${command.kind}${result?.error ? `: ${plainText(result.error)}` : ': the drift is no longer there'}.`,
         );
         await react(context, 'confused');
         return 'refused';
@@ -160,7 +166,7 @@ export async function handleComment(context: CommentContext): Promise<CommandOut
       }
       await reply(
         context,
-        `\`${meta.address}\` in stack \`${meta.stack}\` (fingerprint \`${meta.fingerprint}\`) — this PR proposes to **${meta.direction}**${meta.override ? ` (chosen by @${meta.override_by})` : ''}; tier ${meta.tier}. The reasons are in the description: "Why this direction", "Security" and "Tier".`,
+        `${inlineCode(meta.address)} in stack ${inlineCode(meta.stack)} (fingerprint ${inlineCode(meta.fingerprint)}) — this PR proposes to **${meta.direction}**${meta.override ? ` (chosen by ${plainText(`@${meta.override_by ?? 'someone'}`)})` : ''}; tier ${meta.tier}. The reasons are in the description: "Why this direction", "Security" and "Tier".`,
       );
       break;
     }
@@ -216,7 +222,7 @@ export async function handleComment(context: CommentContext): Promise<CommandOut
           'drift ignored',
         );
       } catch (error) {
-        await reply(context, `Could not ignore this drift: ${describeError(error)}`);
+        await reply(context, `Could not ignore this drift: ${plainText(describeError(error))}`);
         await react(context, 'confused');
         return 'refused';
       }

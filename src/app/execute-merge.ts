@@ -16,7 +16,8 @@ import { describeError } from '../errors.js';
 import { ensureCheckRun } from '../github/check-runs.js';
 import { canCommand } from '../github/commands.js';
 import { parsePullRequestMeta, type PullRequestMeta } from '../github/pr-body.js';
-import { GitHubRepository } from '../github/repository.js';
+import type { GitHubRepository } from '../github/repository.js';
+import { repositoryFor, type AppEnvironment } from './environment.js';
 import { tierFromLabels } from '../policy/merge.js';
 import { tierFloorFor } from '../policy/tiers.js';
 import { execute, type ExecutionReport } from '../remediation/execute.js';
@@ -31,6 +32,7 @@ import {
 } from '../remediation/ledger.js';
 import { readRepositoryConfig } from './config-check.js';
 import { detectStackDrifts, scanRepository, serialisePerRepository } from './scan-repository.js';
+import { inlineCode, plainText, tableCell } from '../report/markdown.js';
 
 export const APPLY_CHECK = 'driftgate/apply';
 
@@ -103,7 +105,7 @@ function table(report: ExecutionReport): string {
     '| --- | --- | --- | --- | ---: |',
     ...rows.map(
       (row, index) =>
-        `| ${index + 1} | ${row.phase} | ${row.description.replace(/\|/g, '\\|')} (\`${row.api}\`) | ${row.result}${row.error ? `: ${row.error.replace(/\|/g, '\\|')}` : ''} | ${row.ms} |`,
+        `| ${index + 1} | ${row.phase} | ${tableCell(plainText(row.description))} (${tableCell(inlineCode(row.api))}) | ${row.result}${row.error ? `: ${tableCell(plainText(row.error))}` : ''} | ${row.ms} |`,
     ),
   ].join('\n');
 }
@@ -112,8 +114,8 @@ export function renderExecutionReport(report: ExecutionReport): string {
   return [
     `**${report.status}** in ${report.durationMs} ms.`,
     '',
-    `- Pre-check: ${report.precheck}.`,
-    `- Verification: ${report.verification}.`,
+    `- Pre-check: ${plainText(report.precheck)}.`,
+    `- Verification: ${plainText(report.verification)}.`,
     '',
     table(report),
   ]
@@ -147,20 +149,23 @@ export async function recordOutcome(
   }
 }
 
-export async function handleMergedPullRequest(context: MergedContext): Promise<MergeOutcome> {
+export async function handleMergedPullRequest(
+  context: MergedContext,
+  environment: AppEnvironment,
+): Promise<MergeOutcome> {
   const { pull_request: payloadPr, repository } = context.payload;
   if (!payloadPr.merged || !isDriftgateBranch(payloadPr.head.ref)) return { kind: 'ignored' };
   if (payloadPr.head.repo?.full_name !== repository.full_name) return { kind: 'ignored' };
   const owner = repository.owner.login;
   const repo = repository.name;
-  const github = new GitHubRepository(context.octokit, owner, repo, repository.default_branch);
+  const github = repositoryFor(context, environment, owner, repo, repository.default_branch);
   let rescanStack: string | undefined;
   const outcome = await serialisePerRepository(
     `${owner}/${repo}`,
     async (): Promise<MergeOutcome> => {
       // Ask GitHub, not the payload, whether and how it was merged.
       const pr = await github.getPullRequest(payloadPr.number);
-      const meta = parsePullRequestMeta(pr.body);
+      const meta = parsePullRequestMeta(github.records, pr.body);
       if (!pr.merged || !pr.merge_commit_sha || !meta) return { kind: 'ignored' };
       if (pr.head.repo?.full_name !== repository.full_name) return { kind: 'ignored' };
       const mergeSha = pr.merge_commit_sha;
@@ -214,7 +219,7 @@ export async function handleMergedPullRequest(context: MergedContext): Promise<M
       if (!stack)
         return notExecuted(
           'stack-not-configured',
-          `stack \`${meta.stack}\` is no longer in \`.github/driftgate.yml\`.`,
+          `stack ${inlineCode(meta.stack)} is no longer in \`.github/driftgate.yml\`.`,
           'neutral',
         );
       const ledger = await findLedger(github, pr.number, mergeSha);
@@ -255,7 +260,7 @@ export async function handleMergedPullRequest(context: MergedContext): Promise<M
         if (!stack.apply_workflow)
           return notExecuted(
             'no-apply-workflow',
-            `this drift came from a Terraform plan, so it is applied by Terraform: set \`stacks[].apply_workflow\` for \`${stack.name}\` to have driftgate dispatch your apply workflow, or run \`${terraformTargetCommand('apply', meta.address)}\` by hand.`,
+            `this drift came from a Terraform plan, so it is applied by Terraform: set \`stacks[].apply_workflow\` for ${inlineCode(stack.name)} to have driftgate dispatch your apply workflow, or run ${inlineCode(terraformTargetCommand('apply', meta.address))} by hand.`,
             'neutral',
             ledger,
             approvers,
@@ -275,11 +280,11 @@ export async function handleMergedPullRequest(context: MergedContext): Promise<M
           name: APPLY_CHECK,
           conclusion: 'pending',
           title: `dispatched ${stack.apply_workflow}`,
-          summary: `\`${terraformTargetCommand('apply', meta.address)}\` runs in \`${stack.apply_workflow}\` (stack \`${stack.name}\`); this check completes with its result.`,
+          summary: `${inlineCode(terraformTargetCommand('apply', meta.address))} runs in ${inlineCode(stack.apply_workflow)} (stack ${inlineCode(stack.name)}); this check completes with its result.`,
         });
         await github.comment(
           pr.number,
-          `Dispatched \`${stack.apply_workflow}\` to apply \`${meta.address}\` (stack \`${stack.name}\`)${approvers.length ? `, approved by ${approvers.map((login) => `@${login}`).join(', ')}` : ''}. driftgate reports its result here.`,
+          `Dispatched ${inlineCode(stack.apply_workflow)} to apply ${inlineCode(meta.address)} (stack ${inlineCode(stack.name)})${approvers.length ? `, approved by ${approvers.map((login) => `@${login}`).join(', ')}` : ''}. driftgate reports its result here.`,
         );
         return { kind: 'dispatched', workflow: stack.apply_workflow };
       }
@@ -356,7 +361,7 @@ export async function handleMergedPullRequest(context: MergedContext): Promise<M
     },
   );
   if (rescanStack)
-    await scanRepository(context, {
+    await scanRepository(context, environment, {
       owner,
       repo,
       defaultBranch: repository.default_branch,

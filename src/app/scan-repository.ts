@@ -29,7 +29,8 @@ import {
   renderDashboard,
   type DashboardStack,
 } from '../github/dashboard.js';
-import { GitHubRepository, type FileToCommit } from '../github/repository.js';
+import type { GitHubRepository, FileToCommit } from '../github/repository.js';
+import { repositoryFor, type AppEnvironment } from './environment.js';
 import { isRuleActive } from '../drift/ignore.js';
 import {
   LABEL_ADVISORY,
@@ -54,7 +55,9 @@ import { parseState, type StateInstance, type TerraformState } from '../terrafor
 import { readState, s3LocationFromBackend } from '../terraform/state-source.js';
 import { buildStack, type TerraformStack } from '../terraform/stack.js';
 import { ensureCheckRun } from '../github/check-runs.js';
+import { codeBlock, inlineCode } from '../report/markdown.js';
 import { readRepositoryConfig } from './config-check.js';
+import type { MetadataKey } from '../github/hidden-json.js';
 
 export interface DirectionChoice {
   direction: Direction;
@@ -143,6 +146,7 @@ function revertTargetOf(
 }
 
 async function remediationFor(
+  key: MetadataKey,
   drift: Drift,
   files: FileToCommit[],
   state: TerraformState,
@@ -177,10 +181,10 @@ async function remediationFor(
     files.map((file) => ({ path: file.path, text: file.content })),
     [drift],
   );
-  const codifyRefusals = codify.refused.map(
-    (refusal) =>
-      `\`${refusal.path || drift.address}\`: ${refusal.reason}${refusal.file ? ` (${refusal.file}${refusal.line ? `:${refusal.line}` : ''})` : ''}`,
-  );
+  const codifyRefusals = codify.refused.map((refusal) => ({
+    subject: refusal.path || drift.address,
+    reason: `${refusal.reason}${refusal.file ? ` (${refusal.file}${refusal.line ? `:${refusal.line}` : ''})` : ''}`,
+  }));
   const model: PullRequestModel = {
     drift,
     direction,
@@ -209,7 +213,7 @@ async function remediationFor(
       : '';
   return {
     title: pullRequestTitle(model),
-    body: renderPullRequestBody(model),
+    body: renderPullRequestBody(key, model),
     files: [...changedCode, ledger],
     message: `driftgate: ${direction} drift on ${drift.address}${summary}\n\n${commitTrailers(drift, direction, tier)}\n`,
     labels: [tierLabel(tier), `driftgate:${direction}`, ...(tier === 3 ? [LABEL_ADVISORY] : [])],
@@ -254,7 +258,11 @@ export async function detectStackDrifts(
     .map((file) => ({ path: file.path, text: file.content }));
   const stack = tf.length ? await buildStack(stackConfig.dir, tf) : undefined;
   if (plan) {
-    const artifact = await github.downloadPlanArtifact(plan.runId, plan.artifact);
+    const artifact = await github.downloadPlanArtifact(
+      plan.runId,
+      plan.artifact,
+      config.limits.plan_json_bytes,
+    );
     const parsed = parsePlan(artifact.text, artifact.path);
     const report = scanLoadedPlan({
       dir: stackConfig.dir,
@@ -399,6 +407,7 @@ async function applyAction(
   const prepare = async (drift: Drift, tier: Tier) => {
     const merge = await mergeModeFor(github, tier);
     const pr = await remediationFor(
+      github.records.key,
       drift,
       files,
       state,
@@ -457,7 +466,7 @@ async function applyAction(
         await github.ensureLabels([LABEL_IGNORED]);
         await github.commentAndLabel(
           action.pullRequest.number,
-          `This PR was closed without merging, so driftgate treats the drift on \`${action.drift.address}\` (fingerprint \`${action.drift.fingerprint}\`) as accepted and will not open it again. If the live value changes again, a new PR will say so.`,
+          `This PR was closed without merging, so driftgate treats the drift on ${inlineCode(action.drift.address)} (fingerprint ${inlineCode(action.drift.fingerprint)}) as accepted and will not open it again. If the live value changes again, a new PR will say so.`,
           LABEL_IGNORED,
         );
       }
@@ -524,7 +533,7 @@ async function updateDashboard(
   now: Date,
 ): Promise<void> {
   const existing = await github.findDashboardIssue(LABEL_DASHBOARD, DASHBOARD_TITLE);
-  const previous = parseDashboard(existing?.body);
+  const previous = parseDashboard(github.records, existing?.body);
   const next = mergeDashboard(
     previous,
     rows,
@@ -547,10 +556,13 @@ async function updateDashboard(
     !next.ignored.length
   )
     return;
-  if (existing) await github.updateIssueBody(existing.number, renderDashboard(next));
+  if (existing)
+    await github.updateIssueBody(existing.number, renderDashboard(github.records.key, next));
   else {
     await github.ensureLabels([LABEL_DASHBOARD]);
-    await github.createIssue(DASHBOARD_TITLE, renderDashboard(next), [LABEL_DASHBOARD]);
+    await github.createIssue(DASHBOARD_TITLE, renderDashboard(github.records.key, next), [
+      LABEL_DASHBOARD,
+    ]);
   }
 }
 
@@ -569,7 +581,7 @@ export async function reportScanFailure(
     name: SCAN_CHECK,
     conclusion: 'failure',
     title: 'driftgate could not scan: no pull request was opened, changed or closed',
-    summary: `\`\`\`\n${message}\n\`\`\``,
+    summary: codeBlock(message),
   });
 }
 
@@ -590,11 +602,12 @@ export interface ScanRequest {
 /** Scan a repository's stacks (or one) and reconcile their PRs; queued per repository. */
 export async function scanRepository(
   context: Pick<Context, 'octokit' | 'log'>,
+  environment: AppEnvironment,
   request: ScanRequest,
 ): Promise<StackScanResult[]> {
   const { owner, repo, defaultBranch } = request;
   return serialisePerRepository(`${owner}/${repo}`, async () => {
-    const github = new GitHubRepository(context.octokit, owner, repo, defaultBranch);
+    const github = repositoryFor(context, environment, owner, repo, defaultBranch);
     const outcome = await readRepositoryConfig(context, owner, repo, defaultBranch);
     if (outcome.kind !== 'valid') {
       // An invalid config is reported by the driftgate/config check run; nothing is touched.
@@ -647,7 +660,7 @@ export async function scanRepository(
       } catch (error) {
         const message = error instanceof DriftgateError ? error.format() : (error as Error).message;
         context.log.error({ stack: stackConfig.name, error: message }, 'stack scan failed');
-        await reportScanFailure(context, github, `stack \`${stackConfig.name}\`: ${message}`);
+        await reportScanFailure(context, github, `stack ${stackConfig.name}: ${message}`);
         results.push({ stack: stackConfig.name, drifts: 0, actions: [], error: message });
         // The dashboard keeps the stack's last good row; the check run carries the error.
       }

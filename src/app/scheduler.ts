@@ -13,6 +13,7 @@ import { CronExpressionParser } from 'cron-parser';
 import type { Probot } from 'probot';
 import { readRepositoryConfig } from './config-check.js';
 import { scanRepository } from './scan-repository.js';
+import type { AppEnvironment } from './environment.js';
 
 /** The first scheduled time strictly after `after` (UTC). */
 export function nextScheduledAfter(schedule: string, after: Date): Date {
@@ -65,6 +66,7 @@ export class Scheduler {
 
   constructor(
     private readonly app: Probot,
+    private readonly environment: AppEnvironment,
     options: SchedulerOptions = {},
   ) {
     this.tickMs = options.tickMs ?? 5 * 60_000;
@@ -147,16 +149,13 @@ export class Scheduler {
         }
         this.lastScan.set(key, now);
         try {
-          await scanRepository(
-            { octokit, log: this.app.log },
-            {
-              owner,
-              repo: repository.name,
-              defaultBranch: repository.default_branch,
-              installationId: installation.id,
-              now,
-            },
-          );
+          await scanRepository({ octokit, log: this.app.log }, this.environment, {
+            owner,
+            repo: repository.name,
+            defaultBranch: repository.default_branch,
+            installationId: installation.id,
+            now,
+          });
           result.scanned.push(key);
         } catch (error) {
           // One repository's failure must not starve the others.

@@ -13,7 +13,7 @@ import {
   type TierLabelDecision,
 } from '../policy/merge.js';
 import { parsePullRequestMeta } from '../github/pr-body.js';
-import { GitHubRepository } from '../github/repository.js';
+import { repositoryFor, type AppEnvironment } from './environment.js';
 import { parseAddress } from '../terraform/address.js';
 import { readRepositoryConfig } from './config-check.js';
 import { serialisePerRepository } from './scan-repository.js';
@@ -22,23 +22,24 @@ type LabelContext = Context<'pull_request.labeled' | 'pull_request.unlabeled'>;
 
 export async function handleTierLabels(
   context: LabelContext,
+  environment: AppEnvironment,
 ): Promise<TierLabelDecision | undefined> {
   const { pull_request: pr, repository, label, sender } = context.payload;
   if (!label?.name.startsWith('driftgate:tier-')) return undefined;
   if (pr.state !== 'open' || !pr.head.ref.startsWith('driftgate/')) return undefined;
   // Only a PR from this repository: a fork's PR cannot become a driftgate PR by its body.
   if (pr.head.repo?.full_name !== repository.full_name) return undefined;
-  const meta = parsePullRequestMeta(pr.body);
-  if (!meta) return undefined;
   const owner = repository.owner.login;
   const repo = repository.name;
+  const github = repositoryFor(context, environment, owner, repo, repository.default_branch);
+  const meta = parsePullRequestMeta(github.records, pr.body);
+  if (!meta) return undefined;
   return serialisePerRepository(`${owner}/${repo}`, async () => {
     const outcome = await readRepositoryConfig(context, owner, repo, repository.default_branch);
     if (outcome.kind !== 'valid') return undefined;
     const stack = outcome.config.stacks.find((candidate) => candidate.name === meta.stack);
     if (!stack || !parseAddress(meta.address)) return undefined;
     const floor = tierFloorFor(outcome.config.tiers, stack, meta.address);
-    const github = new GitHubRepository(context.octokit, owner, repo, repository.default_branch);
     // The payload's labels may already be stale when several label events arrive together.
     const { data: current } = await context.octokit.rest.issues.listLabelsOnIssue({
       owner,

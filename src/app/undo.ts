@@ -12,6 +12,7 @@ import { awsCommandFor } from '../remediation/describe.js';
 import { ledgerRecordPathIn, parseLedgerRecord, undoRecordFront } from '../remediation/ledger.js';
 import { stringify } from 'yaml';
 import { addressSlug } from '../terraform/address.js';
+import { inlineCode, plainText } from '../report/markdown.js';
 
 export type UndoOutcome = { kind: 'opened'; number: number } | { kind: 'refused'; reason: string };
 
@@ -28,7 +29,7 @@ export async function openUndoPullRequest(
   options: { regionOf?: (stack: string) => Promise<string | undefined> } = {},
 ): Promise<UndoOutcome> {
   const pr = await github.getPullRequest(number);
-  const meta = parsePullRequestMeta(pr.body);
+  const meta = parsePullRequestMeta(github.records, pr.body);
   if (!pr.merged || !meta || !pr.head.ref.startsWith('driftgate/'))
     return {
       kind: 'refused',
@@ -65,13 +66,16 @@ export async function openUndoPullRequest(
     commitFiles = [
       {
         path: undoLedgerPath,
-        content: `---\n${stringify(front).trimEnd()}\n---\n\n# Undo #${number}: restore the manual change on ${meta.address}\n\nRequested by @${by}. Merging executes the operations below with the stack's apply role.\n`,
+        content: `---\n${stringify(front).trimEnd()}\n---\n\n# Undo #${number}: restore the manual change on ${plainText(meta.address)}\n\nRequested by @${by}. Merging executes the operations below with the stack's apply role.\n`,
       },
     ];
     summary = [
       `Merging this PR restores the live state that #${number} reverted (the manual change), with the same pre-check, verification and rollback:`,
       '',
-      ...operations.map((operation) => `- ${operation.description} (\`${operation.api}\`)`),
+      ...operations.map(
+        (operation) =>
+          `- ${plainText(operation.description ?? operation.api)} (${inlineCode(operation.api)})`,
+      ),
       '',
       '### Do it by hand',
       '',
@@ -96,7 +100,7 @@ export async function openUndoPullRequest(
     }
     commitFiles.push({
       path: undoLedgerPath,
-      content: `---\n${stringify({ ...baseFront, planned_operations: [] }).trimEnd()}\n---\n\n# Undo #${number}: restore the code before the codify of ${meta.address}\n\nRequested by @${by}.\n`,
+      content: `---\n${stringify({ ...baseFront, planned_operations: [] }).trimEnd()}\n---\n\n# Undo #${number}: restore the code before the codify of ${plainText(meta.address)}\n\nRequested by @${by}.\n`,
     });
     summary = [
       `Merging this PR restores ${commitFiles.length - 1} file(s) to their content before #${number}. Live state is not touched: the next scan reports the drift again.`,
@@ -113,6 +117,7 @@ export async function openUndoPullRequest(
     branch,
     title: `driftgate: Undo #${number} (${record.front.direction} of ${meta.address})`,
     body: withMeta(
+      github.records.key,
       [
         `@${by} asked to undo #${number}.`,
         '',

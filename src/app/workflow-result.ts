@@ -9,15 +9,17 @@ import { terraformTargetCommand } from '../remediation/shell.js';
 import type { Context } from 'probot';
 import { ensureCheckRun } from '../github/check-runs.js';
 import { parsePullRequestMeta } from '../github/pr-body.js';
-import { GitHubRepository } from '../github/repository.js';
+import { repositoryFor, type AppEnvironment } from './environment.js';
 import { readRepositoryConfig } from './config-check.js';
 import { APPLY_CHECK, findLedger, isDriftgateBranch, recordOutcome } from './execute-merge.js';
 import { serialisePerRepository } from './scan-repository.js';
+import { inlineCode, plainText } from '../report/markdown.js';
 
 export const RUN_NAME = /\bdriftgate apply #(\d+)\b/;
 
 export async function handleApplyWorkflowRun(
   context: Context<'workflow_run.completed'>,
+  environment: AppEnvironment,
 ): Promise<'ignored' | 'recorded'> {
   const { workflow_run: run, repository } = context.payload;
   const number = Number(RUN_NAME.exec(run.display_title ?? run.name ?? '')?.[1] ?? NaN);
@@ -27,18 +29,18 @@ export async function handleApplyWorkflowRun(
   if (run.head_branch !== repository.default_branch) return 'ignored';
   const owner = repository.owner.login;
   const repo = repository.name;
-  const github = new GitHubRepository(context.octokit, owner, repo, repository.default_branch);
+  const github = repositoryFor(context, environment, owner, repo, repository.default_branch);
   return serialisePerRepository(`${owner}/${repo}`, async () => {
     const config = await readRepositoryConfig(context, owner, repo, repository.default_branch);
     if (config.kind !== 'valid') return 'ignored';
     const pr = await github.getPullRequest(number);
-    const meta = parsePullRequestMeta(pr.body);
+    const meta = parsePullRequestMeta(github.records, pr.body);
     if (!pr.merged || !pr.merge_commit_sha || !meta || !isDriftgateBranch(pr.head.ref))
       return 'ignored';
     const stack = config.config.stacks.find((candidate) => candidate.name === meta.stack);
     if (!stack?.apply_workflow || !run.path.endsWith(`/${stack.apply_workflow}`)) return 'ignored';
     const succeeded = run.conclusion === 'success';
-    const summary = `[${stack.apply_workflow} run #${run.run_number}](${run.html_url}) ${succeeded ? 'applied' : `ended ${run.conclusion}`}: \`${terraformTargetCommand('apply', meta.address)}\`.`;
+    const summary = `[${plainText(stack.apply_workflow)} run #${run.run_number}](${run.html_url}) ${succeeded ? 'applied' : `ended ${run.conclusion}`}: ${inlineCode(terraformTargetCommand('apply', meta.address))}.`;
     await ensureCheckRun(context.octokit, {
       owner,
       repo,

@@ -3,6 +3,7 @@ import { basename, dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { StackReport } from '../report/model.js';
 import { loadConfigFile } from '../config/load.js';
+import { assertStackDirInsideRepository } from '../config/repository-path.js';
 import type { DriftgateConfig, StackConfig } from '../config/schema.js';
 import { DriftgateError } from '../errors.js';
 import { countDrifts, type ScanReport } from '../report/model.js';
@@ -151,6 +152,11 @@ export async function resolveStackConfig(
       file: flags.config,
     });
   }
+  if (stack)
+    await assertStackDirInsideRepository(repoRoot, stack.dir, {
+      file: flags.config,
+      key: `stacks[${config.stacks.indexOf(stack)}].dir`,
+    });
   return {
     stackConfig: stack ?? { name: fallbackName, environment: flags.environment ?? 'default' },
     repoRoot,

@@ -5,6 +5,7 @@
 import { attributionSkippedText, type AttributeChange, type Drift } from '../drift/model.js';
 import { describeSetElement, describeSetElementChange } from './set-element.js';
 import { formatPath } from '../terraform/path.js';
+import { inlineCode, plainText, tableCell } from './markdown.js';
 import { countDrifts, type ScanReport, type StackReport } from './model.js';
 
 export function driftToJson(drift: Drift): Record<string, unknown> {
@@ -132,36 +133,42 @@ export function renderText(report: ScanReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-function markdownCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
-
 export function renderMarkdown(report: ScanReport): string {
   const lines = [`## driftgate scan`, '', summaryLine(report)];
   for (const stack of report.stacks) {
-    lines.push('', `### Stack \`${stack.name}\` (\`${stack.dir}\`, ${stack.environment})`, '');
+    lines.push(
+      '',
+      `### Stack ${inlineCode(stack.name)} (${inlineCode(stack.dir)}, ${plainText(stack.environment)})`,
+      '',
+    );
     if (stack.drifts.length === 0) lines.push('No drift.');
     for (const drift of stack.drifts) {
       lines.push(
-        `#### \`${drift.address}\` ${drift.action === 'delete' ? 'deleted' : 'changed'} outside Terraform`,
+        `#### ${inlineCode(drift.address)} ${drift.action === 'delete' ? 'deleted' : 'changed'} outside Terraform`,
         '',
-        `${tierText(drift)} · fingerprint \`${drift.fingerprint}\``,
+        `${plainText(tierText(drift))} · fingerprint ${inlineCode(drift.fingerprint)}`,
         '',
       );
       if (!drift.attribution && drift.attributionSkipped === 'off') {
         lines.push(`Who: ${attributionSkippedText('off')}.`, '');
       }
       if (drift.security && drift.security.direction !== 'neutral') {
-        lines.push(`**Security: ${drift.security.direction}.** ${drift.security.explanation}.`, '');
+        lines.push(
+          `**Security: ${plainText(drift.security.direction)}.** ${plainText(drift.security.explanation)}.`,
+          '',
+        );
       }
       if (drift.direction)
-        lines.push(`Proposed: **${drift.direction}** — ${drift.directionReason}.`, '');
+        lines.push(
+          `Proposed: **${plainText(drift.direction)}** — ${plainText(drift.directionReason ?? '')}.`,
+          '',
+        );
       if (drift.changes.length) {
         lines.push('| Attribute | Recorded | Live |', '| --- | --- | --- |');
         for (const change of drift.changes) {
           const [attribute, recorded, live] = changeCells(change);
           lines.push(
-            `| \`${markdownCell(attribute)}\` | \`${markdownCell(recorded)}\` | \`${markdownCell(live)}\` |`,
+            `| ${tableCell(inlineCode(attribute))} | ${tableCell(inlineCode(recorded))} | ${tableCell(inlineCode(live))} |`,
           );
         }
         lines.push('');
@@ -171,10 +178,13 @@ export function renderMarkdown(report: ScanReport): string {
       lines.push(
         '',
         '**Not scanned:**',
-        ...stack.notScanned.map((item) => `- \`${item.address}\`: ${item.reason}`),
+        ...stack.notScanned.map(
+          (item) => `- ${inlineCode(item.address)}: ${plainText(item.reason)}`,
+        ),
       );
     }
-    if (stack.warnings.length) lines.push('', ...stack.warnings.map((warning) => `> ${warning}`));
+    if (stack.warnings.length)
+      lines.push('', ...stack.warnings.map((warning) => `> ${plainText(warning)}`));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import type { Probot } from 'probot';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import driftgate from '../../src/index.js';
+import { createDriftgate } from '../../src/index.js';
+import { TEST_ENVIRONMENT } from '../support/records.js';
 
 describe('app.yml', () => {
   it('subscribes to exactly the events the app handles', async () => {
@@ -14,7 +15,7 @@ describe('app.yml', () => {
       },
       log: { info() {}, warn() {}, error() {} },
     };
-    driftgate(recorder as unknown as Probot);
+    createDriftgate(TEST_ENVIRONMENT)(recorder as unknown as Probot);
     expect([...handled].sort()).toEqual([...manifest.default_events].sort());
   });
 });

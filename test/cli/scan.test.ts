@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -304,6 +304,49 @@ describe('driftgate on bad input: exit 1, a message naming the file, no stack tr
       expect(result.code).toBe(1);
       expect(result.err).toMatch(message);
       expect(result.err).not.toMatch(/\n\s+at /);
+      expect(result.out).toBe('');
+    });
+  }
+});
+
+describe('a stack dir that leaves the repository', () => {
+  /** A checkout with a config, and a stack dir (or a file in it) that is a symlink to `outside`. */
+  async function checkout(link: 'dir' | 'file'): Promise<{ repo: string; config: string }> {
+    const root = await mkdtemp(join(tmpdir(), 'driftgate-symlink-'));
+    const outside = join(root, 'outside');
+    const repo = join(root, 'repo');
+    await cp(STACK, outside, { recursive: true });
+    await mkdir(join(repo, '.github'), { recursive: true });
+    if (link === 'dir') await symlink(outside, join(repo, 'net'));
+    else {
+      await mkdir(join(repo, 'net'));
+      await symlink(join(outside, 'main.tf'), join(repo, 'net', 'main.tf'));
+    }
+    const config = join(repo, '.github', 'driftgate.yml');
+    await writeFile(
+      config,
+      'stacks:\n  - name: other\n    dir: other\n  - name: net\n    dir: net\n',
+    );
+    return { repo, config };
+  }
+
+  for (const link of ['dir', 'file'] as const) {
+    it(`is refused when the ${link === 'dir' ? 'directory' : 'a .tf file in it'} is a symlink to outside, naming the key`, async () => {
+      const { repo, config } = await checkout(link);
+      const result = await run([
+        'scan',
+        join(repo, 'net'),
+        '--plan-json',
+        PLAN,
+        '--config',
+        config,
+      ]);
+      expect(result.code).toBe(1);
+      expect(result.err).toMatch(
+        new RegExp(
+          `^driftgate: error: ${config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: stacks\\[1\\]\\.dir: "net${link === 'dir' ? '' : '/main.tf'}" is a symlink that leaves the repository`,
+        ),
+      );
       expect(result.out).toBe('');
     });
   }

@@ -4,6 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { TEST_ENVIRONMENT } from '../support/records.js';
 import { renderPullRequestBody } from '../../src/github/pr-body.js';
 import { planRevert } from '../../src/remediation/revert.js';
 import { aDrift } from '../support/drift-builder.js';
@@ -21,7 +22,7 @@ describe('PR body commands', () => {
       const drift = aDrift(HOSTILE, [{ path: ['tags', 'Env'], recorded: 'a', live: 'b' }], {
         direction,
       });
-      const body = renderPullRequestBody({
+      const body = renderPullRequestBody(TEST_ENVIRONMENT.metadataKey, {
         drift,
         direction,
         tier: 2,

@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { beforeAll, expect, it } from 'vitest';
+import { TEST_ENVIRONMENT } from '../support/records.js';
 import { runCli } from '../../src/cli/main.js';
 import { scanStackFromFlags } from '../../src/cli/scan.js';
 import { renderPullRequestBody } from '../../src/github/pr-body.js';
@@ -230,7 +231,7 @@ describeWithMoto('attribution from CloudTrail log files in S3', () => {
         endpointUrl: motoEndpoint(),
       });
       const [drift] = report.drifts;
-      return renderPullRequestBody({
+      return renderPullRequestBody(TEST_ENVIRONMENT.metadataKey, {
         drift: drift!,
         direction: 'revert',
         tier: 2,

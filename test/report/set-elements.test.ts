@@ -3,6 +3,7 @@
  * and no output names an index whose recorded element is not the one that changed.
  */
 import { describe, expect, it } from 'vitest';
+import { TEST_ENVIRONMENT } from '../support/records.js';
 import { setPredicateFor } from '../../src/cloud/aws/schema.js';
 import { buildDrift } from '../../src/drift/build.js';
 import type { Drift } from '../../src/drift/model.js';
@@ -71,7 +72,7 @@ describe('added and removed set elements in every output', () => {
   });
 
   it('markdown and the PR body: a row per element, marked + or -', () => {
-    const body = renderPullRequestBody({
+    const body = renderPullRequestBody(TEST_ENVIRONMENT.metadataKey, {
       drift,
       direction: 'revert',
       tier: 2,

@@ -2,7 +2,10 @@
 import { generateKeyPairSync } from 'node:crypto';
 import webhookExamples from '@octokit/webhooks-examples';
 import { Probot, ProbotOctokit } from 'probot';
-import driftgate from '../../src/index.js';
+import { createDriftgate } from '../../src/index.js';
+import { TEST_ENVIRONMENT } from './records.js';
+
+export { TEST_ENVIRONMENT, TEST_RECORDS } from './records.js';
 
 const { privateKey } = generateKeyPairSync('rsa', {
   modulusLength: 2048,
@@ -25,7 +28,7 @@ export function driftgateApp(): Probot {
     })) as typeof ProbotOctokit,
     logLevel: 'fatal',
   });
-  probot.load(driftgate);
+  probot.load(createDriftgate(TEST_ENVIRONMENT));
   return probot;
 }
 
