@@ -150,7 +150,7 @@ export interface AttributionSource {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** LookupEvents by resource name, at most 2 requests per second, each resource once. */
+/** LookupEvents by resource name, at most 2 requests per second (retries included), each resource once. */
 export class LookupEventsSource implements AttributionSource {
   private readonly cache = new Map<string, Promise<CloudTrailRecord[]>>();
   private nextSlot = 0;
@@ -184,16 +184,23 @@ export class LookupEventsSource implements AttributionSource {
     let token: string | undefined;
     // Two pages of 50 are the newest 100 events on the resource: enough to find the last write.
     for (let page = 0; page < 2; page++) {
-      await this.throttle();
-      const response = await this.session.cloudTrail().send(
-        new LookupEventsCommand({
-          LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: resourceId }],
-          StartTime: start,
-          EndTime: end,
-          MaxResults: 50,
-          NextToken: token,
-        }),
+      const command = new LookupEventsCommand({
+        LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: resourceId }],
+        StartTime: start,
+        EndTime: end,
+        MaxResults: 50,
+        NextToken: token,
+      });
+      // The limit counts requests as CloudTrail receives them, retries included: wait for
+      // a slot just before each attempt goes on the wire, after the SDK's own work.
+      command.middlewareStack.add(
+        (next) => async (args) => {
+          await this.throttle();
+          return next(args);
+        },
+        { step: 'finalizeRequest', priority: 'low', name: 'driftgateLookupEventsRate' },
       );
+      const response = await this.session.cloudTrail().send(command);
       for (const event of response.Events ?? []) {
         if (!event.CloudTrailEvent) continue;
         const record = JSON.parse(event.CloudTrailEvent) as CloudTrailRecord;
