@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DriftgateError } from '../../src/errors.js';
 import { MAX_HCL_FILE_CHARS } from '../../src/input-limits.js';
-import { literalValueOf, parseHcl } from '../../src/terraform/hcl-syntax.js';
+import { literalValueOf, parseHcl, type HclValue } from '../../src/terraform/hcl-syntax.js';
 import { readStack } from '../../src/terraform/stack.js';
 
 const EXAMPLE = join(import.meta.dirname, '../../examples/prod-network');
@@ -47,7 +47,7 @@ describe('deep nesting in HCL', () => {
   it('reads 40 levels of nested lists, as real configurations never need more', async () => {
     const file = await parseHcl('ok.tf', `x = ${'['.repeat(40)}1${']'.repeat(40)}\n`);
     let value = literalValueOf(file.attributes[0]!.value);
-    for (let level = 0; level < 40; level++) value = (value as unknown[])[0]!;
+    for (let level = 0; level < 40; level++) value = (value as HclValue[])[0];
     expect(value).toBe(1);
   });
 });
