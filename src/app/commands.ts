@@ -6,7 +6,7 @@
 import type { Context } from 'probot';
 import { COMMAND_HELP, canCommand, parseCommand, type Command } from '../github/commands.js';
 import { parsePullRequestMeta, type PullRequestMeta } from '../github/pr-body.js';
-import { describeError } from '../errors.js';
+import { DriftgateError, describeError } from '../errors.js';
 import { GitHubRepository } from '../github/repository.js';
 import { ignoreDrift } from './ignore.js';
 import { openUndoPullRequest } from './undo.js';
@@ -163,9 +163,18 @@ export async function handleComment(context: CommentContext): Promise<CommandOut
       break;
     }
     case 'undo': {
-      const undone = await serialisePerRepository(`${target.owner}/${target.repo}`, () =>
-        openUndoPullRequest(github, context.payload.issue.number, sender.login, new Date()),
-      );
+      let undone: Awaited<ReturnType<typeof openUndoPullRequest>>;
+      try {
+        undone = await serialisePerRepository(`${target.owner}/${target.repo}`, () =>
+          openUndoPullRequest(github, context.payload.issue.number, sender.login, new Date()),
+        );
+      } catch (error) {
+        // A ledger record edited into something driftgate cannot read: say so, write nothing.
+        if (!(error instanceof DriftgateError)) throw error;
+        await reply(context, `Could not undo: ${error.format()}`);
+        await react(context, 'confused');
+        return 'refused';
+      }
       if (undone.kind === 'refused') {
         await reply(context, `Nothing to undo: ${undone.reason}`);
         await react(context, 'confused');
