@@ -104,7 +104,27 @@ function checkParams(
 /** One `{api, params, description?}`: an API driftgate plans, with the params it needs. */
 export const operationCallSchema = z.object(call).superRefine(checkParams);
 
+/**
+ * Operations whose inverse cannot be derived from their params and the pre-image (a route's
+ * old target, a rule's old description): the planner records the inverse with them.
+ */
+const RECORDED_INVERSE = new Set([
+  'UpdateSecurityGroupRuleDescriptionsIngress',
+  'UpdateSecurityGroupRuleDescriptionsEgress',
+  'CreateRoute',
+  'DeleteRoute',
+  'ReplaceRoute',
+]);
+
 /** A planned operation as a ledger record stores it, with its exact inverse if known. */
 export const plannedOperationSchema = z
   .object({ ...call, inverse: operationCallSchema.optional() })
-  .superRefine(checkParams);
+  .superRefine(checkParams)
+  .superRefine((operation, context) => {
+    if (RECORDED_INVERSE.has(operation.api) && !operation.inverse)
+      context.addIssue({
+        code: 'custom',
+        path: ['inverse'],
+        message: `a ${operation.api} needs its recorded inverse (it cannot be undone without it)`,
+      });
+  });
