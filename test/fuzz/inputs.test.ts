@@ -129,7 +129,8 @@ function applyEdits(text: string, edits: Edit[]): string {
     const end = Math.min(out.length, at + edit.length);
     if (edit.kind === 'insert') out = out.slice(0, at) + edit.chunk + out.slice(at);
     else if (edit.kind === 'delete') out = out.slice(0, at) + out.slice(end);
-    else if (edit.kind === 'duplicate') out = out.slice(0, end) + out.slice(at, end) + out.slice(end);
+    else if (edit.kind === 'duplicate')
+      out = out.slice(0, end) + out.slice(at, end) + out.slice(end);
     else out = out.slice(0, at) + edit.chunk + out.slice(end);
   }
   return out;
