@@ -145,23 +145,36 @@ const mutatedText = (texts: string[]) =>
 const DEEP = '@@DEEP@@';
 const DEEP_JSON = `${'{"a":['.repeat(5000)}1${']}'.repeat(5000)}`;
 
-/** Replace (or delete) the value at a random path of a JSON document. */
-const mutatedJson = (texts: string[]) =>
+/**
+ * Replace (or delete) the value at a random path of a JSON document. The walk starts at
+ * one of `focus` (key paths the readers look at, such as `resource_drift`) or at the root,
+ * so mutations land where they are read rather than in ignored sections.
+ */
+const mutatedJson = (texts: string[], focus: string[][] = []) =>
   fc
     .tuple(
       fc.constantFrom(...texts),
+      fc.constantFrom<string[]>([], ...focus),
       fc.array(fc.nat(), { minLength: 1, maxLength: 14 }),
       fc.oneof(
-        fc.jsonValue({ maxDepth: 3 }),
-        fc.constantFrom<unknown>(DEEP, 'true', 5, null, {}, [], -1, '', { a: 'true' }),
+        { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
+        { weight: 2, arbitrary: fc.constantFrom<unknown>('true', 5, null, {}, [], -1, '') },
+        { weight: 1, arbitrary: fc.constant<unknown>(DEEP) },
       ),
       fc.boolean(),
     )
-    .map(([text, steps, replacement, remove]) => {
+    .map(([text, start, steps, replacement, remove]) => {
       const root = JSON.parse(text) as unknown;
       let parent: Record<string, unknown> | unknown[] | undefined;
       let key: string | number | undefined;
       let current: unknown = root;
+      for (const name of start) {
+        const next = (current as Record<string, unknown>)[name];
+        if (typeof next !== 'object' || next === null) break;
+        parent = current as Record<string, unknown>;
+        key = name;
+        current = next;
+      }
       for (const step of steps) {
         if (typeof current !== 'object' || current === null) break;
         const keys = Array.isArray(current) ? current.map((_, i) => i) : Object.keys(current);
@@ -175,6 +188,12 @@ const mutatedJson = (texts: string[]) =>
       else (parent as Record<string | number, unknown>)[key] = replacement;
       return JSON.stringify(root).replaceAll(`"${DEEP}"`, DEEP_JSON);
     });
+
+const PLAN_FOCUS = [
+  ...['0', '1', '2'].map((index) => ['resource_drift', index, 'change']),
+  ['prior_state', 'values', 'root_module'],
+];
+const STATE_FOCUS = ['0', '1', '2', '3'].map((index) => ['resources', index, 'instances', '0']);
 
 /** The contract: read, or a DriftgateError naming `file`. Anything else fails the run. */
 function readOrRefuse(file: string, read: () => unknown, secret?: string): void {
@@ -214,7 +233,7 @@ function readPlanThroughReport(text: string): void {
 describe('mutation fuzzing: read or refuse naming the file', () => {
   it('plan JSON (structural mutations; secrets never in the message)', () => {
     fc.assert(
-      fc.property(mutatedJson(PLANS), (text) =>
+      fc.property(mutatedJson(PLANS, PLAN_FOCUS), (text) =>
         readOrRefuse('fuzz/plan.json', () => readPlanThroughReport(text), SECRET),
       ),
       runs(150),
@@ -232,7 +251,7 @@ describe('mutation fuzzing: read or refuse naming the file', () => {
 
   it('state JSON (structural and text mutations)', () => {
     fc.assert(
-      fc.property(fc.oneof(mutatedJson([STATE]), mutatedText([STATE])), (text) =>
+      fc.property(fc.oneof(mutatedJson([STATE], STATE_FOCUS), mutatedText([STATE])), (text) =>
         readOrRefuse('fuzz/terraform.tfstate', () => parseState(text, 'fuzz/terraform.tfstate')),
       ),
       runs(200),
