@@ -117,6 +117,19 @@ describe('plan fields of the wrong type', () => {
   });
 });
 
+describe('values of unexpected shapes inside a resource', () => {
+  it('reads a security group whose ingress list holds null (found by the fuzz test)', () => {
+    const plan = JSON.parse(PLAN_TEXT) as {
+      resource_drift: { address: string; change: { after: { ingress: unknown[] } } }[];
+    };
+    const entry = plan.resource_drift.find((drift) => drift.address === 'aws_security_group.web')!;
+    entry.change.after.ingress[0] = null;
+    const drifts = driftsFromPlan(parsePlan(JSON.stringify(plan), 'plans/net.json'), 'net');
+    const group = drifts.find((drift) => drift.address === 'aws_security_group.web')!;
+    expect(group.changes.some((change) => change.path[0] === 'ingress')).toBe(true);
+  });
+});
+
 describe('sensitivity marks of the wrong type fail closed', () => {
   /** The RDS drift's password is marked sensitive in the example plan; break the mark. */
   function planWithPasswordMark(rawMark: string): string {
