@@ -10,6 +10,8 @@ import { DriftgateError, describeError } from '../errors.js';
 import { GitHubRepository } from '../github/repository.js';
 import { ignoreDrift } from './ignore.js';
 import { openUndoPullRequest } from './undo.js';
+import { readRepositoryConfig } from './config-check.js';
+import { awsClientConfig } from '../cloud/aws/clients.js';
 import { scanRepository, serialisePerRepository } from './scan-repository.js';
 
 /** Marks driftgate's own replies, so it never answers itself. */
@@ -166,7 +168,22 @@ export async function handleComment(context: CommentContext): Promise<CommandOut
       let undone: Awaited<ReturnType<typeof openUndoPullRequest>>;
       try {
         undone = await serialisePerRepository(`${target.owner}/${target.repo}`, () =>
-          openUndoPullRequest(github, context.payload.issue.number, sender.login, new Date()),
+          openUndoPullRequest(github, context.payload.issue.number, sender.login, new Date(), {
+            // The undo PR's aws commands carry the stack's region, as the revert PR's did.
+            regionOf: async (stack) => {
+              const config = await readRepositoryConfig(
+                context,
+                owner,
+                repo,
+                repository.default_branch,
+              );
+              const found =
+                config.kind === 'valid'
+                  ? config.config.stacks.find((candidate) => candidate.name === stack)
+                  : undefined;
+              return awsClientConfig({ region: found?.aws.region }).region;
+            },
+          }),
         );
       } catch (error) {
         // A ledger record edited into something driftgate cannot read: say so, write nothing.

@@ -6,6 +6,7 @@
  * `driftgate/apply` check run on the merge commit, a PR comment, and the ledger record's
  * `outcome`, committed to the default branch.
  */
+import { terraformTargetCommand } from '../remediation/shell.js';
 import type { Context } from 'probot';
 import { AwsSession } from '../cloud/aws/session.js';
 import { sendOperation } from '../cloud/aws/operations.js';
@@ -18,9 +19,11 @@ import { parsePullRequestMeta, type PullRequestMeta } from '../github/pr-body.js
 import { GitHubRepository } from '../github/repository.js';
 import { tierFromLabels } from '../policy/merge.js';
 import { tierFloorFor } from '../policy/tiers.js';
-import { execute, type ExecutionReport, type LiveExpectation } from '../remediation/execute.js';
+import { execute, type ExecutionReport } from '../remediation/execute.js';
 import {
+  executionPlanOf,
   ledgerRecordPathIn,
+  outcomeFromReport,
   parseLedgerRecord,
   withOutcome,
   type LedgerOutcome,
@@ -264,7 +267,7 @@ export async function handleMergedPullRequest(context: MergedContext): Promise<M
         if (!stack.apply_workflow)
           return notExecuted(
             'no-apply-workflow',
-            `this drift came from a Terraform plan, so it is applied by Terraform: set \`stacks[].apply_workflow\` for \`${stack.name}\` to have driftgate dispatch your apply workflow, or run \`terraform apply -target='${meta.address}'\` by hand.`,
+            `this drift came from a Terraform plan, so it is applied by Terraform: set \`stacks[].apply_workflow\` for \`${stack.name}\` to have driftgate dispatch your apply workflow, or run \`${terraformTargetCommand('apply', meta.address)}\` by hand.`,
             'neutral',
             ledger,
             approvers,
@@ -284,7 +287,7 @@ export async function handleMergedPullRequest(context: MergedContext): Promise<M
           name: APPLY_CHECK,
           conclusion: 'pending',
           title: `dispatched ${stack.apply_workflow}`,
-          summary: `\`terraform apply -target='${meta.address}'\` runs in \`${stack.apply_workflow}\` (stack \`${stack.name}\`); this check completes with its result.`,
+          summary: `\`${terraformTargetCommand('apply', meta.address)}\` runs in \`${stack.apply_workflow}\` (stack \`${stack.name}\`); this check completes with its result.`,
         });
         await github.comment(
           pr.number,
@@ -303,8 +306,6 @@ export async function handleMergedPullRequest(context: MergedContext): Promise<M
 
       // An undo restores the manual change: before it, no drift; after it, the original drift.
       const isUndo = record.undo_of !== undefined;
-      const driftState: LiveExpectation = { kind: 'drift', fingerprint: record.drift_id };
-      const clean: LiveExpectation = { kind: 'clean' };
       const scanSession = new AwsSession({ region: stack.aws.region, roleArn: stack.aws.role });
       const applySession = new AwsSession({
         region: stack.aws.region,
@@ -312,23 +313,13 @@ export async function handleMergedPullRequest(context: MergedContext): Promise<M
       });
       let report: ExecutionReport;
       try {
-        report = await execute(
-          {
-            operations: record.planned_operations,
-            before: isUndo ? clean : driftState,
-            after: isUndo ? driftState : clean,
-            preImage: new Map(
-              record.changes.map((change) => [change.path, isUndo ? change.recorded : change.live]),
-            ),
-          },
-          {
-            detect: async () =>
-              (
-                await detectStackDrifts(github, config.config, stack, scanSession, new Date())
-              ).drifts.find((drift) => drift.address === meta.address),
-            send: (operation) => sendOperation(applySession.ec2(), operation),
-          },
-        );
+        report = await execute(executionPlanOf(record), {
+          detect: async () =>
+            (
+              await detectStackDrifts(github, config.config, stack, scanSession, new Date())
+            ).drifts.find((drift) => drift.address === meta.address),
+          send: (operation) => sendOperation(applySession.ec2(), operation),
+        });
       } finally {
         scanSession.destroy();
         applySession.destroy();
@@ -357,26 +348,15 @@ export async function handleMergedPullRequest(context: MergedContext): Promise<M
       const note = await recordOutcome(
         github,
         ledger,
-        {
-          status: report.status,
-          pull_request: pr.number,
-          merged_by: pr.merged_by?.login ?? null,
-          approved_by: approvers,
-          executed_at: new Date().toISOString(),
-          operations: report.steps.map(({ api, result, error }) => ({
-            api,
-            result,
-            ...(error ? { error } : {}),
-          })),
-          rollback: report.rollback.map(({ api, result, error }) => ({
-            api,
-            result,
-            ...(error ? { error } : {}),
-          })),
-          precheck: report.precheck,
-          verification: report.verification,
-          duration_ms: report.durationMs,
-        },
+        outcomeFromReport(
+          report,
+          {
+            pull_request: pr.number,
+            merged_by: pr.merged_by?.login ?? null,
+            approved_by: approvers,
+          },
+          new Date(),
+        ),
         meta,
       );
       await github.comment(

@@ -47,6 +47,7 @@ import { codifyDrifts } from '../remediation/codify/codify.js';
 import { unifiedDiff } from '../remediation/codify/diff.js';
 import { commitTrailers, ledgerPath, renderLedgerRecord } from '../remediation/ledger.js';
 import { planRevert, type RevertPlan } from '../remediation/revert.js';
+import { terraformTargetCommands } from '../remediation/shell.js';
 import { scanLoadedPlan, scanLoadedStack } from '../scan/scan-stack.js';
 import { parsePlan } from '../terraform/plan.js';
 import { parseState, type StateInstance, type TerraformState } from '../terraform/state.js';
@@ -134,11 +135,15 @@ async function readStackState(
   return parseState(text, location);
 }
 
-function resourceIdOf(state: TerraformState, address: string): string {
+/** The drifted resource's id and recorded attributes (a rule resource's group and rule). */
+function revertTargetOf(
+  state: TerraformState,
+  address: string,
+): { id: string; attributes: Record<string, unknown> | undefined } {
   const instance: StateInstance | undefined = state.instances.find(
     (candidate) => candidate.address === address,
   );
-  return String(instance?.attributes.id ?? '');
+  return { id: String(instance?.attributes.id ?? ''), attributes: instance?.attributes };
 }
 
 async function remediationFor(
@@ -149,7 +154,9 @@ async function remediationFor(
   override: DirectionChoice | undefined,
   tier: Tier,
   mergeNote: string,
-  plan?: PlanArtifact,
+  plan: PlanArtifact | undefined,
+  /** The stack's region: the printed aws commands carry it. */
+  region: string,
 ) {
   const direction = drift.direction ?? 'revert';
   const policyTier = drift.tier ?? 2;
@@ -166,12 +173,9 @@ async function remediationFor(
                 "found by a Terraform plan: reverted by `terraform apply -target` (the repository's apply workflow, when configured)",
             },
           ],
-          terraformCommands: [
-            `terraform plan -target='${drift.address}'`,
-            `terraform apply -target='${drift.address}'`,
-          ],
+          terraformCommands: terraformTargetCommands(drift.address),
         }
-      : planRevert(drift, resourceIdOf(state, drift.address));
+      : planRevert(drift, { ...revertTargetOf(state, drift.address), region });
   const codify = await codifyDrifts(
     '.',
     files.map((file) => ({ path: file.path, text: file.content })),
@@ -341,7 +345,7 @@ async function scanStack(pass: ScanPass, stackConfig: StackConfig): Promise<Stac
       notScanned: countByType(report.notScanned),
     };
     for (const action of actions) {
-      const outcome = await applyAction(pass, action, files, state, chosen);
+      const outcome = await applyAction(pass, action, files, state, chosen, session.region);
       kinds.push(outcome.kind);
       if (action.kind === 'close') continue;
       row.drifts.push({
@@ -392,6 +396,7 @@ async function applyAction(
   files: FileToCommit[],
   state: TerraformState,
   chosen: Map<string, DirectionChoice>,
+  region: string,
 ): Promise<ActionOutcome> {
   const { github, now } = pass;
   // What a created or rewritten PR carries at `tier`, with its labels ensured.
@@ -406,6 +411,7 @@ async function applyAction(
       tier,
       merge.note,
       pass.plan,
+      region,
     );
     await github.ensureLabels(pr.labels);
     return { merge, pr };

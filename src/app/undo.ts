@@ -8,9 +8,8 @@
 import { parsePullRequestMeta, withMeta, type PullRequestMeta } from '../github/pr-body.js';
 import type { GitHubRepository } from '../github/repository.js';
 import { tierLabel } from '../policy/merge.js';
-import { inversePlan } from '../remediation/execute.js';
-import { shellQuote } from '../remediation/revert.js';
-import { ledgerRecordPathIn, parseLedgerRecord, preImageOf } from '../remediation/ledger.js';
+import { awsCommandFor } from '../remediation/describe.js';
+import { ledgerRecordPathIn, parseLedgerRecord, undoRecordFront } from '../remediation/ledger.js';
 import { stringify } from 'yaml';
 import { addressSlug } from '../terraform/address.js';
 
@@ -26,6 +25,7 @@ export async function openUndoPullRequest(
   number: number,
   by: string,
   now: Date,
+  options: { regionOf?: (stack: string) => Promise<string | undefined> } = {},
 ): Promise<UndoOutcome> {
   const pr = await github.getPullRequest(number);
   const meta = parsePullRequestMeta(pr.body);
@@ -59,16 +59,9 @@ export async function openUndoPullRequest(
         kind: 'refused',
         reason: `the revert was not applied (outcome: ${outcome?.status ?? 'none yet'}), so there is nothing to undo.`,
       };
-    const operations = inversePlan(record.front.planned_operations, preImageOf(record));
-    const front = {
-      ...baseFront,
-      planned_operations: operations.map(({ api, params, description, inverse }) => ({
-        api,
-        params,
-        description,
-        ...(inverse ? { inverse } : {}),
-      })),
-    };
+    const front = undoRecordFront(record, number, now);
+    const operations = front.planned_operations;
+    const region = await options.regionOf?.(record.front.stack);
     commitFiles = [
       {
         path: undoLedgerPath,
@@ -83,10 +76,7 @@ export async function openUndoPullRequest(
       '### Do it by hand',
       '',
       '```sh',
-      ...operations.map(
-        (operation) =>
-          `aws ec2 ${operation.api.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()} --cli-input-json ${shellQuote(JSON.stringify(operation.params))}`,
-      ),
+      ...operations.map((operation) => awsCommandFor(operation.api, operation.params, region)),
       '```',
     ];
   } else {

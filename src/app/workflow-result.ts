@@ -5,6 +5,7 @@
  * branch of this repository. The result completes the `driftgate/apply` check run, is
  * commented on the PR and recorded in the ledger.
  */
+import { terraformTargetCommand } from '../remediation/shell.js';
 import type { Context } from 'probot';
 import { ensureCheckRun } from '../github/check-runs.js';
 import { parsePullRequestMeta } from '../github/pr-body.js';
@@ -37,7 +38,7 @@ export async function handleApplyWorkflowRun(
     const stack = config.config.stacks.find((candidate) => candidate.name === meta.stack);
     if (!stack?.apply_workflow || !run.path.endsWith(`/${stack.apply_workflow}`)) return 'ignored';
     const succeeded = run.conclusion === 'success';
-    const summary = `[${stack.apply_workflow} run #${run.run_number}](${run.html_url}) ${succeeded ? 'applied' : `ended ${run.conclusion}`}: \`terraform apply -target='${meta.address}'\`.`;
+    const summary = `[${stack.apply_workflow} run #${run.run_number}](${run.html_url}) ${succeeded ? 'applied' : `ended ${run.conclusion}`}: \`${terraformTargetCommand('apply', meta.address)}\`.`;
     await ensureCheckRun(context.octokit, {
       owner,
       repo,

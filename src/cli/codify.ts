@@ -25,11 +25,15 @@ export function readStackSources(dir: string): Promise<{ path: string; text: str
   return readTerraformSources(dir, (name) => name.endsWith('.tf') || isTfvarsFile(name));
 }
 
+/** One line per refusal: what, why, and where to act (file:line and the expression). */
 export function describeRefusals(outcome: CodifyOutcome): string {
   return outcome.refused
     .map((refusal) => {
+      const expression = refusal.expression
+        ? `: ${refusal.expression.split('\n')[0]!.slice(0, 80)}${refusal.expression.includes('\n') || refusal.expression.length > 80 ? ' …' : ''}`
+        : '';
       const where = refusal.file
-        ? ` (${refusal.file}${refusal.line ? `:${refusal.line}` : ''})`
+        ? ` (${refusal.file}${refusal.line ? `:${refusal.line}` : ''}${expression})`
         : '';
       return `refused: ${refusal.address}${refusal.path ? ` ${refusal.path}` : ''}: ${refusal.reason}${where}\n`;
     })
@@ -80,7 +84,8 @@ export function registerCodifyCommand(
       io.stdout(diff || 'no changes: the code already matches live for every codifiable drift\n');
     }
     if (outcome.refused.length) {
-      io.stdout(describeRefusals(outcome));
+      // stderr: `codify --diff > fix.patch` must leave a patch that applies.
+      io.stderr(describeRefusals(outcome));
       setExitCode(EXIT_REFUSED);
     }
   });

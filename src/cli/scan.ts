@@ -22,7 +22,7 @@ import {
   type ConnectionFlags,
 } from './shared.js';
 
-type ScanStackConfig = Pick<StackConfig, 'name' | 'environment'> &
+export type ScanStackConfig = Pick<StackConfig, 'name' | 'environment'> &
   Partial<Pick<StackConfig, 'state' | 'workspace' | 'aws'>>;
 
 export interface StackSourceFlags extends ConnectionFlags {
@@ -111,11 +111,17 @@ export async function scanStackFromFlags(
   }
 }
 
-async function resolveStackConfig(
+/**
+ * The stack a directory is: named by --stack, else the config's stack whose `dir` is this
+ * directory, else an unconfigured stack named after the directory. `repoRoot` is the folder
+ * holding `.github/` when there is a config.
+ */
+export async function resolveStackConfig(
   dir: string,
   flags: StackSourceFlags,
 ): Promise<{
   stackConfig: ScanStackConfig;
+  repoRoot?: string | undefined;
   policy: Pick<DriftgateConfig, 'ignore' | 'tiers' | 'hotfix_tag'>;
   attribution: DriftgateConfig['attribution'];
 }> {
@@ -147,6 +153,7 @@ async function resolveStackConfig(
   }
   return {
     stackConfig: stack ?? { name: fallbackName, environment: flags.environment ?? 'default' },
+    repoRoot,
     policy: config,
     attribution: config.attribution,
   };

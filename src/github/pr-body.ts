@@ -5,10 +5,10 @@
  */
 import { z } from 'zod';
 import { parseHidden, renderHidden, replaceHidden } from './hidden-json.js';
-import type { Direction, Drift, Tier } from '../drift/model.js';
-import { formatValue } from '../report/render.js';
-import { formatPath } from '../terraform/path.js';
+import { attributionSkippedText, type Direction, type Drift, type Tier } from '../drift/model.js';
+import { changeCells } from '../report/render.js';
 import type { RevertPlan } from '../remediation/revert.js';
+import { terraformTargetCommand } from '../remediation/shell.js';
 
 /** GitHub rejects bodies over 65,536 characters; keep well under. */
 export const BODY_LIMIT = 60_000;
@@ -94,9 +94,8 @@ export function renderPullRequestBody(model: PullRequestModel): string {
   if (drift.changes.length) {
     lines.push('| Attribute | Recorded (code) | Live |', '| --- | --- | --- |');
     for (const change of drift.changes) {
-      lines.push(
-        `| \`${cell(formatPath(change.path))}\` | \`${cell(formatValue(change.recorded))}\` | \`${cell(formatValue(change.live))}\` |`,
-      );
+      const [attribute, recorded, live] = changeCells(change);
+      lines.push(`| \`${cell(attribute)}\` | \`${cell(recorded)}\` | \`${cell(live)}\` |`);
     }
   } else {
     lines.push('The resource no longer exists.');
@@ -106,7 +105,9 @@ export function renderPullRequestBody(model: PullRequestModel): string {
   lines.push(
     a
       ? `${a.eventName} by **${a.actor}** (${a.actorType}) at ${a.time}, via ${a.via}${a.sourceIp ? ` from ${a.sourceIp}` : ''}.`
-      : 'CloudTrail did not say (no matching event, or no access).',
+      : drift.attributionSkipped
+        ? `Not known: ${attributionSkippedText(drift.attributionSkipped)}.`
+        : 'CloudTrail did not say (no matching event, or no access).',
   );
   if (drift.security && drift.security.direction !== 'neutral') {
     lines.push(
@@ -162,7 +163,7 @@ export function renderPullRequestBody(model: PullRequestModel): string {
         ]
       : [
           '# after merging the code change, Terraform should see nothing to do:',
-          `terraform plan -target=${drift.address}`,
+          terraformTargetCommand('plan', drift.address),
         ];
   lines.push(fence(commands.join('\n'), 'sh'));
   lines.push(

@@ -60,6 +60,21 @@ const route = z
     message: `needs exactly one of ${DESTINATIONS.join(', ')}`,
   });
 
+/** A rule resource changed in place (`aws_vpc_security_group_ingress_rule`). */
+const modifyRules = z
+  .object({
+    GroupId: id,
+    SecurityGroupRules: z
+      .array(
+        z.object({
+          SecurityGroupRuleId: id,
+          SecurityGroupRule: z.record(z.string(), z.unknown()),
+        }),
+      )
+      .min(1),
+  })
+  .loose();
+
 export const OPERATION_PARAMS: Record<string, z.ZodType<Record<string, unknown>>> = {
   AuthorizeSecurityGroupIngress: securityGroupRules,
   AuthorizeSecurityGroupEgress: securityGroupRules,
@@ -72,6 +87,7 @@ export const OPERATION_PARAMS: Record<string, z.ZodType<Record<string, unknown>>
   ModifyVpcAttribute: attribute('VpcId'),
   ModifySubnetAttribute: attribute('SubnetId'),
   ModifyInstanceAttribute: attribute('InstanceId'),
+  ModifySecurityGroupRules: modifyRules,
   CreateRoute: route,
   DeleteRoute: route,
   ReplaceRoute: route,
@@ -109,6 +125,7 @@ export const operationCallSchema = z.object(call).superRefine(checkParams);
  * old target, a rule's old description): the planner records the inverse with them.
  */
 const RECORDED_INVERSE = new Set([
+  'ModifySecurityGroupRules',
   'UpdateSecurityGroupRuleDescriptionsIngress',
   'UpdateSecurityGroupRuleDescriptionsEgress',
   'CreateRoute',

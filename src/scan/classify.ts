@@ -5,6 +5,11 @@
 import type { DriftgateConfig } from '../config/schema.js';
 import { applyIgnoreChanges, applyIgnoreRules } from '../drift/ignore.js';
 import type { Drift } from '../drift/model.js';
+import {
+  applyProviderTagRules,
+  providerTagRulesFor,
+  providerTagRuleWarnings,
+} from '../drift/tag-rules.js';
 import { decideDirection } from '../policy/direction.js';
 import { decideTier } from '../policy/tiers.js';
 import { findResource, type TerraformStack } from '../terraform/stack.js';
@@ -28,19 +33,25 @@ export interface ClassifyOutput {
 export function classifyDrifts(input: ClassifyInput): ClassifyOutput {
   const afterLifecycle: Drift[] = [];
   for (const drift of input.drifts) {
+    // The provider never reports tags it ignores (`aws:*`, ignore_tags): neither does driftgate.
+    const visible = applyProviderTagRules(drift, providerTagRulesFor(input.stack, drift.address));
+    if (!visible) continue;
     // Only root-module resources have their declaration in this stack's files.
     const declaration =
       input.stack && !drift.address.startsWith('module.')
         ? findResource(input.stack, drift.address)
         : undefined;
-    const kept = declaration ? applyIgnoreChanges(drift, declaration.ignoreChanges) : drift;
+    const kept = declaration ? applyIgnoreChanges(visible, declaration.ignoreChanges) : visible;
     if (kept) afterLifecycle.push(kept);
   }
   const { drifts, expiredRules } = applyIgnoreRules(afterLifecycle, input.config.ignore, input.now);
-  const warnings = expiredRules.map(
-    (rule) =>
-      `ignore rule for ${rule.address} expired on ${rule.until}${rule.reason ? ` (${rule.reason})` : ''}: its drift is reported again`,
-  );
+  const warnings = [
+    ...providerTagRuleWarnings(input.stack),
+    ...expiredRules.map(
+      (rule) =>
+        `ignore rule for ${rule.address} expired on ${rule.until}${rule.reason ? ` (${rule.reason})` : ''}: its drift is reported again`,
+    ),
+  ];
   const tiered = drifts.map((drift) => {
     const decision = decideTier(
       {

@@ -18,6 +18,7 @@ import {
   type HclValue,
 } from './hcl-syntax.js';
 import { parsePath, type AttributePath } from './path.js';
+import { decodeSource } from './source-text.js';
 
 export interface ResourceDeclaration {
   mode: 'managed' | 'data';
@@ -30,6 +31,25 @@ export interface ResourceDeclaration {
   ignoreChanges: AttributePath[] | 'all';
   count: HclExpression | undefined;
   forEach: HclExpression | undefined;
+  /** `provider = aws.west`: the provider configuration it uses (`aws.west`), if not the default. */
+  provider: string | undefined;
+}
+
+/** The provider's `ignore_tags` block, as literal lists (see drift/tag-rules.ts). */
+export interface IgnoreTagsDeclaration {
+  keys: string[];
+  keyPrefixes: string[];
+}
+
+export interface ProviderDeclaration {
+  /** The provider's local name (`aws`). */
+  name: string;
+  /** `aws.west` for `alias = "west"`; `aws` for the default configuration. */
+  reference: string;
+  ignoreTags: IgnoreTagsDeclaration;
+  /** Settings driftgate could not read (not literal): reported, never guessed. */
+  unreadable: string[];
+  block: HclBlock;
 }
 
 export interface VariableDeclaration {
@@ -49,6 +69,8 @@ export interface ModuleDeclaration {
   name: string;
   source: string | undefined;
   block: HclBlock;
+  /** `providers = { aws = aws.west }`: the module's provider name → the root's configuration. */
+  providers: Record<string, string>;
 }
 
 export interface BackendDeclaration {
@@ -65,6 +87,7 @@ export interface TerraformStack {
   variables: Map<string, VariableDeclaration>;
   locals: Map<string, LocalDeclaration>;
   modules: ModuleDeclaration[];
+  providers: ProviderDeclaration[];
   backend: BackendDeclaration | undefined;
 }
 
@@ -91,7 +114,16 @@ export async function readTerraformSources(
   try {
     names = (await readdir(dir)).filter(include).sort();
   } catch (error) {
-    throw failure(error, dir, 'stack directory');
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT'
+        ? 'no such directory'
+        : code === 'ENOTDIR'
+          ? 'not a directory'
+          : `cannot read the directory (${code ?? String(error)})`;
+    throw new DriftgateError(`${reason}: a stack is a Terraform root module directory`, {
+      file: dir,
+    });
   }
   const sources: { path: string; text: string }[] = [];
   for (const name of names) {
@@ -106,7 +138,7 @@ export async function readTerraformSources(
           { file: path },
         );
       }
-      sources.push({ path, text: await readFile(path, 'utf8') });
+      sources.push({ path, text: decodeSource(path, await readFile(path)) });
     } catch (error) {
       if (error instanceof DriftgateError) throw error;
       throw failure(error, path, 'file');
@@ -141,6 +173,7 @@ export async function buildStack(
     variables: new Map(),
     locals: new Map(),
     modules: [],
+    providers: [],
     backend: undefined,
   };
   for (const file of files) {
@@ -149,7 +182,8 @@ export async function buildStack(
   return stack;
 }
 
-function displayPath(path: string): string {
+/** A file's path as driftgate names it: relative to the working directory when inside it. */
+export function displayPath(path: string): string {
   const rel = relative(process.cwd(), path);
   return rel.startsWith('..') ? path : rel;
 }
@@ -175,6 +209,7 @@ function collectDeclaration(stack: TerraformStack, block: HclBlock): void {
         ignoreChanges: readIgnoreChanges(block),
         count: attributeOf(block, 'count')?.value,
         forEach: attributeOf(block, 'for_each')?.value,
+        provider: providerReference(attributeOf(block, 'provider')?.value),
       });
       return;
     }
@@ -201,11 +236,26 @@ function collectDeclaration(stack: TerraformStack, block: HclBlock): void {
       if (!name) throw blockError(block, 'a module block needs a name label');
       const source = attributeOf(block, 'source');
       const sourceValue = source ? literalValueOf(source.value) : undefined;
+      const providers: Record<string, string> = {};
+      const mapping = attributeOf(block, 'providers')?.value;
+      if (mapping?.kind === 'object') {
+        for (const item of mapping.items) {
+          const target = providerReference(item.value);
+          if (item.key !== null && target) providers[item.key] = target;
+        }
+      }
       stack.modules.push({
         name,
         block,
         source: typeof sourceValue === 'string' ? sourceValue : undefined,
+        providers,
       });
+      return;
+    }
+    case 'provider': {
+      const [name] = block.labels;
+      if (!name) throw blockError(block, 'a provider block needs a name label');
+      stack.providers.push(readProvider(name, block));
       return;
     }
     case 'terraform':
@@ -234,6 +284,49 @@ export function attributeOf(
   name: string,
 ): HclAttribute | undefined {
   return block.attributes.find((attribute) => attribute.name === name);
+}
+
+/** `aws.west` from `provider = aws.west` (or the deprecated `"aws.west"`). */
+function providerReference(expression: HclExpression | undefined): string | undefined {
+  if (!expression) return undefined;
+  if (expression.kind === 'reference') return expression.traversal;
+  if (expression.kind === 'literal' && typeof expression.value === 'string')
+    return expression.value;
+  return undefined;
+}
+
+function readProvider(name: string, block: HclBlock): ProviderDeclaration {
+  const unreadable: string[] = [];
+  const where = (range: { line: number }) => `${block.file}:${range.line}`;
+  const alias = attributeOf(block, 'alias');
+  const aliasValue = alias ? literalValueOf(alias.value) : undefined;
+  if (alias && typeof aliasValue !== 'string')
+    unreadable.push(`${where(alias.range)}: provider alias is not a literal string`);
+  const ignoreTags: IgnoreTagsDeclaration = { keys: [], keyPrefixes: [] };
+  for (const inner of block.blocks.filter((candidate) => candidate.type === 'ignore_tags')) {
+    for (const [attributeName, into] of [
+      ['keys', ignoreTags.keys],
+      ['key_prefixes', ignoreTags.keyPrefixes],
+    ] as const) {
+      const attribute = attributeOf(inner, attributeName);
+      if (!attribute) continue;
+      const value = literalValueOf(attribute.value);
+      if (Array.isArray(value) && value.every((item) => typeof item === 'string')) {
+        into.push(...(value as string[]));
+      } else {
+        unreadable.push(
+          `${where(attribute.range)}: ignore_tags.${attributeName} is not a literal list of strings`,
+        );
+      }
+    }
+  }
+  return {
+    name,
+    reference: typeof aliasValue === 'string' ? `${name}.${aliasValue}` : name,
+    ignoreTags,
+    unreadable,
+    block,
+  };
 }
 
 function readIgnoreChanges(block: HclBlock): AttributePath[] | 'all' {

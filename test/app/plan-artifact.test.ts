@@ -6,7 +6,7 @@
 import { strToU8, zipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parsePullRequestMeta } from '../../src/github/pr-body.js';
-import { HAS_CORPUS, corpusText } from '../support/corpus.js';
+import { corpusText } from '../support/corpus.js';
 import { FakeGitHub } from '../support/fake-github.js';
 import { INSTALLATION, driftgateApp, examplePayload } from '../support/probot.js';
 
@@ -31,7 +31,7 @@ attribution:
   source: off
 `;
 
-describe.skipIf(!HAS_CORPUS)('drift from a plan artifact (repository_dispatch)', () => {
+describe('drift from a plan artifact (repository_dispatch)', () => {
   let github: FakeGitHub;
   const repository = examplePayload('repository_dispatch').repository as Record<string, unknown>;
   const app = driftgateApp();

@@ -6,7 +6,6 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { captureIo } from '../support/cli.js';
-import { HAS_CORPUS } from '../support/corpus.js';
 
 const STACK = 'examples/prod-network';
 const PLAN = `${STACK}/refresh-only.plan.json`;
@@ -120,12 +119,15 @@ describe('driftgate scan --plan-json', () => {
     expect(clean.out).toContain('No drift: 1 stack matches');
   });
 
-  it.skipIf(!HAS_CORPUS)('reads the corpus drift plan (any provider)', async () => {
+  it('reads the corpus drift plan (any provider)', async () => {
+    // The corpus holds the plan without its code; a stack directory must hold .tf files.
+    const dir = await mkdtemp(join(tmpdir(), 'driftgate-corpus-'));
+    await writeFile(join(dir, 'main.tf'), 'resource "test_instance" "should_refresh" {}\n');
     const { out } = await run([
       'scan',
-      '../shared/corpus/terraform-show-json/drift',
+      dir,
       '--plan-json',
-      '../shared/corpus/terraform-show-json/drift/output.json',
+      'test/fixtures/corpus/terraform-show-json/drift/output.json',
       '--format',
       'json',
     ]);
@@ -138,6 +140,74 @@ describe('driftgate scan --plan-json', () => {
         [{ path: 'ami', recorded: 'refresh-me', live: 'refreshed' }],
       ],
     ]);
+  });
+});
+
+describe('lifecycle.ignore_changes on a plan-fed scan', () => {
+  /** The example stack with its main.tf edited. */
+  async function editedStack(edit: (mainTf: string) => string): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'driftgate-lifecycle-'));
+    await cp(STACK, dir, { recursive: true });
+    const mainTf = await readFile(join(dir, 'main.tf'), 'utf8');
+    const edited = edit(mainTf);
+    expect(edited).not.toBe(mainTf);
+    await writeFile(join(dir, 'main.tf'), edited);
+    return dir;
+  }
+
+  async function driftedAddresses(dir: string): Promise<Record<string, string[]>> {
+    const { code, out, err } = await run(['scan', dir, '--plan-json', PLAN, '--format', 'json']);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    return Object.fromEntries(
+      JSON.parse(out).stacks[0].drifts.map(
+        (d: { address: string; changes: { path: string }[] }) => [
+          d.address,
+          d.changes.map((c) => c.path),
+        ],
+      ),
+    );
+  }
+
+  const vpcTags = `tags = {
+    Name        = "prod-main"
+    Environment = "prod"
+  }
+`;
+
+  it('ignore_changes = [tags] also hides the same drift in tags_all', async () => {
+    const dir = await editedStack((tf) =>
+      tf.replace(vpcTags, `${vpcTags}\n  lifecycle {\n    ignore_changes = [tags]\n  }\n`),
+    );
+    const drifts = await driftedAddresses(dir);
+    expect(Object.keys(drifts).sort()).toEqual([
+      'aws_db_instance.orders',
+      'aws_security_group.web',
+    ]);
+  });
+
+  it('ignore_changes = [tags["CostCenter"]] hides tags_all.CostCenter, not other keys', async () => {
+    const dir = await editedStack((tf) =>
+      tf.replace(
+        vpcTags,
+        `${vpcTags}\n  lifecycle {\n    ignore_changes = [tags["CostCenter"]]\n  }\n`,
+      ),
+    );
+    expect((await driftedAddresses(dir))['aws_vpc.main']).toBeUndefined();
+    const other = await editedStack((tf) =>
+      tf.replace(vpcTags, `${vpcTags}\n  lifecycle {\n    ignore_changes = [tags["Owner"]]\n  }\n`),
+    );
+    expect((await driftedAddresses(other))['aws_vpc.main']).toEqual([
+      'tags.CostCenter',
+      'tags_all.CostCenter',
+    ]);
+  });
+
+  it('ignore_changes = all hides every change of the resource', async () => {
+    const dir = await editedStack((tf) =>
+      tf.replace(vpcTags, `${vpcTags}\n  lifecycle {\n    ignore_changes = all\n  }\n`),
+    );
+    expect((await driftedAddresses(dir))['aws_vpc.main']).toBeUndefined();
   });
 });
 
@@ -205,6 +275,21 @@ describe('driftgate on bad input: exit 1, a message naming the file, no stack tr
         ),
       ],
       /s\.tfstate: invalid at serial/,
+    ],
+    [
+      'a stack directory without .tf files (even with a plan)',
+      async () => ['scan', await mkdtemp(join(tmpdir(), 'driftgate-empty-')), '--plan-json', PLAN],
+      /driftgate-empty-\w+: no \.tf files in this directory/,
+    ],
+    [
+      'a stack directory that does not exist (a typo)',
+      async () => ['scan', 'examples/prod-netwrok', '--plan-json', PLAN],
+      /examples\/prod-netwrok: no such directory/,
+    ],
+    [
+      'a file passed as the stack directory',
+      async () => ['scan', PLAN, '--plan-json', PLAN],
+      /refresh-only\.plan\.json: not a directory/,
     ],
     [
       'unknown format',

@@ -165,7 +165,7 @@ describeWithMoto('a drift that changes', () => {
     expect(world.driftPullRequests().map((candidate) => candidate.number)).toEqual([pr!.number]);
     expect(world.github.branches.get(pr!.head.ref)).not.toBe(before.head);
     expect(pr!.body).not.toBe(before.body);
-    expect(pr!.body).toContain('"from_port":80');
+    expect(pr!.body).toContain('| `+ ingress` | `(absent)` | `{tcp/80 from 0.0.0.0/0}` |');
     expect(labelsOf(pr)).toEqual(['needs-discussion', 'driftgate:tier-2', 'driftgate:revert']);
     expect(
       parsePullRequestMeta(pr!.body)!.fingerprint ===

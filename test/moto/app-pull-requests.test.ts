@@ -143,9 +143,12 @@ describeWithMoto('drift pull requests (repository_dispatch driftgate-scan)', () 
     expect(pr!.body).toContain(
       'the change opened tcp/3389 from 0.0.0.0/0 (the internet); reverting would close it.',
     );
-    expect(pr!.body).toContain(
-      `aws ec2 revoke-security-group-ingress --group-id ${groupId} --ip-permissions`,
+    expect(pr!.body).toMatch(
+      new RegExp(
+        `aws ec2 revoke-security-group-ingress --group-id '${groupId}' --ip-permissions '\\[.*\\]' --region 'us-east-1'`,
+      ),
     );
+    expect(pr!.body).toContain(`terraform plan -target='aws_security_group.web'`);
     expect(pr!.body).toContain('`/driftgate codify`');
     expect(parsePullRequestMeta(pr!.body)).toMatchObject({
       stack: 'prod-network',

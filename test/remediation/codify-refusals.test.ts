@@ -11,6 +11,12 @@ async function refusalOf(files: Record<string, string>, target: Drift) {
   // Refused means: not one byte written.
   expect(Object.fromEntries(outcome.after)).toEqual(files);
   expect(outcome.refused.length).toBeGreaterThan(0);
+  // Every refusal says where a human must act: file:line and the expression there.
+  for (const refusal of outcome.refused) {
+    expect(refusal.file, refusal.reason).toEqual(expect.any(String));
+    expect(refusal.line, refusal.reason).toEqual(expect.any(Number));
+    expect(refusal.expression, refusal.reason).toEqual(expect.any(String));
+  }
   return outcome.refused[0]!;
 }
 
@@ -62,7 +68,7 @@ describe('codify refuses, precisely, instead of corrupting', () => {
     expect(refusal.reason).toMatch(
       /^the block defines several instances \(for_each = toset\(\["a", "b"\]\)\)/,
     );
-    expect(refusal).toMatchObject({ file: 'main.tf', line: 1 });
+    expect(refusal).toMatchObject({ file: 'main.tf', line: 2, expression: 'toset(["a", "b"])' });
   });
 
   it('a dynamic block', async () => {
@@ -89,7 +95,22 @@ describe('codify refuses, precisely, instead of corrupting', () => {
         { path: ['enable_dns_hostnames'], recorded: false, live: true },
       ]),
     );
-    expect(refusal.reason).toContain('inside a module');
+    expect(refusal.reason).toContain('inside module.vpc (source "terraform-aws-modules/vpc/aws")');
+    expect(refusal).toMatchObject({ file: 'main.tf', line: 1, expression: 'module "vpc"' });
+  });
+
+  it('a module resource whose attribute is a module input: names the input, its file:line and expression', async () => {
+    const refusal = await refusalOf(
+      {
+        'main.tf':
+          'module "vpc" {\n  source = "./modules/vpc"\n\n  enable_dns_hostnames = false\n}\n',
+      },
+      drift('module.vpc.aws_vpc.this', [
+        { path: ['enable_dns_hostnames'], recorded: false, live: true },
+      ]),
+    );
+    expect(refusal).toMatchObject({ file: 'main.tf', line: 4, expression: 'false' });
+    expect(refusal.reason).toContain('change the input `enable_dns_hostnames` of the module block');
   });
 
   it("a sensitive value, and a tag that only comes from the provider's default_tags", async () => {
@@ -132,6 +153,60 @@ describe('codify refuses, precisely, instead of corrupting', () => {
     expect(refusal.path).toBe('ami');
     expect(refusal.reason).toContain(
       "data.aws_ami.ubuntu.id is another resource's or module's value",
+    );
+  });
+
+  it('tags written as tomap(...): names file:line and the expression', async () => {
+    const refusal = await refusalOf(
+      {
+        'main.tf':
+          'resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n  tags       = tomap({ Name = "main" })\n}\n',
+      },
+      drift('aws_vpc.main', [{ path: ['tags', 'Owner'], recorded: null, live: 'team-a' }]),
+    );
+    expect(refusal).toMatchObject({
+      file: 'main.tf',
+      line: 3,
+      expression: 'tomap({ Name = "main" })',
+    });
+    expect(refusal.reason).toContain('`tags` is not written as a map literal here');
+  });
+
+  it("a root volume that AWS replaced: says why it cannot be written, at the block's file:line", async () => {
+    const refusal = await refusalOf(
+      {
+        'main.tf':
+          'resource "aws_instance" "api" {\n  ami = "ami-1"\n\n  root_block_device {\n    volume_size = 8\n  }\n}\n',
+      },
+      drift('aws_instance.api', [
+        { path: ['root_block_device', 0, 'volume_id'], recorded: 'vol-1', live: 'vol-2' },
+      ]),
+    );
+    expect(refusal).toMatchObject({ file: 'main.tf', line: 4, expression: 'root_block_device' });
+    expect(refusal.reason).toContain('root volume was replaced or re-attached outside Terraform');
+  });
+
+  it('several blocks of a set match the changed element: refused, not guessed', async () => {
+    const refusal = await refusalOf(
+      {
+        'main.tf':
+          'resource "aws_instance" "api" {\n  ami = "ami-1"\n\n  ebs_block_device {\n    volume_size = 50\n  }\n\n  ebs_block_device {\n    volume_size = 50\n  }\n}\n',
+      },
+      drift('aws_instance.api', [
+        {
+          path: ['ebs_block_device', 0, 'volume_size'],
+          recorded: 50,
+          live: 60,
+          element: {
+            path: ['ebs_block_device', 0],
+            recorded: { device_name: '/dev/sdf', volume_size: 50 },
+            live: { device_name: '/dev/sdf', volume_size: 60 },
+          },
+        },
+      ]),
+    );
+    expect(refusal.reason).toBe(
+      '2 ebs_block_device blocks match the changed one; change the right one by hand',
     );
   });
 

@@ -17,6 +17,8 @@ import {
   renderLedgerRecord,
   withOutcome,
 } from '../../src/remediation/ledger.js';
+import { EXECUTABLE_OPERATIONS } from '../../src/cloud/aws/operations.js';
+import { OPERATION_PARAMS } from '../../src/remediation/operation-schema.js';
 import { planRevert } from '../../src/remediation/revert.js';
 import { parsePlan } from '../../src/terraform/plan.js';
 import { captureIo } from '../support/cli.js';
@@ -73,6 +75,10 @@ function refusalOf(text: string): DriftgateError {
 }
 
 describe('malformed ledger records', () => {
+  it('checks the params of exactly the operations driftgate can send', () => {
+    expect(Object.keys(OPERATION_PARAMS).sort()).toEqual([...EXECUTABLE_OPERATIONS].sort());
+  });
+
   it('reads the untouched record (the fixture is a valid applied revert)', () => {
     const record = parseLedgerRecord(appliedRecord(), RECORD_PATH);
     expect(record.front.planned_operations.map((operation) => operation.api)).toContain(

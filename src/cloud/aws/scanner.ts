@@ -5,6 +5,7 @@
  */
 import { buildDrift } from '../../drift/build.js';
 import type { Drift } from '../../drift/model.js';
+import { applyProviderTagRules, providerTagRulesFor } from '../../drift/tag-rules.js';
 import type { StackReport } from '../../report/model.js';
 import type { StateInstance, TerraformState } from '../../terraform/state.js';
 import type { TerraformStack } from '../../terraform/stack.js';
@@ -103,7 +104,14 @@ export async function scanLiveAws(input: {
         isSet: setPredicateFor(instance.type),
         source: 'aws',
       });
-      if (drift.action === 'delete' || drift.changes.length > 0) drifts.push(drift);
+      // Tags the provider ignores (`aws:*`, ignore_tags) are not drift: drop them before
+      // attribution spends CloudTrail calls on them.
+      const visible = applyProviderTagRules(
+        drift,
+        providerTagRulesFor(input.stack, instance.address),
+      );
+      if (visible && (visible.action === 'delete' || visible.changes.length > 0))
+        drifts.push(visible);
     }
   }
   drifts.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));

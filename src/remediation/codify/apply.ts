@@ -1,6 +1,6 @@
 /** Apply planned text edits to file texts, then re-align `=` where fmt would. Pure. */
 import { realignRunAt } from './hcl-format.js';
-import type { TextEdit } from './planner.js';
+import type { TextEdit } from './plan-common.js';
 
 export function applyEdits(
   texts: ReadonlyMap<string, string>,
@@ -32,7 +32,10 @@ export function applyEdits(
     for (const { start, length } of landed) {
       const first = text.slice(0, start).split('\n').length - 1;
       const last = text.slice(0, start + Math.max(0, length - 1)).split('\n').length - 1;
-      for (let line = first; line <= last; line++) text = realignRunAt(text, line);
+      // The lines around an edit too: a removed line can leave the run above or below it
+      // aligned for a name that is gone, and fmt re-aligns the whole run.
+      for (let line = Math.max(0, first - 1); line <= last + 1; line++)
+        text = realignRunAt(text, line);
     }
     result.set(file, text);
   }

@@ -11,7 +11,7 @@ import {
   type HclBlock,
   type HclFile,
 } from '../../terraform/hcl-syntax.js';
-import { buildStack, type TerraformStack } from '../../terraform/stack.js';
+import { buildStack, displayPath, type TerraformStack } from '../../terraform/stack.js';
 import { applyEdits } from './apply.js';
 import type { EvaluationContext, TfvarsAssignment } from './evaluate.js';
 import { planCodify, type CodifyPlan, type CodifyRefusal, type TextEdit } from './planner.js';
@@ -172,7 +172,8 @@ export async function codifyDrifts(
   files: SourceFile[],
   drifts: Drift[],
 ): Promise<CodifyOutcome> {
-  const before = new Map(files.map((file) => [file.path, file.text]));
+  // Keyed as the parsed stack names its files, so an absolute stack path works too.
+  const before = new Map(files.map((file) => [displayPath(file.path), file.text]));
   let current = new Map(before);
   const codified: CodifyPlan[] = [];
   const refused: CodifyRefusal[] = [];

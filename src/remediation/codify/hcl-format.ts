@@ -45,7 +45,8 @@ export function indentAt(text: string, offset: number): string {
   return /^[ \t]*/.exec(text.slice(lineStart))![0];
 }
 
-const ASSIGNMENT = /^(\s*)([^\s=]+|"(?:[^"\\]|\\.)*")(\s*)=(?!=|>)(\s*)(.*)$/;
+// A quoted key first: `"a=b" = 1` must not read as the key `"a`.
+const ASSIGNMENT = /^(\s*)("(?:[^"\\]|\\.)*"|[^\s="]+)(\s*)=(?!=|>)(\s*)(.*)$/;
 
 /** A single-line `name = value` (a multi-line value's first line does not count, as in fmt). */
 function isSingleLineAssignment(line: string): boolean {
