@@ -6,7 +6,7 @@
 import type { Context } from 'probot';
 import { COMMAND_HELP, canCommand, parseCommand, type Command } from '../github/commands.js';
 import { parsePullRequestMeta, type PullRequestMeta } from '../github/pr-body.js';
-import { describeError } from '../errors.js';
+import { DriftgateError, describeError } from '../errors.js';
 import type { GitHubRepository } from '../github/repository.js';
 import { repositoryFor, type AppEnvironment } from './environment.js';
 import { ignoreDrift } from './ignore.js';
@@ -171,24 +171,33 @@ export async function handleComment(
       break;
     }
     case 'undo': {
-      const undone = await serialisePerRepository(`${target.owner}/${target.repo}`, () =>
-        openUndoPullRequest(github, context.payload.issue.number, sender.login, new Date(), {
-          // The undo PR's aws commands carry the stack's region, as the revert PR's did.
-          regionOf: async (stack) => {
-            const config = await readRepositoryConfig(
-              context,
-              owner,
-              repo,
-              repository.default_branch,
-            );
-            const found =
-              config.kind === 'valid'
-                ? config.config.stacks.find((candidate) => candidate.name === stack)
-                : undefined;
-            return awsClientConfig({ region: found?.aws.region }).region;
-          },
-        }),
-      );
+      let undone: Awaited<ReturnType<typeof openUndoPullRequest>>;
+      try {
+        undone = await serialisePerRepository(`${target.owner}/${target.repo}`, () =>
+          openUndoPullRequest(github, context.payload.issue.number, sender.login, new Date(), {
+            // The undo PR's aws commands carry the stack's region, as the revert PR's did.
+            regionOf: async (stack) => {
+              const config = await readRepositoryConfig(
+                context,
+                owner,
+                repo,
+                repository.default_branch,
+              );
+              const found =
+                config.kind === 'valid'
+                  ? config.config.stacks.find((candidate) => candidate.name === stack)
+                  : undefined;
+              return awsClientConfig({ region: found?.aws.region }).region;
+            },
+          }),
+        );
+      } catch (error) {
+        // A ledger record edited into something driftgate cannot read: say so, write nothing.
+        if (!(error instanceof DriftgateError)) throw error;
+        await reply(context, `Could not undo: ${error.format()}`);
+        await react(context, 'confused');
+        return 'refused';
+      }
       if (undone.kind === 'refused') {
         await reply(context, `Nothing to undo: ${undone.reason}`);
         await react(context, 'confused');

@@ -12,7 +12,7 @@ import { AwsSession } from '../cloud/aws/session.js';
 import { sendOperation } from '../cloud/aws/operations.js';
 import type { DriftgateConfig, StackConfig } from '../config/schema.js';
 import type { Tier } from '../drift/model.js';
-import { describeError } from '../errors.js';
+import { DriftgateError, describeError } from '../errors.js';
 import { ensureCheckRun } from '../github/check-runs.js';
 import { canCommand } from '../github/commands.js';
 import { parsePullRequestMeta, type PullRequestMeta } from '../github/pr-body.js';
@@ -44,6 +44,7 @@ export type NotExecutedReason =
   | 'nothing-to-apply-by-api'
   | 'stack-not-configured'
   | 'no-ledger-record'
+  | 'ledger-unreadable'
   | 'no-apply-workflow';
 
 export type MergeOutcome =
@@ -222,7 +223,18 @@ export async function handleMergedPullRequest(
           `stack ${inlineCode(meta.stack)} is no longer in \`.github/driftgate.yml\`.`,
           'neutral',
         );
-      const ledger = await findLedger(github, pr.number, mergeSha);
+      let ledger: Awaited<ReturnType<typeof findLedger>>;
+      try {
+        ledger = await findLedger(github, pr.number, mergeSha);
+      } catch (error) {
+        // An edited record (unknown operation, missing params): execute nothing, say why.
+        if (!(error instanceof DriftgateError)) throw error;
+        return notExecuted(
+          'ledger-unreadable',
+          `the ledger record cannot be read: ${error.format()}`,
+          'failure',
+        );
+      }
       if (!ledger)
         return notExecuted(
           'no-ledger-record',

@@ -93,13 +93,17 @@ const running = new Map<string, Promise<unknown>>();
 /** Run `work` after any scan of the same repository already under way. */
 export function serialisePerRepository<T>(key: string, work: () => Promise<T>): Promise<T> {
   const previous = running.get(key) ?? Promise.resolve();
-  const next = previous.catch(() => undefined).then(work);
-  running.set(
-    key,
-    next.finally(() => {
-      if (running.get(key) === next) running.delete(key);
-    }),
+  const next = previous.then(work);
+  // The queue holds a promise that always settles quietly: a failed job is its caller's to
+  // handle, never an unhandled rejection (which would end the process).
+  const settled = next.then(
+    () => undefined,
+    () => undefined,
   );
+  running.set(key, settled);
+  void settled.then(() => {
+    if (running.get(key) === settled) running.delete(key);
+  });
   return next;
 }
 

@@ -4,13 +4,12 @@
  * nothing; `--write` applies it. Exit 0 when every drift was codified, 3 when some were
  * refused (each listed with where a human must act), 1 on error.
  */
-import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { codifyDrifts, isTfvarsFile, type CodifyOutcome } from '../remediation/codify/codify.js';
 import { unifiedDiff } from '../remediation/codify/diff.js';
 import { DriftgateError } from '../errors.js';
-import { decodeSource } from '../terraform/source-text.js';
+import { readTerraformSources } from '../terraform/stack.js';
 import type { CliIo } from './main.js';
 import { addStackSourceOptions, scanStackFromFlags, type StackSourceFlags } from './scan.js';
 
@@ -22,24 +21,8 @@ interface CodifyFlags extends StackSourceFlags {
   write?: boolean;
 }
 
-export async function readStackSources(dir: string): Promise<{ path: string; text: string }[]> {
-  let names: string[];
-  try {
-    names = (await readdir(dir))
-      .filter((name) => name.endsWith('.tf') || isTfvarsFile(name))
-      .sort();
-  } catch (error) {
-    throw new DriftgateError(
-      `cannot read stack directory: ${(error as NodeJS.ErrnoException).code ?? error}`,
-      { file: dir },
-    );
-  }
-  return Promise.all(
-    names.map(async (name) => ({
-      path: join(dir, name),
-      text: decodeSource(join(dir, name), await readFile(join(dir, name))),
-    })),
-  );
+export function readStackSources(dir: string): Promise<{ path: string; text: string }[]> {
+  return readTerraformSources(dir, (name) => name.endsWith('.tf') || isTfvarsFile(name));
 }
 
 /** One line per refusal: what, why, and where to act (file:line and the expression). */

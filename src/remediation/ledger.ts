@@ -3,9 +3,11 @@
  * YAML front matter (machine-readable) plus prose (for people reading `git log -p`).
  * Values are the drift's, already masked: secrets never reach the ledger. Pure.
  */
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { z } from 'zod';
-import { DriftgateError } from '../errors.js';
+import { DriftgateError, formatKeyPath } from '../errors.js';
+import { parseYamlInput } from '../yaml-input.js';
+import { plannedOperationSchema } from './operation-schema.js';
 import type { Direction, Drift, Tier } from '../drift/model.js';
 import { formatPath } from '../terraform/path.js';
 import {
@@ -102,20 +104,7 @@ const ledgerFrontSchema = z
     detected_at: z.string(),
     attribution: z.object({ actor: z.string() }).passthrough().nullable(),
     changes: z.array(z.object({ path: z.string(), recorded: z.unknown(), live: z.unknown() })),
-    planned_operations: z.array(
-      z.object({
-        api: z.string(),
-        params: z.record(z.string(), z.unknown()),
-        description: z.string().optional(),
-        inverse: z
-          .object({
-            api: z.string(),
-            params: z.record(z.string(), z.unknown()),
-            description: z.string().optional(),
-          })
-          .optional(),
-      }),
-    ),
+    planned_operations: z.array(plannedOperationSchema),
     /**
      * Set on an undo record: the PR whose remediation this one undoes, or (an undo run from
      * a terminal of a revert run from a terminal) the file name of that revert's record.
@@ -140,20 +129,14 @@ export function parseLedgerRecord(text: string, source: string): LedgerRecord {
     throw new DriftgateError('not a driftgate ledger record (no YAML front matter)', {
       file: source,
     });
-  let data: unknown;
-  try {
-    data = parse(match[1]!);
-  } catch (error) {
-    throw new DriftgateError(`front matter is not YAML: ${(error as Error).message}`, {
-      file: source,
-    });
-  }
-  const parsed = ledgerFrontSchema.safeParse(data);
+  // The front matter starts on the file's second line, after `---`.
+  const input = parseYamlInput(match[1]!, source, { lineOffset: 1 });
+  const parsed = ledgerFrontSchema.safeParse(input.value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new DriftgateError(
-      `not a driftgate ledger record: ${issue.path.join('.') || '(top level)'}: ${issue.message}`,
-      { file: source },
+      `not a driftgate ledger record: ${formatKeyPath(issue.path)}: ${issue.message}`,
+      input.locate(issue.path),
     );
   }
   return { front: parsed.data, prose: text.slice(match[0].length) };

@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import hcl2 from 'hcl2-parser';
 import { Language, Parser, type Node } from 'web-tree-sitter';
 import { DriftgateError } from '../errors.js';
+import { MAX_HCL_FILE_CHARS, MAX_HCL_TREE_DEPTH } from '../input-limits.js';
 
 export interface SourceRange {
   /** Offsets into the file text (UTF-16 code units, as JavaScript strings index). */
@@ -100,17 +101,51 @@ export interface ParseOptions {
   verify?: boolean;
 }
 
+/**
+ * HashiCorp's parser, contained. It is Go compiled to JavaScript: a construct its JSON
+ * conversion cannot represent (an object key `null`, which Terraform reads as the string
+ * "null") panics, and deep nesting overflows the stack. A panic is not a verdict on the
+ * file; only a returned error is.
+ */
+export type HashicorpParse =
+  | { kind: 'parsed'; value: unknown }
+  | { kind: 'rejected' }
+  | { kind: 'too-deep' }
+  | { kind: 'crashed' };
+
+export function parseWithHashicorp(text: string): HashicorpParse {
+  try {
+    const [value, error] = hcl2.parseToObject(text);
+    return error ? { kind: 'rejected' } : { kind: 'parsed', value };
+  } catch (error) {
+    return error instanceof RangeError ? { kind: 'too-deep' } : { kind: 'crashed' };
+  }
+}
+
 /** Parse one HCL file. Throws a DriftgateError with file:line:column on a syntax error. */
 export async function parseHcl(
   path: string,
   text: string,
   options: ParseOptions = {},
 ): Promise<HclFile> {
+  if (text.length > MAX_HCL_FILE_CHARS) {
+    throw new DriftgateError(
+      `file too large: ${text.length} characters; driftgate reads Terraform files up to ${MAX_HCL_FILE_CHARS} (1 MiB)`,
+      { file: path },
+    );
+  }
   const parser = await loadHclParser();
   const tree = parser.parse(text);
   if (!tree) throw new DriftgateError('the HCL parser returned no tree', { file: path });
   try {
     const lines = lineStarts(text);
+    const tooDeep = firstNodeDeeperThan(tree.rootNode, MAX_HCL_TREE_DEPTH);
+    if (tooDeep) {
+      throw new DriftgateError(
+        `nested too deeply: the syntax tree is more than ${MAX_HCL_TREE_DEPTH} levels deep here (about 60 levels of brackets, braces, calls or blocks); driftgate refuses such files`,
+        { file: path, ...positionOf(lines, tooDeep.startIndex) },
+      );
+    }
     const problem = firstSyntaxProblem(tree.rootNode);
     if (problem) {
       const at = positionOf(lines, problem.startIndex);
@@ -122,10 +157,12 @@ export async function parseHcl(
           : 'syntax error: unexpected end of file';
       throw new DriftgateError(message, { file: path, ...at });
     }
-    const [, hashicorpError] =
-      options.verify === false ? [undefined, undefined] : hcl2.parseToObject(text);
-    if (hashicorpError) {
+    const hashicorp = options.verify === false ? undefined : parseWithHashicorp(text);
+    if (hashicorp?.kind === 'rejected') {
       throw new DriftgateError("HashiCorp's HCL parser rejects this file", { file: path });
+    }
+    if (hashicorp?.kind === 'too-deep') {
+      throw new DriftgateError("nested too deeply for HashiCorp's HCL parser", { file: path });
     }
     const reader = new CstReader(path, text, lines);
     const bodyNode = tree.rootNode.namedChildren.find((n) => n?.type === 'body');
@@ -133,6 +170,27 @@ export async function parseHcl(
     return { path, text, ...body };
   } finally {
     tree.delete();
+  }
+}
+
+/** The first node deeper than `limit`, found with a cursor (no recursion). */
+function firstNodeDeeperThan(root: Node, limit: number): Node | undefined {
+  const cursor = root.walk();
+  try {
+    let depth = 0;
+    for (;;) {
+      if (cursor.gotoFirstChild()) {
+        depth++;
+        if (depth > limit) return cursor.currentNode;
+        continue;
+      }
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) return undefined;
+        depth--;
+      }
+    }
+  } finally {
+    cursor.delete();
   }
 }
 
@@ -291,6 +349,9 @@ class CstReader {
   objectKey(node: Node): string | null {
     const parts = node.namedChildren.filter((n): n is Node => n !== null);
     if (parts.length === 1 && parts[0]!.type === 'variable_expr') return parts[0]!.text;
+    // A bare keyword key is its name, as in Terraform: `{ null = 1 }` has the key "null".
+    const keyword = parts.length === 1 ? parts[0]!.namedChildren[0] : undefined;
+    if (keyword?.type === 'null_lit' || keyword?.type === 'bool_lit') return keyword.text;
     const expression = this.expression(node);
     if (expression.kind === 'literal' && typeof expression.value === 'string')
       return expression.value;

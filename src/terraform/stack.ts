@@ -3,9 +3,10 @@
  * (Terraform does not recurse into sub-directories), with the declarations driftgate
  * needs: resources and their lifecycle, variables, locals, modules, the S3 backend.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { DriftgateError } from '../errors.js';
+import { MAX_HCL_FILE_CHARS } from '../input-limits.js';
 import {
   literalValueOf,
   parseHcl,
@@ -92,9 +93,26 @@ export interface TerraformStack {
 
 /** Read every `.tf` file of a stack directory (sorted, as Terraform loads them). */
 export async function readStack(dir: string): Promise<TerraformStack> {
+  return buildStack(dir, await readTerraformSources(dir, (name) => name.endsWith('.tf')));
+}
+
+/**
+ * The regular files of `dir` whose names pass `include`, sorted, with their text.
+ * Directories (even one named `x.tf`) are skipped, as Terraform skips them; a file too
+ * large to be Terraform is refused before it is read.
+ */
+export async function readTerraformSources(
+  dir: string,
+  include: (name: string) => boolean,
+): Promise<{ path: string; text: string }[]> {
+  const failure = (error: unknown, file: string, what: string) =>
+    new DriftgateError(
+      `cannot read ${what}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      { file },
+    );
   let names: string[];
   try {
-    names = (await readdir(dir)).filter((name) => name.endsWith('.tf')).sort();
+    names = (await readdir(dir)).filter(include).sort();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
@@ -107,13 +125,26 @@ export async function readStack(dir: string): Promise<TerraformStack> {
       file: dir,
     });
   }
-  const sources = await Promise.all(
-    names.map(async (name) => ({
-      path: join(dir, name),
-      text: decodeSource(join(dir, name), await readFile(join(dir, name))),
-    })),
-  );
-  return buildStack(dir, sources);
+  const sources: { path: string; text: string }[] = [];
+  for (const name of names) {
+    const path = join(dir, name);
+    try {
+      const info = await stat(path);
+      if (!info.isFile()) continue;
+      // A character is at most four bytes: anything larger cannot be within the limit.
+      if (info.size > 4 * MAX_HCL_FILE_CHARS) {
+        throw new DriftgateError(
+          `file too large: ${info.size} bytes; driftgate reads Terraform files up to ${MAX_HCL_FILE_CHARS} characters (1 MiB)`,
+          { file: path },
+        );
+      }
+      sources.push({ path, text: decodeSource(path, await readFile(path)) });
+    } catch (error) {
+      if (error instanceof DriftgateError) throw error;
+      throw failure(error, path, 'file');
+    }
+  }
+  return sources;
 }
 
 /** Build a stack from in-memory sources (the GitHub app reads files through the API). */

@@ -262,7 +262,7 @@ describe('driftgate on bad input: exit 1, a message naming the file, no stack tr
           join(d, 'c.yml'),
         ),
       ],
-      /c\.yml: invalid configuration\n {2}stacks\[0\]\.name/,
+      /c\.yml:1:\d+: invalid configuration\n {2}stacks\[0\]\.name/,
     ],
     [
       'malformed state',

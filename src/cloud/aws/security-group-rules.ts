@@ -100,6 +100,8 @@ function stringList(value: unknown): string[] {
 export function atomsFromBlocks(blocks: unknown, ownerId: string | undefined): RuleAtom[] {
   const atoms: RuleAtom[] = [];
   for (const raw of Array.isArray(blocks) ? blocks : []) {
+    // A plan is input: an element that is not a rule block (null, a string) holds no rule.
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) continue;
     const block = raw as Record<string, unknown>;
     const protocol = normaliseProtocol(block.protocol as string);
     const ports = normalisePorts(protocol, block.from_port, block.to_port);

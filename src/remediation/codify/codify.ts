@@ -4,9 +4,13 @@
  * differs from before only where the drift said it should. Works on texts, so the CLI
  * and the GitHub app share it; nothing here writes files.
  */
-import hcl2 from 'hcl2-parser';
 import type { Drift } from '../../drift/model.js';
-import { parseHcl, type HclBlock, type HclFile } from '../../terraform/hcl-syntax.js';
+import {
+  parseHcl,
+  parseWithHashicorp,
+  type HclBlock,
+  type HclFile,
+} from '../../terraform/hcl-syntax.js';
 import { buildStack, displayPath, type TerraformStack } from '../../terraform/stack.js';
 import { applyEdits } from './apply.js';
 import type { EvaluationContext, TfvarsAssignment } from './evaluate.js';
@@ -97,8 +101,8 @@ function editedBlocks(file: HclFile, edits: TextEdit[]): HclBlock[] {
 }
 
 function parsedByHashicorp(text: string): unknown {
-  const [value, error] = hcl2.parseToObject(text);
-  return error || value === null ? undefined : value;
+  const parsed = parseWithHashicorp(text);
+  return parsed.kind === 'parsed' && parsed.value !== null ? parsed.value : undefined;
 }
 
 /**
