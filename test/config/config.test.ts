@@ -58,7 +58,7 @@ describe('config (.github/driftgate.yml)', () => {
     const stacks = (dir: string, extra = '') =>
       `stacks:\n  - name: a\n    dir: ok\n  - name: b\n    dir: also/ok\n  - name: c\n    dir: "${dir}"\n${extra}`;
     expect(errorOf(stacks('../../etc'))).toBe(
-      '.github/driftgate.yml: invalid configuration\n  stacks[2].dir: must stay inside the repository: "../../etc" has a ".." segment',
+      '.github/driftgate.yml:7:10: invalid configuration\n  stacks[2].dir: must stay inside the repository: "../../etc" has a ".." segment',
     );
     expect(errorOf(stacks('envs/../../x'))).toContain(
       'stacks[2].dir: must stay inside the repository',
