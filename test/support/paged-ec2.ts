@@ -18,13 +18,20 @@ export interface FakeEc2Call {
 }
 
 /** Each Describe action's list element and its largest page (the API's MaxResults bound). */
-export const PAGED_ACTIONS: Record<string, { list: string; maxResults: number }> = {
+export const PAGED_ACTIONS: Record<
+  string,
+  { list: string; maxResults: number; idParam?: [string, string] }
+> = {
   DescribeSecurityGroups: { list: 'securityGroupInfo', maxResults: 1000 },
   DescribeSecurityGroupRules: { list: 'securityGroupRuleSet', maxResults: 1000 },
   DescribeVpcs: { list: 'vpcSet', maxResults: 1000 },
   DescribeSubnets: { list: 'subnetSet', maxResults: 1000 },
   DescribeRouteTables: { list: 'routeTableSet', maxResults: 100 },
-  DescribeNetworkAcls: { list: 'networkAclSet', maxResults: 100 },
+  DescribeNetworkAcls: {
+    list: 'networkAclSet',
+    maxResults: 100,
+    idParam: ['NetworkAclId.', 'network-acl-id'],
+  },
   DescribeInternetGateways: { list: 'internetGatewaySet', maxResults: 1000 },
   DescribeNatGateways: { list: 'natGatewaySet', maxResults: 1000 },
   DescribeInstances: { list: 'reservationSet', maxResults: 1000 },
@@ -63,6 +70,12 @@ export function answerEc2(
   const maxResultsParam = params.get('MaxResults');
   const maxResults = maxResultsParam === null ? undefined : Number(maxResultsParam);
   const filters = filtersOf(params);
+  const idParam = PAGED_ACTIONS[action]?.idParam;
+  const ids = idParam
+    ? [...params].filter(([key]) => key.startsWith(idParam[0])).map(([, value]) => value)
+    : [];
+  // Ids named directly (NetworkAclId.N) select like a filter on the object's own id.
+  if (idParam && ids.length > 0) filters[idParam[1]] = ids;
   calls.push({ action, maxResults, filters });
   if (action === 'DescribeVpcAttribute') {
     const attribute =

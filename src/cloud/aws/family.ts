@@ -76,6 +76,8 @@ export interface LiveQuery<T> {
   idOf: (item: T) => string | undefined;
   /** The pages of one paged call (the family's SDK paginator with `pageSize`). */
   pages: (filters: Ec2Filter[] | undefined) => AsyncIterable<LivePage<T>>;
+  /** Read up to 200 ids some other way than `pages` with the id filter. */
+  byIds?: (ids: string[]) => AsyncIterable<LivePage<T>>;
 }
 
 export type QueryPlan =
@@ -177,8 +179,10 @@ export async function readLive<T>(query: LiveQuery<T>): Promise<T[]> {
     toRead = [...wanted].filter((id) => !found.has(id) && !covered(id));
   }
   for (const part of chunk(toRead, FILTER_VALUE_LIMIT)) {
-    for await (const page of query.pages([{ Name: query.idFilter, Values: part }]))
-      take(page.items);
+    const pages = query.byIds
+      ? query.byIds(part)
+      : query.pages([{ Name: query.idFilter, Values: part }]);
+    for await (const page of pages) take(page.items);
   }
   return [...found.values()];
 }

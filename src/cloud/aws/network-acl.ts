@@ -3,6 +3,7 @@
  * DescribeNetworkAcls (100 per page, the API's maximum), by VPC or by id. The default deny entry (rule 32767) is AWS's, not the code's.
  */
 import {
+  DescribeNetworkAclsCommand,
   paginateDescribeNetworkAcls,
   type NetworkAcl,
   type NetworkAclEntry,
@@ -83,6 +84,13 @@ export const networkAclFamily: ResourceFamily = {
           paginateDescribeNetworkAcls({ client: session.ec2(), pageSize: 100 }, { Filters }),
           (page) => page.NetworkAcls,
         ),
+      // EC2's NetworkAclIds (200 ids, one unpaged response), which moto also implements.
+      byIds: async function* (NetworkAclIds) {
+        const response = await session
+          .ec2()
+          .send(new DescribeNetworkAclsCommand({ NetworkAclIds }));
+        yield { items: response.NetworkAcls, nextToken: undefined };
+      },
     });
     const comparisons = await compareById(instances, acls, (acl) => acl.NetworkAclId, {
       recorded: (instance) => ({

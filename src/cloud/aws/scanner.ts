@@ -3,7 +3,7 @@
  * batched reader and compared in the provider's attribute shape. A type no family reads
  * is reported as not scanned — never silently clean.
  */
-import { buildDrift } from '../../drift/build.js';
+import { findDrift } from '../../drift/build.js';
 import type { Drift } from '../../drift/model.js';
 import type { StackReport } from '../../report/model.js';
 import type { StateInstance, TerraformState } from '../../terraform/state.js';
@@ -62,10 +62,13 @@ export async function scanLiveAws(input: {
   stackName: string;
 }): Promise<LiveScanResult> {
   const managed = input.state.instances.filter((instance) => instance.mode === 'managed');
+  const familyOfType = new Map(
+    RESOURCE_FAMILIES.flatMap((family) => family.types.map((type) => [type, family] as const)),
+  );
   const byFamily = new Map<ResourceFamily, StateInstance[]>();
   const notScanned: StackReport['notScanned'] = [];
   for (const instance of managed) {
-    const family = RESOURCE_FAMILIES.find((candidate) => candidate.types.includes(instance.type));
+    const family = familyOfType.get(instance.type);
     if (!family) {
       notScanned.push({
         address: instance.address,
@@ -74,7 +77,9 @@ export async function scanLiveAws(input: {
       });
       continue;
     }
-    byFamily.set(family, [...(byFamily.get(family) ?? []), instance]);
+    const members = byFamily.get(family);
+    if (members) members.push(instance);
+    else byFamily.set(family, [instance]);
   }
 
   const scans = await inPool(
@@ -92,7 +97,7 @@ export async function scanLiveAws(input: {
   const drifts: Drift[] = [];
   for (const { comparisons } of scans) {
     for (const { instance, recorded, live } of comparisons) {
-      const drift = buildDrift({
+      const drift = findDrift({
         stack: input.stackName,
         address: instance.address,
         type: instance.type,
@@ -103,7 +108,7 @@ export async function scanLiveAws(input: {
         isSet: setPredicateFor(instance.type),
         source: 'aws',
       });
-      if (drift.action === 'delete' || drift.changes.length > 0) drifts.push(drift);
+      if (drift) drifts.push(drift);
     }
   }
   drifts.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
