@@ -4,7 +4,7 @@
  *
  * BENCH_ONLY=calls,cpu,scan,codify,startup,state runs a subset (default: all).
  * BENCH_SIZES=100,1000 limits the moto scan sizes; BENCH_CPU_SIZES (default
- * 5000,10000,20000), BENCH_CALL_SIZES (default 1000,5000,20000), BENCH_STATE_MB (default
+ * 5000,10000,20000), BENCH_CALL_SIZES (default 1000,5000), BENCH_STATE_MB (default
  * 10,100), BENCH_RUNS (start-up runs per command, default 7). AWS_ENDPOINT_URL uses a
  * running moto for `scan`.
  */
@@ -38,7 +38,7 @@ if (only.has('calls')) {
     '| groups | driftgate calls | per-resource loop calls | ratio | driftgate wall | loop wall |',
   );
   console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
-  for (const row of await benchCalls(numbers(process.env.BENCH_CALL_SIZES, '1000,5000,20000'))) {
+  for (const row of await benchCalls(numbers(process.env.BENCH_CALL_SIZES, '1000,5000'))) {
     console.log(
       `| ${row.groups} | ${row.batched} | ${row.loop} | ${(row.loop / row.batched).toFixed(0)}× | ${ms(row.batchedMs)} | ${ms(row.loopMs)} |`,
     );
