@@ -1,35 +1,102 @@
 /**
  * `npm run bench`: every benchmark, each compared with a baseline measured in the same
  * run; prints a markdown report (copy it into docs/performance.md).
- * BENCH_SIZES=100,1000 limits the scan sizes; AWS_ENDPOINT_URL uses a running moto.
+ *
+ * BENCH_ONLY=calls,cpu,scan,codify,startup,state runs a subset (default: all).
+ * BENCH_SIZES=100,1000 limits the moto scan sizes; BENCH_CPU_SIZES (default
+ * 5000,10000,20000), BENCH_CALL_SIZES (default 1000,5000), BENCH_STATE_MB (default
+ * 10,100), BENCH_RUNS (start-up runs per command, default 7). AWS_ENDPOINT_URL uses a
+ * running moto for `scan`.
  */
 import { motoCommand, startMoto, type RunningMoto } from '../test/support/moto-server.js';
 import { benchCodify } from './codify.js';
+import { benchStartup, benchStateRss, buildCli } from './processes.js';
 import { benchScan } from './scan.js';
+import { benchCalls, benchScanCpu } from './scan-cpu.js';
 
 process.env.AWS_ACCESS_KEY_ID ??= 'test';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
-const sizes = (process.env.BENCH_SIZES ?? '100,1000,5000').split(',').map(Number);
-const calls = (counts: Record<string, number>) =>
-  Object.entries(counts)
-    .map(([operation, count]) => `${operation.replace('ec2:', '')} ${count}`)
-    .join(', ');
+const ALL = ['calls', 'cpu', 'scan', 'codify', 'startup', 'state'];
+const only = new Set((process.env.BENCH_ONLY ?? ALL.join(',')).split(',').map((s) => s.trim()));
+for (const name of only)
+  if (!ALL.includes(name))
+    throw new Error(`BENCH_ONLY: unknown benchmark ${name} (known: ${ALL.join(', ')})`);
+const numbers = (value: string | undefined, fallback: string) =>
+  (value ?? fallback).split(',').map(Number);
+const ms = (value: number) => `${value.toFixed(0)} ms`;
+const mb = (value: number) => `${value.toFixed(0)} MB`;
 
-let moto: RunningMoto | undefined;
-let endpoint = process.env.AWS_ENDPOINT_URL;
-if (!endpoint) {
-  const command = motoCommand();
-  if (!command)
-    throw new Error(
-      'npm run bench needs moto_server (pip install "moto[server]") or AWS_ENDPOINT_URL',
+console.log(
+  `Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; medians where a figure was repeated.\n`,
+);
+
+if (only.has('calls')) {
+  console.log('## Scan: API calls, against an endpoint that pages like EC2\n');
+  console.log(
+    '| groups | driftgate calls | per-resource loop calls | ratio | driftgate wall | loop wall |',
+  );
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const row of await benchCalls(numbers(process.env.BENCH_CALL_SIZES, '1000,5000'))) {
+    console.log(
+      `| ${row.groups} | ${row.batched} | ${row.loop} | ${(row.loop / row.batched).toFixed(0)}× | ${ms(row.batchedMs)} | ${ms(row.loopMs)} |`,
     );
-  moto = await startMoto(command);
-  endpoint = moto.endpoint;
+  }
+  console.log('');
 }
 
-try {
+if (only.has('cpu')) {
+  console.log("## Scan: driftgate's own CPU (recorded responses, no network)\n");
+  console.log(
+    '| groups | scan + classify CPU | SDK alone, same pages (baseline) | driftgate own | own per 1,000 groups | drifts |',
+  );
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const row of await benchScanCpu(numbers(process.env.BENCH_CPU_SIZES, '5000,10000,20000'))) {
+    console.log(
+      `| ${row.groups} | ${ms(row.scanMs)} | ${ms(row.sdkMs)} | ${ms(row.ownMs)} | ${ms((row.ownMs / row.groups) * 1000)} | ${row.drifts} |`,
+    );
+  }
+  console.log('');
+}
+
+if (only.has('scan')) {
+  let moto: RunningMoto | undefined;
+  let endpoint = process.env.AWS_ENDPOINT_URL;
+  if (!endpoint) {
+    const command = motoCommand();
+    if (!command)
+      throw new Error(
+        'BENCH_ONLY=scan needs moto_server (pip install "moto[server]") or AWS_ENDPOINT_URL',
+      );
+    moto = await startMoto(command);
+    endpoint = moto.endpoint;
+  }
+  try {
+    const calls = (counts: Record<string, number>) =>
+      Object.entries(counts)
+        .map(([operation, count]) => `${operation.replace('ec2:', '')} ${count}`)
+        .join(', ');
+    console.log('## Scan: security groups on moto (moto answers every listing in one page)\n');
+    console.log(
+      '| groups | driftgate batched | per-resource loop (refresh) | time ratio (loop / batched) | API calls, batched | API calls, loop | peak heap, batched |',
+    );
+    console.log('| ---: | ---: | ---: | ---: | --- | --- | ---: |');
+    for (const row of await benchScan(
+      endpoint,
+      numbers(process.env.BENCH_SIZES, '100,1000,5000'),
+    )) {
+      console.log(
+        `| ${row.groups} | ${ms(row.batched.ms)} | ${ms(row.perResource.ms)} | ${(row.perResource.ms / row.batched.ms).toFixed(1)}× | ${calls(row.batched.calls)} | ${calls(row.perResource.calls)} | ${row.batched.peakHeapMb.toFixed(1)} MB |`,
+      );
+    }
+    console.log('');
+  } finally {
+    moto?.stop();
+  }
+}
+
+if (only.has('codify')) {
   const codify = await benchCodify(100);
   console.log(
     `## Codify: ${codify.drifts} drifts across a ${(codify.bytes / 1_048_576).toFixed(2)} MB stack (${codify.resources} resources in 20 files)\n`,
@@ -37,25 +104,40 @@ try {
   console.log('| work | time | ratio to one parse | peak RSS (process) |');
   console.log('| --- | ---: | ---: | ---: |');
   console.log(
-    `| read the stack once (tree-sitter + HashiCorp's parser): the baseline | ${codify.parse.ms.toFixed(0)} ms | 1.0× | ${codify.parse.peakRssMb.toFixed(0)} MB |`,
+    `| read the stack once (tree-sitter + HashiCorp's parser): the baseline | ${ms(codify.parse.ms)} | 1.0× | ${mb(codify.parse.peakRssMb)} |`,
   );
   console.log(
-    `| codify ${codify.drifts} drifts (${codify.codified} codified, ${codify.refused} refused), each checked | ${codify.codify.ms.toFixed(0)} ms | ${(codify.codify.ms / codify.parse.ms).toFixed(1)}× | ${codify.codify.peakRssMb.toFixed(0)} MB |`,
+    `| codify ${codify.drifts} drifts (${codify.codified} codified, ${codify.refused} refused), each checked | ${ms(codify.codify.ms)} | ${(codify.codify.ms / codify.parse.ms).toFixed(1)}× | ${mb(codify.codify.peakRssMb)} |`,
   );
   console.log('');
+}
 
-  console.log(
-    `## Scan: security groups on moto (node ${process.version}, ${new Date().toISOString().slice(0, 10)})\n`,
-  );
-  console.log(
-    '| groups | driftgate batched | per-resource loop (refresh) | time ratio (loop / batched) | API calls, batched | API calls, loop | peak heap, batched |',
-  );
-  console.log('| ---: | ---: | ---: | ---: | --- | --- | ---: |');
-  for (const row of await benchScan(endpoint, sizes)) {
+if (only.has('startup') || only.has('state')) buildCli();
+
+if (only.has('startup')) {
+  const runs = Number(process.env.BENCH_RUNS ?? 7);
+  console.log(`## CLI start-up (compiled CLI, median of ${runs} child processes)\n`);
+  console.log('| command | wall time | over `node -e 0` | peak RSS |');
+  console.log('| --- | ---: | ---: | ---: |');
+  const rows = benchStartup(runs);
+  const baseline = rows[0]!.ms;
+  for (const row of rows)
     console.log(
-      `| ${row.groups} | ${row.batched.ms.toFixed(0)} ms | ${row.perResource.ms.toFixed(0)} ms | ${(row.perResource.ms / row.batched.ms).toFixed(1)}× | ${calls(row.batched.calls)} | ${calls(row.perResource.calls)} | ${row.batched.peakHeapMb.toFixed(1)} MB |`,
+      `| \`${row.command}\` | ${ms(row.ms)} | +${ms(row.ms - baseline)} | ${mb(row.peakRssMb)} |`,
+    );
+  console.log('');
+}
+
+if (only.has('state')) {
+  console.log('## Reading a large state: peak RSS of `driftgate state list` (child process)\n');
+  console.log(
+    '| state file | `JSON.parse` of the file alone (baseline) | `driftgate state list` | state list / file size | wall time |',
+  );
+  console.log('| ---: | ---: | ---: | ---: | ---: |');
+  for (const row of await benchStateRss(numbers(process.env.BENCH_STATE_MB, '10,100'))) {
+    console.log(
+      `| ${mb(row.fileMb)} | ${mb(row.parseOnly.peakRssMb)} (${(row.parseOnly.peakRssMb / row.fileMb).toFixed(1)}×) | ${mb(row.stateList.peakRssMb)} | ${(row.stateList.peakRssMb / row.fileMb).toFixed(1)}× | ${ms(row.stateList.ms)} |`,
     );
   }
-} finally {
-  moto?.stop();
+  console.log('');
 }

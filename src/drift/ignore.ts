@@ -5,7 +5,7 @@
  */
 import { formatPath, pathStartsWith, type AttributePath } from '../terraform/path.js';
 import { driftFingerprint } from './fingerprint.js';
-import { matchesGlob } from './glob.js';
+import { globMatcher, matchesGlob } from './glob.js';
 import type { Drift } from './model.js';
 
 export interface IgnoreRule {
@@ -35,11 +35,14 @@ export function applyIgnoreRules(
   rules: readonly IgnoreRule[],
   now: Date,
 ): IgnoreOutcome {
-  const active = rules.filter((rule) => isRuleActive(rule, now));
+  // Each rule's address glob compiled once, not once per drift.
+  const active = rules
+    .filter((rule) => isRuleActive(rule, now))
+    .map((rule) => ({ rule, matches: globMatcher([rule.address]) }));
   const expiredRules = rules.filter((rule) => !isRuleActive(rule, now));
   const kept: Drift[] = [];
   for (const drift of drifts) {
-    const matching = active.filter((rule) => matchesGlob(drift.address, rule.address));
+    const matching = active.filter(({ matches }) => matches(drift.address)).map(({ rule }) => rule);
     if (matching.some((rule) => !rule.attributes || rule.attributes.length === 0)) continue;
     if (drift.action === 'delete') {
       kept.push(drift);

@@ -11,7 +11,7 @@ import {
   providerTagRuleWarnings,
 } from '../drift/tag-rules.js';
 import { decideDirection } from '../policy/direction.js';
-import { decideTier } from '../policy/tiers.js';
+import { tierDecider } from '../policy/tiers.js';
 import { findResource, type TerraformStack } from '../terraform/stack.js';
 
 export const DEFAULT_HOTFIX_TAG = 'driftgate:hotfix';
@@ -52,17 +52,14 @@ export function classifyDrifts(input: ClassifyInput): ClassifyOutput {
         `ignore rule for ${rule.address} expired on ${rule.until}${rule.reason ? ` (${rule.reason})` : ''}: its drift is reported again`,
     ),
   ];
+  const decideTier = tierDecider(input.config.tiers.rules, input.config.tiers.use_defaults);
   const tiered = drifts.map((drift) => {
-    const decision = decideTier(
-      {
-        stack: input.stackName,
-        environment: input.environment,
-        address: drift.address,
-        type: drift.type,
-      },
-      input.config.tiers.rules,
-      input.config.tiers.use_defaults,
-    );
+    const decision = decideTier({
+      stack: input.stackName,
+      environment: input.environment,
+      address: drift.address,
+      type: drift.type,
+    });
     const direction = decideDirection(drift, input.config.hotfix_tag ?? DEFAULT_HOTFIX_TAG);
     return {
       ...drift,
