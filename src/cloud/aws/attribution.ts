@@ -148,7 +148,16 @@ export interface AttributionSource {
   eventsFor(resourceId: string): Promise<CloudTrailRecord[]>;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Time as the rate limiter sees it: real by default; tests pass a virtual one. */
+export interface RateClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const REAL_CLOCK: RateClock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
 
 /** LookupEvents by resource name, at most 2 requests per second (retries included), each resource once. */
 export class LookupEventsSource implements AttributionSource {
@@ -160,12 +169,14 @@ export class LookupEventsSource implements AttributionSource {
     private readonly lookbackHours: number,
     private readonly now: () => Date = () => new Date(),
     private readonly minIntervalMs = 500,
+    private readonly clock: RateClock = REAL_CLOCK,
   ) {}
 
   private async throttle(): Promise<void> {
-    const wait = this.nextSlot - Date.now();
-    this.nextSlot = Math.max(Date.now(), this.nextSlot) + this.minIntervalMs;
-    if (wait > 0) await sleep(wait);
+    const now = this.clock.now();
+    const wait = this.nextSlot - now;
+    this.nextSlot = Math.max(now, this.nextSlot) + this.minIntervalMs;
+    if (wait > 0) await this.clock.sleep(wait);
   }
 
   eventsFor(resourceId: string): Promise<CloudTrailRecord[]> {
