@@ -2,6 +2,9 @@
  * Codify benchmark: 100 drifts across a generated ~1 MB stack (20 files of instances and
  * security groups). Baseline in the same run: reading (parsing) the stack once.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { codifyDrifts, type SourceFile } from '../src/remediation/codify/codify.js';
 import type { AttributeChange, Drift } from '../src/drift/model.js';
 import { buildStack } from '../src/terraform/stack.js';
@@ -144,4 +147,100 @@ export async function benchCodify(driftCount = 100): Promise<CodifyBenchResult> 
     codified: outcome!.codified.length,
     refused: outcome!.refused.length,
   };
+}
+
+/** The live object of a generated resource, as Terraform's refresh would report it. */
+function recordedObject(address: string): Record<string, unknown> {
+  const i = Number(address.split('_').pop());
+  return address.startsWith('aws_instance.')
+    ? {
+        ami: 'ami-0abcdef1234567890',
+        instance_type: 't3.micro',
+        subnet_id: `subnet-0${(i % 9) + 1}aa11bb22cc33dd4`,
+        tags: { Name: `app-${i}`, Service: 'storefront' },
+      }
+    : {
+        name: `app-${i}`,
+        vpc_id: 'vpc-0123456789abcdef0',
+        ingress: [
+          {
+            cidr_blocks: ['10.0.0.0/8'],
+            description: 'HTTPS',
+            from_port: 443,
+            protocol: 'tcp',
+            to_port: 443,
+          },
+        ],
+      };
+}
+
+/** `terraform show -json` of a refresh-only plan whose resource_drift holds `drifts`. */
+export function planJsonOf(drifts: Drift[]): string {
+  const resourceDrift = drifts.map((drift) => {
+    const before = recordedObject(drift.address);
+    const after = structuredClone(before);
+    for (const change of drift.changes) {
+      const [head, key] = change.path as [string, string | number];
+      if (change.path.length === 1) after[head] = change.live;
+      else if (Array.isArray(after[head])) (after[head] as unknown[])[key as number] = change.live;
+      else (after[head] as Record<string, unknown>)[key] = change.live;
+    }
+    const [type, name] = drift.address.split('.');
+    return {
+      address: drift.address,
+      mode: 'managed',
+      type,
+      name,
+      provider_name: 'registry.terraform.io/hashicorp/aws',
+      change: { actions: ['update'], before, after },
+    };
+  });
+  return JSON.stringify({
+    format_version: '1.2',
+    terraform_version: '1.11.4',
+    resource_drift: resourceDrift,
+    resource_changes: [],
+    errored: false,
+  });
+}
+
+/** Write the generated stack and a plan with `driftCount` drifts into `dir`. */
+export async function writeCodifyFixture(dir: string, driftCount = 100): Promise<void> {
+  const sources = generateStack();
+  const instances = sources.reduce(
+    (total, file) => total + (file.text.match(/^resource "aws_instance"/gm)?.length ?? 0),
+    0,
+  );
+  await mkdir(dir, { recursive: true });
+  for (const source of sources) await writeFile(join(dir, source.path), source.text);
+  await writeFile(join(dir, 'plan.json'), planJsonOf(benchDrifts(driftCount, instances)));
+}
+
+export interface ProcessRun {
+  ms: number;
+  peakRssMb: number;
+  status: number | null;
+  stdout: string;
+}
+
+/** One `driftgate codify DIR --plan-json DIR/plan.json` child process: wall time and peak RSS (GNU time). */
+export function runCodifyProcess(bin: string, dir: string): ProcessRun {
+  const start = performance.now();
+  const child = spawnSync(
+    '/usr/bin/time',
+    [
+      '-f',
+      'maxrss_kb=%M',
+      process.execPath,
+      bin,
+      'codify',
+      dir,
+      '--plan-json',
+      join(dir, 'plan.json'),
+    ],
+    { encoding: 'utf8', maxBuffer: 64 * 1_048_576 },
+  );
+  const ms = performance.now() - start;
+  const rss = /maxrss_kb=(\d+)/.exec(child.stderr)?.[1];
+  return { ms, peakRssMb: Number(rss ?? 0) / 1024, status: child.status, stdout: child.stdout };
 }

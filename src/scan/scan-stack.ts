@@ -31,9 +31,20 @@ export interface StackScanInput {
 }
 
 /** Read the stack's `.tf` files when there are any (a plan alone is enough to report drift). */
-export async function readStackIfPresent(dir: string): Promise<TerraformStack | undefined> {
-  const stack = await readStack(dir);
+export async function readStackIfPresent(
+  dir: string,
+  read: StackReader = stackReader(dir),
+): Promise<TerraformStack | undefined> {
+  const stack = await read();
   return stack.files.length > 0 ? stack : undefined;
+}
+
+/** Reads a stack's `.tf` files once, however many steps (state location, scan, codify) ask. */
+export type StackReader = () => Promise<TerraformStack>;
+
+export function stackReader(dir: string): StackReader {
+  let read: Promise<TerraformStack> | undefined;
+  return () => (read ??= readStack(dir));
 }
 
 export function finishStackReport(
@@ -68,9 +79,9 @@ export function finishStackReport(
 }
 
 export async function scanStackFromPlan(
-  input: StackScanInput & { planPath: string },
+  input: StackScanInput & { planPath: string; readStack?: StackReader },
 ): Promise<StackReport> {
-  const stack = await readStackIfPresent(input.dir);
+  const stack = await readStackIfPresent(input.dir, input.readStack);
   const plan = await readPlanFile(input.planPath);
   return scanLoadedPlan({ ...input, stack, plan });
 }
@@ -102,9 +113,10 @@ export async function scanStackLive(
     stateLocation: string;
     workspace?: string | undefined;
     attribution?: AttributionConfig;
+    readStack?: StackReader;
   },
 ): Promise<StackReport> {
-  const stack = await readStackIfPresent(input.dir);
+  const stack = await readStackIfPresent(input.dir, input.readStack);
   const state = await readState(input.stateLocation, {
     workspace: input.workspace,
     s3: input.session.s3(),

@@ -7,7 +7,14 @@
 import hcl2 from 'hcl2-parser';
 import type { Drift } from '../../drift/model.js';
 import { parseHcl, type HclBlock, type HclFile } from '../../terraform/hcl-syntax.js';
-import { buildStack, displayPath, type TerraformStack } from '../../terraform/stack.js';
+import { DriftgateError } from '../../errors.js';
+import { reparseHcl } from '../../terraform/hcl-incremental.js';
+import {
+  buildStack,
+  displayPath,
+  replaceStackFiles,
+  type TerraformStack,
+} from '../../terraform/stack.js';
 import { applyEdits } from './apply.js';
 import type { EvaluationContext, TfvarsAssignment } from './evaluate.js';
 import { planCodify, type CodifyPlan, type CodifyRefusal, type TextEdit } from './planner.js';
@@ -27,16 +34,27 @@ export interface CodifyOutcome {
 
 export const isTfvarsFile = (path: string) => /(^|\/)terraform\.tfvars$|\.auto\.tfvars$/.test(path);
 
+/**
+ * The parsed stack and .tfvars values of `texts`. With `previous`, only the files whose
+ * text changed are read again, and only their changed items (see terraform/hcl-incremental);
+ * with `stack` (the stack a scan already read), its files are reused when the text matches.
+ * `verify` asks HashiCorp's parser about every file read here (tests only: codify checks
+ * what it edits in `semanticViolation`).
+ */
 export async function contextOf(
   dir: string,
   texts: Map<string, string>,
-  options: { previous?: EvaluationContext; verify: boolean },
+  options: { previous?: EvaluationContext; stack?: TerraformStack; verify: boolean },
 ): Promise<EvaluationContext> {
   const tf = [...texts]
     .filter(([path]) => path.endsWith('.tf'))
     .map(([path, text]) => ({ path, text }));
-  const reuse = new Map((options.previous?.stack.files ?? []).map((file) => [file.path, file]));
-  const stack: TerraformStack = await buildStack(dir, tf, { reuse, verify: options.verify });
+  const stack = options.previous
+    ? await nextStack(dir, options.previous.stack, tf, options.verify)
+    : await buildStack(dir, tf, {
+        reuse: new Map((options.stack?.files ?? []).map((file) => [file.path, file])),
+        verify: options.verify,
+      });
   const tfvars: TfvarsAssignment[] = [];
   const tfvarsTexts = new Map<string, string>();
   // terraform.tfvars first, then *.auto.tfvars in name order: later files win, as in Terraform.
@@ -50,11 +68,37 @@ export async function contextOf(
   for (const path of tfvarsPaths) {
     const text = texts.get(path)!;
     tfvarsTexts.set(path, text);
+    if (options.previous?.tfvarsTexts.get(path) === text) {
+      tfvars.push(...options.previous.tfvars.filter((assignment) => assignment.file === path));
+      continue;
+    }
     const file = await parseHcl(path, text, { verify: options.verify });
     for (const attribute of file.attributes)
       tfvars.push({ file: path, name: attribute.name, expression: attribute.value });
   }
   return { stack, tfvars, tfvarsTexts };
+}
+
+/** `previous` after its files became `tf`: changed files re-read where they changed. */
+async function nextStack(
+  dir: string,
+  previous: TerraformStack,
+  tf: SourceFile[],
+  verify: boolean,
+): Promise<TerraformStack> {
+  const samePaths =
+    tf.length === previous.files.length &&
+    tf.every((source, index) => displayPath(source.path) === previous.files[index]!.path);
+  if (!samePaths || verify) {
+    const reuse = new Map(previous.files.map((file) => [file.path, file]));
+    return buildStack(dir, tf, { reuse, verify });
+  }
+  const changed: HclFile[] = [];
+  for (const [index, source] of tf.entries()) {
+    const file = previous.files[index]!;
+    if (file.text !== source.text) changed.push(await reparseHcl(file, source.text));
+  }
+  return changed.length ? replaceStackFiles(previous, changed) : previous;
 }
 
 /** Paths (as key lists) where two JSON values differ. */
@@ -143,6 +187,11 @@ export function semanticViolation(
       editedKinds = new Set(touched.map((block) => block.type));
     }
     const old = parsedByHashicorp(oldText);
+    // The stack is not checked with HashiCorp's parser when it is read (too slow for
+    // every byte), so this is where a block it rejects is found: the same error as if it
+    // had been.
+    if (old === undefined)
+      throw new DriftgateError("HashiCorp's HCL parser rejects this file", { file: path });
     const next = parsedByHashicorp(newText);
     if (next === undefined) return `${path} no longer parses with HashiCorp's HCL parser`;
     for (const difference of differences(old, next)) {
@@ -167,15 +216,19 @@ export async function codifyDrifts(
   dir: string,
   files: SourceFile[],
   drifts: Drift[],
+  options: {
+    /** The stack as the scan read it: its files are not parsed again. */
+    stack?: TerraformStack | undefined;
+  } = {},
 ): Promise<CodifyOutcome> {
   // Keyed as the parsed stack names its files, so an absolute stack path works too.
   const before = new Map(files.map((file) => [displayPath(file.path), file.text]));
   let current = new Map(before);
   const codified: CodifyPlan[] = [];
   const refused: CodifyRefusal[] = [];
-  // Parse everything first, with HashiCorp's parser too: malformed source is an error
-  // before any plan is made.
-  let context = await contextOf(dir, current, { verify: true });
+  // Parse everything first (tree-sitter): malformed source is an error before any plan is
+  // made. HashiCorp's parser reads what the edits touch, before and after (semanticViolation).
+  let context = await contextOf(dir, current, { stack: options.stack, verify: false });
   for (const drift of drifts) {
     const plan = planCodify(context, drift);
     if (plan.refusals.length > 0) {
