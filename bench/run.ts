@@ -2,9 +2,13 @@
  * `npm run bench`: every benchmark, each compared with a baseline measured in the same
  * run; prints a markdown report (copy it into docs/performance.md).
  * BENCH_SIZES=100,1000 limits the scan sizes; AWS_ENDPOINT_URL uses a running moto.
+ * BENCH_ONLY=codify runs the codify benchmark alone (no moto); BENCH_RUNS (default 5) sets
+ * how many codify processes make the median, BENCH_BASELINE_BIN another build's
+ * bin/driftgate.js to run side by side (e.g. main's, built in a copy of the repository).
  */
 import { motoCommand, startMoto, type RunningMoto } from '../test/support/moto-server.js';
-import { benchCodify } from './codify.js';
+import { existsSync } from 'node:fs';
+import { benchCodify, benchCodifyProcess, renderCodifyBench } from './codify.js';
 import { benchScan } from './scan.js';
 
 process.env.AWS_ACCESS_KEY_ID ??= 'test';
@@ -17,9 +21,20 @@ const calls = (counts: Record<string, number>) =>
     .map(([operation, count]) => `${operation.replace('ec2:', '')} ${count}`)
     .join(', ');
 
+// Codify first: it needs no moto. BENCH_ONLY=codify stops after it.
+const codify = await benchCodify(100);
+if (existsSync('dist/cli/main.js'))
+  codify.process = await benchCodifyProcess(
+    'bin/driftgate.js',
+    Number(process.env.BENCH_RUNS ?? 5),
+    process.env.BENCH_BASELINE_BIN,
+  );
+else console.log('(no dist/: `npm run build` first to measure the whole codify process)\n');
+console.log(renderCodifyBench(codify));
+
 let moto: RunningMoto | undefined;
 let endpoint = process.env.AWS_ENDPOINT_URL;
-if (!endpoint) {
+if (!endpoint && process.env.BENCH_ONLY !== 'codify') {
   const command = motoCommand();
   if (!command)
     throw new Error(
@@ -30,20 +45,12 @@ if (!endpoint) {
 }
 
 try {
-  const codify = await benchCodify(100);
-  console.log(
-    `## Codify: ${codify.drifts} drifts across a ${(codify.bytes / 1_048_576).toFixed(2)} MB stack (${codify.resources} resources in 20 files)\n`,
-  );
-  console.log('| work | time | ratio to one parse | peak RSS (process) |');
-  console.log('| --- | ---: | ---: | ---: |');
-  console.log(
-    `| read the stack once (tree-sitter + HashiCorp's parser): the baseline | ${codify.parse.ms.toFixed(0)} ms | 1.0× | ${codify.parse.peakRssMb.toFixed(0)} MB |`,
-  );
-  console.log(
-    `| codify ${codify.drifts} drifts (${codify.codified} codified, ${codify.refused} refused), each checked | ${codify.codify.ms.toFixed(0)} ms | ${(codify.codify.ms / codify.parse.ms).toFixed(1)}× | ${codify.codify.peakRssMb.toFixed(0)} MB |`,
-  );
-  console.log('');
+  if (endpoint && process.env.BENCH_ONLY !== 'codify') await benchScans(endpoint);
+} finally {
+  moto?.stop();
+}
 
+async function benchScans(endpoint: string): Promise<void> {
   console.log(
     `## Scan: security groups on moto (node ${process.version}, ${new Date().toISOString().slice(0, 10)})\n`,
   );
@@ -56,6 +63,4 @@ try {
       `| ${row.groups} | ${row.batched.ms.toFixed(0)} ms | ${row.perResource.ms.toFixed(0)} ms | ${(row.perResource.ms / row.batched.ms).toFixed(1)}× | ${calls(row.batched.calls)} | ${calls(row.perResource.calls)} | ${row.batched.peakHeapMb.toFixed(1)} MB |`,
     );
   }
-} finally {
-  moto?.stop();
 }
