@@ -8,7 +8,6 @@ import {
   lineStarts,
   parseHcl,
   parseHclRegion,
-  positionOf,
   type HclAttribute,
   type HclBlock,
   type HclExpression,
@@ -17,7 +16,7 @@ import {
 } from './hcl-syntax.js';
 
 /** Lengths of the common prefix and suffix of two texts (not overlapping in either). */
-function commonEnds(a: string, b: string): { prefix: number; suffix: number } {
+export function commonEnds(a: string, b: string): { prefix: number; suffix: number } {
   const limit = Math.min(a.length, b.length);
   let prefix = 0;
   while (prefix < limit && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
@@ -31,6 +30,13 @@ function commonEnds(a: string, b: string): { prefix: number; suffix: number } {
 }
 
 type Item = { range: SourceRange };
+
+function lineBreaks(text: string, from: number, to: number): number {
+  let count = 0;
+  for (let at = text.indexOf('\n', from); at >= 0 && at < to; at = text.indexOf('\n', at + 1))
+    count++;
+  return count;
+}
 
 /**
  * Where the re-read starts: the start of the line after the last top-level item that ends
@@ -92,7 +98,10 @@ export async function reparseHcl(previous: HclFile, text: string): Promise<HclFi
     list.filter((item) => item.range.end <= start);
   const after = <T extends Item>(list: readonly T[]) =>
     list.filter((item) => item.range.start >= oldEnd);
-  const shifter = new Shifter(delta, lines);
+  // Everything from `oldEnd` on is unchanged text starting on a line of its own: it moved
+  // by whole lines, so columns stay and lines move by the change in line count.
+  const lineDelta = lineBreaks(text, start, oldEnd + delta) - lineBreaks(old, start, oldEnd);
+  const shifter = new Shifter(delta, lineDelta);
   return {
     path: previous.path,
     text,
@@ -109,16 +118,20 @@ export async function reparseHcl(previous: HclFile, text: string): Promise<HclFi
   };
 }
 
-/** Copies of items that moved by `delta` characters, positions read from the new line starts. */
+/** Copies of items that moved by `delta` characters and `lineDelta` whole lines. */
 class Shifter {
   constructor(
     private readonly delta: number,
-    private readonly lines: readonly number[],
+    private readonly lineDelta: number,
   ) {}
 
   range(range: SourceRange): SourceRange {
-    const start = range.start + this.delta;
-    return { start, end: range.end + this.delta, ...positionOf(this.lines, start) };
+    return {
+      start: range.start + this.delta,
+      end: range.end + this.delta,
+      line: range.line + this.lineDelta,
+      column: range.column,
+    };
   }
 
   block(block: HclBlock): HclBlock {

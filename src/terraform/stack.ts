@@ -161,7 +161,7 @@ export function replaceStackFiles(stack: TerraformStack, changed: HclFile[]): Te
   } catch {
     return stackOfFiles(stack.dir, files);
   }
-  const touched = [...changed.map((file) => file.path)].flatMap((path) => [
+  const touched = changed.flatMap(({ path }) => [
     stack.declarations.get(path),
     declarations.get(path),
   ]);
@@ -169,12 +169,19 @@ export function replaceStackFiles(stack: TerraformStack, changed: HclFile[]): Te
     touched.some((declared) => declared && declared[kind].length > 0);
   if (declares('variables') || declares('locals') || declares('modules') || declares('backends'))
     return assemble(stack.dir, files, declarations);
-  return {
-    ...stack,
-    files,
-    resources: files.flatMap((file) => [...declarations.get(file.path)!.resources.values()]),
-    declarations,
-  };
+  // Each file's resources are one run of `resources`, in file order: swap the runs.
+  const resources: ResourceDeclaration[] = [];
+  let from = 0;
+  for (const file of stack.files) {
+    const count = stack.declarations.get(file.path)!.resources.size;
+    if (replacements.has(file.path)) {
+      resources.push(...declarations.get(file.path)!.resources.values());
+    } else {
+      for (let index = from; index < from + count; index++) resources.push(stack.resources[index]!);
+    }
+    from += count;
+  }
+  return { ...stack, files, resources, declarations };
 }
 
 function assemble(
