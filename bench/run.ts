@@ -5,11 +5,13 @@
  * BENCH_ONLY=calls,cpu,scan,codify,startup,state runs a subset (default: all).
  * BENCH_SIZES=100,1000 limits the moto scan sizes; BENCH_CPU_SIZES (default
  * 5000,10000,20000), BENCH_CALL_SIZES (default 1000,5000), BENCH_STATE_MB (default
- * 10,100), BENCH_RUNS (start-up runs per command, default 7). AWS_ENDPOINT_URL uses a
- * running moto for `scan`.
+ * 10,100), BENCH_RUNS (start-up runs per command, default 7), BENCH_CODIFY_RUNS (whole
+ * `driftgate codify` processes per median, default 5), BENCH_BASELINE_BIN (another build's
+ * bin/driftgate.js to run codify side by side). AWS_ENDPOINT_URL uses a running moto for `scan`.
  */
 import { motoCommand, startMoto, type RunningMoto } from '../test/support/moto-server.js';
-import { benchCodify } from './codify.js';
+import { existsSync } from 'node:fs';
+import { benchCodify, benchCodifyProcess, renderCodifyBench } from './codify.js';
 import { benchStartup, benchStateRss, buildCli } from './processes.js';
 import { benchScan } from './scan.js';
 import { benchCalls, benchScanCpu } from './scan-cpu.js';
@@ -98,18 +100,14 @@ if (only.has('scan')) {
 
 if (only.has('codify')) {
   const codify = await benchCodify(100);
-  console.log(
-    `## Codify: ${codify.drifts} drifts across a ${(codify.bytes / 1_048_576).toFixed(2)} MB stack (${codify.resources} resources in 20 files)\n`,
-  );
-  console.log('| work | time | ratio to one parse | peak RSS (process) |');
-  console.log('| --- | ---: | ---: | ---: |');
-  console.log(
-    `| read the stack once (tree-sitter + HashiCorp's parser): the baseline | ${ms(codify.parse.ms)} | 1.0× | ${mb(codify.parse.peakRssMb)} |`,
-  );
-  console.log(
-    `| codify ${codify.drifts} drifts (${codify.codified} codified, ${codify.refused} refused), each checked | ${ms(codify.codify.ms)} | ${(codify.codify.ms / codify.parse.ms).toFixed(1)}× | ${mb(codify.codify.peakRssMb)} |`,
-  );
-  console.log('');
+  if (existsSync('dist/cli/main.js'))
+    codify.process = await benchCodifyProcess(
+      'bin/driftgate.js',
+      Number(process.env.BENCH_CODIFY_RUNS ?? 5),
+      process.env.BENCH_BASELINE_BIN,
+    );
+  else console.log('(no dist/: `npm run build` first to measure the whole codify process)\n');
+  console.log(renderCodifyBench(codify));
 }
 
 if (only.has('startup') || only.has('state')) buildCli();

@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { codifyDrifts, isTfvarsFile, type CodifyOutcome } from '../remediation/codify/codify.js';
 import { unifiedDiff } from '../remediation/codify/diff.js';
 import { DriftgateError } from '../errors.js';
+import { stackReader } from '../scan/scan-stack.js';
 import { readTerraformSources } from '../terraform/stack.js';
 import type { CliIo } from './main.js';
 import { addStackSourceOptions, scanStackFromFlags, type StackSourceFlags } from './scan.js';
@@ -58,7 +59,9 @@ export function registerCodifyCommand(
     .option('--write', 'apply the changes to the files');
   codify.action(async (dir: string, flags: CodifyFlags) => {
     if (flags.diff && flags.write) throw new DriftgateError('choose one of --diff and --write');
-    const report = await scanStackFromFlags(dir, flags);
+    // One read of the code for both steps: the scan's parsed stack is codify's too.
+    const readStack = stackReader(dir);
+    const report = await scanStackFromFlags(dir, flags, readStack);
     const wanted = flags.address ? new Set(flags.address) : undefined;
     const drifts = report.drifts.filter((drift) => !wanted || wanted.has(drift.address));
     if (wanted) {
@@ -67,7 +70,9 @@ export function registerCodifyCommand(
       );
       if (missing.length) throw new DriftgateError(`no drift for ${missing.join(', ')}`);
     }
-    const outcome = await codifyDrifts(dir, await readStackSources(dir), drifts);
+    const outcome = await codifyDrifts(dir, await readStackSources(dir), drifts, {
+      stack: await readStack(),
+    });
     const diff = unifiedDiff(outcome);
     if (flags.write) {
       for (const [path, text] of outcome.after)

@@ -13,6 +13,8 @@ import {
   EMPTY_POLICY,
   scanStackFromPlan,
   scanStackLive,
+  stackReader,
+  type StackReader,
 } from '../scan/scan-stack.js';
 import { AwsSession } from '../cloud/aws/session.js';
 import { EXIT_DRIFT, formatOption, type CliIo } from './main.js';
@@ -89,13 +91,17 @@ export function addStackSourceOptions(command: Command): Command {
   return addConnectionOptions(command);
 }
 
-/** Find a stack's drift: from --plan-json, else by a live AWS scan of its state. */
+/**
+ * Find a stack's drift: from --plan-json, else by a live AWS scan of its state. The stack's
+ * code is read (parsed) once, through `readStack`; codify passes its own to reuse it.
+ */
 export async function scanStackFromFlags(
   dir: string,
   flags: StackSourceFlags,
+  readStack: StackReader = stackReader(dir),
 ): Promise<StackReport> {
   const { stackConfig, policy, attribution } = await resolveStackConfig(dir, flags);
-  const common = { dir, stackConfig, policy, now: new Date() };
+  const common = { dir, stackConfig, policy, now: new Date(), readStack };
   if (flags.planJson) return scanStackFromPlan({ ...common, planPath: flags.planJson });
   const workspace = flags.workspace ?? stackConfig.workspace;
   const session = new AwsSession({
@@ -105,7 +111,7 @@ export async function scanStackFromFlags(
   });
   try {
     const stateLocation =
-      flags.state ?? stackConfig.state ?? (await resolveStateLocation(dir, workspace));
+      flags.state ?? stackConfig.state ?? (await resolveStateLocation(dir, workspace, readStack));
     return await scanStackLive({ ...common, session, stateLocation, workspace, attribution });
   } finally {
     session.destroy();

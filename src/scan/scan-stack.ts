@@ -36,8 +36,11 @@ export interface StackScanInput {
  * typo'd directory would otherwise silently drop `ignore_changes`, the provider's tag
  * rules and every rule keyed on the code.
  */
-export async function readStackRequired(dir: string): Promise<TerraformStack> {
-  const stack = await readStack(dir);
+export async function readStackRequired(
+  dir: string,
+  read: StackReader = stackReader(dir),
+): Promise<TerraformStack> {
+  const stack = await read();
   if (stack.files.length === 0) {
     throw new DriftgateError(
       'no .tf files in this directory: it is not a Terraform root module',
@@ -46,6 +49,14 @@ export async function readStackRequired(dir: string): Promise<TerraformStack> {
     );
   }
   return stack;
+}
+
+/** Reads a stack's `.tf` files once, however many steps (state location, scan, codify) ask. */
+export type StackReader = () => Promise<TerraformStack>;
+
+export function stackReader(dir: string): StackReader {
+  let read: Promise<TerraformStack> | undefined;
+  return () => (read ??= readStack(dir));
 }
 
 export function finishStackReport(
@@ -80,9 +91,9 @@ export function finishStackReport(
 }
 
 export async function scanStackFromPlan(
-  input: StackScanInput & { planPath: string },
+  input: StackScanInput & { planPath: string; readStack?: StackReader },
 ): Promise<StackReport> {
-  const stack = await readStackRequired(input.dir);
+  const stack = await readStackRequired(input.dir, input.readStack);
   const plan = await readPlanFile(input.planPath);
   return scanLoadedPlan({ ...input, stack, plan });
 }
@@ -117,9 +128,10 @@ export async function scanStackLive(
     stateLocation: string;
     workspace?: string | undefined;
     attribution?: AttributionConfig;
+    readStack?: StackReader;
   },
 ): Promise<StackReport> {
-  const stack = await readStackRequired(input.dir);
+  const stack = await readStackRequired(input.dir, input.readStack);
   const state = await readState(input.stateLocation, {
     workspace: input.workspace,
     s3: input.session.s3(),

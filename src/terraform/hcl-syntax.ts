@@ -6,7 +6,9 @@
  * with interpolation) is kept as text with the references it mentions.
  *
  * hcl2-parser (HashiCorp's own HCL implementation compiled to JavaScript) is the
- * second opinion: a file tree-sitter accepts but HashiCorp's parser rejects is an error.
+ * second opinion, on request (`verify`): it costs 6–30 µs a byte, so reading a stack does
+ * not ask it; codify asks it about every block it edits (remediation/codify), and the
+ * tests about every file of the project's HCL corpus.
  */
 import { createRequire } from 'node:module';
 import hcl2 from 'hcl2-parser';
@@ -94,9 +96,10 @@ export function loadHclParser(): Promise<Parser> {
 
 export interface ParseOptions {
   /**
-   * Also require HashiCorp's parser (hcl2-parser) to accept the file. It is the reference,
-   * but slow (about 6 µs a byte), so code that re-parses text it just edited checks the
-   * edited blocks with it instead (see remediation/codify).
+   * Also require HashiCorp's parser (hcl2-parser) to accept the file (off by default). It is
+   * the reference, but slow (6–30 µs a byte), so reading a stack does not ask it: codify
+   * checks the blocks it edits with it instead (see remediation/codify), and the tests run
+   * it over every HCL file of the project.
    */
   verify?: boolean;
 }
@@ -157,7 +160,7 @@ export async function parseHcl(
           : 'syntax error: unexpected end of file';
       throw new DriftgateError(message, { file: path, ...at });
     }
-    const hashicorp = options.verify === false ? undefined : parseWithHashicorp(text);
+    const hashicorp = options.verify ? parseWithHashicorp(text) : undefined;
     if (hashicorp?.kind === 'rejected') {
       throw new DriftgateError("HashiCorp's HCL parser rejects this file", { file: path });
     }
@@ -194,6 +197,34 @@ function firstNodeDeeperThan(root: Node, limit: number): Node | undefined {
   }
 }
 
+/**
+ * Read the top-level items of `text.slice(start, end)` alone, with ranges in `text`'s
+ * coordinates: the bytes an edit changed, cut at top-level item boundaries, so a file is
+ * not re-read whole for a small edit. Undefined when the slice has a syntax error (the
+ * caller re-reads the whole file for the exact message).
+ */
+export async function parseHclRegion(
+  path: string,
+  text: string,
+  lines: readonly number[],
+  start: number,
+  end: number,
+): Promise<HclBody | undefined> {
+  const parser = await loadHclParser();
+  const region = text.slice(start, end);
+  const tree = parser.parse(region);
+  if (!tree) return undefined;
+  try {
+    if (firstNodeDeeperThan(tree.rootNode, MAX_HCL_TREE_DEPTH) || firstSyntaxProblem(tree.rootNode))
+      return undefined;
+    const reader = new CstReader(path, region, lines, start);
+    const bodyNode = tree.rootNode.namedChildren.find((n) => n?.type === 'body');
+    return bodyNode ? reader.body(bodyNode) : { attributes: [], blocks: [] };
+  } finally {
+    tree.delete();
+  }
+}
+
 function firstSyntaxProblem(node: Node): Node | undefined {
   if (node.isError || node.isMissing) return node;
   if (!node.hasError) return undefined;
@@ -205,13 +236,18 @@ function firstSyntaxProblem(node: Node): Node | undefined {
   return node;
 }
 
-function lineStarts(text: string): number[] {
+/** Offset of the first character of every line. */
+export function lineStarts(text: string): number[] {
   const starts = [0];
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
   return starts;
 }
 
-function positionOf(lines: number[], offset: number): { line: number; column: number } {
+/** 1-based line and column of an offset, from `lineStarts`. */
+export function positionOf(
+  lines: readonly number[],
+  offset: number,
+): { line: number; column: number } {
   let low = 0;
   let high = lines.length - 1;
   while (low < high) {
@@ -223,22 +259,24 @@ function positionOf(lines: number[], offset: number): { line: number; column: nu
 }
 
 class CstReader {
+  /**
+   * `text` is what tree-sitter parsed; it starts at `base` in the file whose line starts
+   * are `lines`, and every range is given in the file's coordinates.
+   */
   constructor(
     private readonly path: string,
     private readonly text: string,
-    private readonly lines: number[],
+    private readonly lines: readonly number[],
+    private readonly base = 0,
   ) {}
 
   range(node: Node): SourceRange {
-    return {
-      start: node.startIndex,
-      end: node.endIndex,
-      ...positionOf(this.lines, node.startIndex),
-    };
+    return this.rangeBetween(node.startIndex, node.endIndex);
   }
 
   rangeBetween(start: number, end: number): SourceRange {
-    return { start, end, ...positionOf(this.lines, start) };
+    const at = this.base + start;
+    return { start: at, end: this.base + end, ...positionOf(this.lines, at) };
   }
 
   body(node: Node): HclBody {
@@ -372,7 +410,7 @@ class CstReader {
       default:
         throw new DriftgateError(`unsupported literal ${inner.type}`, {
           file: this.path,
-          ...positionOf(this.lines, inner.startIndex),
+          ...positionOf(this.lines, this.base + inner.startIndex),
         });
     }
   }

@@ -89,6 +89,18 @@ export interface TerraformStack {
   modules: ModuleDeclaration[];
   providers: ProviderDeclaration[];
   backend: BackendDeclaration | undefined;
+  /** What each file declares, by path: look-ups by address, and one file replaced alone. */
+  declarations: ReadonlyMap<string, FileDeclarations>;
+}
+
+/** The declarations of one file, in block order. */
+export interface FileDeclarations {
+  resources: Map<string, ResourceDeclaration>;
+  variables: VariableDeclaration[];
+  locals: LocalDeclaration[];
+  modules: ModuleDeclaration[];
+  providers: ProviderDeclaration[];
+  backends: BackendDeclaration[];
 }
 
 /** Read every `.tf` file of a stack directory (sorted, as Terraform loads them). */
@@ -166,6 +178,81 @@ export async function buildStack(
         : await parseHcl(path, source.text, options),
     );
   }
+  return stackOfFiles(dir, files);
+}
+
+/** A stack of files already parsed. Duplicates and malformed declarations throw, in file order. */
+export function stackOfFiles(dir: string, files: HclFile[]): TerraformStack {
+  const declarations = new Map<string, FileDeclarations>();
+  const seen = new Set<string>();
+  for (const file of files) {
+    const declared = declarationsOf(file, (address) => seen.has(address));
+    for (const address of declared.resources.keys()) seen.add(address);
+    declarations.set(file.path, declared);
+  }
+  return assemble(dir, files, declarations);
+}
+
+/**
+ * The stack with some files replaced by new versions (same paths), reading declarations
+ * again only in those files: the rest of the stack is shared with `stack`. Errors are the
+ * ones a full read would give (on any, the whole stack is read again to name the first).
+ */
+export function replaceStackFiles(stack: TerraformStack, changed: HclFile[]): TerraformStack {
+  const replacements = new Map(changed.map((file) => [file.path, file]));
+  const files = stack.files.map((file) => replacements.get(file.path) ?? file);
+  const declarations = new Map(stack.declarations);
+  try {
+    for (const file of changed) {
+      const previous = changed.length === 1 ? stack.declarations.get(file.path) : undefined;
+      const declared = declarationsOf(
+        file,
+        (address) =>
+          // Unique before, and no other file changed: still unique.
+          !previous?.resources.has(address) &&
+          [...declarations].some(
+            ([path, other]) => path !== file.path && other.resources.has(address),
+          ),
+      );
+      declarations.set(file.path, declared);
+    }
+  } catch {
+    return stackOfFiles(stack.dir, files);
+  }
+  const touched = changed.flatMap(({ path }) => [
+    stack.declarations.get(path),
+    declarations.get(path),
+  ]);
+  const declares = (kind: 'variables' | 'locals' | 'modules' | 'providers' | 'backends') =>
+    touched.some((declared) => declared && declared[kind].length > 0);
+  if (
+    declares('variables') ||
+    declares('locals') ||
+    declares('modules') ||
+    declares('providers') ||
+    declares('backends')
+  )
+    return assemble(stack.dir, files, declarations);
+  // Each file's resources are one run of `resources`, in file order: swap the runs.
+  const resources: ResourceDeclaration[] = [];
+  let from = 0;
+  for (const file of stack.files) {
+    const count = stack.declarations.get(file.path)!.resources.size;
+    if (replacements.has(file.path)) {
+      resources.push(...declarations.get(file.path)!.resources.values());
+    } else {
+      for (let index = from; index < from + count; index++) resources.push(stack.resources[index]!);
+    }
+    from += count;
+  }
+  return { ...stack, files, resources, declarations };
+}
+
+function assemble(
+  dir: string,
+  files: HclFile[],
+  declarations: ReadonlyMap<string, FileDeclarations>,
+): TerraformStack {
   const stack: TerraformStack = {
     dir,
     files,
@@ -175,11 +262,31 @@ export async function buildStack(
     modules: [],
     providers: [],
     backend: undefined,
+    declarations,
   };
   for (const file of files) {
-    for (const block of file.blocks) collectDeclaration(stack, block);
+    const declared = declarations.get(file.path)!;
+    stack.resources.push(...declared.resources.values());
+    for (const variable of declared.variables) stack.variables.set(variable.name, variable);
+    for (const local of declared.locals) stack.locals.set(local.name, local);
+    stack.modules.push(...declared.modules);
+    stack.providers.push(...declared.providers);
+    stack.backend = declared.backends.at(-1) ?? stack.backend;
   }
   return stack;
+}
+
+function declarationsOf(file: HclFile, takenElsewhere: (address: string) => boolean) {
+  const declared: FileDeclarations = {
+    resources: new Map(),
+    variables: [],
+    locals: [],
+    modules: [],
+    providers: [],
+    backends: [],
+  };
+  for (const block of file.blocks) collectDeclaration(declared, block, takenElsewhere);
+  return declared;
 }
 
 /** A file's path as driftgate names it: relative to the working directory when inside it. */
@@ -188,7 +295,11 @@ export function displayPath(path: string): string {
   return rel.startsWith('..') ? path : rel;
 }
 
-function collectDeclaration(stack: TerraformStack, block: HclBlock): void {
+function collectDeclaration(
+  declared: FileDeclarations,
+  block: HclBlock,
+  takenElsewhere: (address: string) => boolean,
+): void {
   switch (block.type) {
     case 'resource':
     case 'data': {
@@ -197,10 +308,10 @@ function collectDeclaration(stack: TerraformStack, block: HclBlock): void {
         throw blockError(block, `a ${block.type} block needs two labels: type and name`);
       const mode = block.type === 'resource' ? 'managed' : 'data';
       const address = mode === 'managed' ? `${type}.${name}` : `data.${type}.${name}`;
-      if (stack.resources.some((r) => r.address === address)) {
+      if (declared.resources.has(address) || takenElsewhere(address)) {
         throw blockError(block, `duplicate ${block.type} ${JSON.stringify(address)}`);
       }
-      stack.resources.push({
+      declared.resources.set(address, {
         mode,
         type,
         name,
@@ -218,7 +329,7 @@ function collectDeclaration(stack: TerraformStack, block: HclBlock): void {
       if (!name) throw blockError(block, 'a variable block needs a name label');
       const defaultAttribute = attributeOf(block, 'default');
       const sensitive = attributeOf(block, 'sensitive');
-      stack.variables.set(name, {
+      declared.variables.push({
         name,
         block,
         default: defaultAttribute ? literalValueOf(defaultAttribute.value) : undefined,
@@ -228,7 +339,7 @@ function collectDeclaration(stack: TerraformStack, block: HclBlock): void {
     }
     case 'locals':
       for (const attribute of block.attributes) {
-        stack.locals.set(attribute.name, { name: attribute.name, attribute, file: block.file });
+        declared.locals.push({ name: attribute.name, attribute, file: block.file });
       }
       return;
     case 'module': {
@@ -244,7 +355,7 @@ function collectDeclaration(stack: TerraformStack, block: HclBlock): void {
           if (item.key !== null && target) providers[item.key] = target;
         }
       }
-      stack.modules.push({
+      declared.modules.push({
         name,
         block,
         source: typeof sourceValue === 'string' ? sourceValue : undefined,
@@ -255,7 +366,7 @@ function collectDeclaration(stack: TerraformStack, block: HclBlock): void {
     case 'provider': {
       const [name] = block.labels;
       if (!name) throw blockError(block, 'a provider block needs a name label');
-      stack.providers.push(readProvider(name, block));
+      declared.providers.push(readProvider(name, block));
       return;
     }
     case 'terraform':
@@ -273,7 +384,7 @@ function collectDeclaration(stack: TerraformStack, block: HclBlock): void {
           }
           config[attribute.name] = value;
         }
-        stack.backend = { type: inner.labels[0] ?? '', config, block: inner };
+        declared.backends.push({ type: inner.labels[0] ?? '', config, block: inner });
       }
       return;
   }
@@ -375,5 +486,9 @@ export function findResource(
 ): ResourceDeclaration | undefined {
   // Instances of count/for_each resources (`aws_subnet.private[0]`) share one declaration.
   const withoutKey = address.replace(/\[[^\]]*\]$/, '');
-  return stack.resources.find((resource) => resource.address === withoutKey);
+  for (const declared of stack.declarations.values()) {
+    const found = declared.resources.get(withoutKey);
+    if (found) return found;
+  }
+  return undefined;
 }

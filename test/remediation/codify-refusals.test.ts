@@ -218,6 +218,28 @@ describe('codify refuses, precisely, instead of corrupting', () => {
     expect(refusal.reason).toContain('deleted outside Terraform');
   });
 
+  it("a block HashiCorp's parser rejects is an error when codify edits it, naming the file; untouched, it costs nothing", async () => {
+    // tree-sitter reads a duplicate argument; HashiCorp's parser (and Terraform) reject it.
+    const odd = {
+      path: 'odd.tf',
+      text: 'resource "aws_vpc" "odd" {\n  cidr_block = "10.0.0.0/16"\n  cidr_block = "10.9.0.0/16"\n}\n',
+    };
+    const main = {
+      path: 'main.tf',
+      text: 'resource "aws_instance" "web" {\n  instance_type = "t3.micro"\n}\n',
+    };
+    const resize = drift('aws_instance.web', [
+      { path: ['instance_type'], recorded: 't3.micro', live: 't3.large' },
+    ]);
+    const outcome = await codifyDrifts('.', [odd, main], [resize]);
+    expect(outcome.after.get('main.tf')).toContain('instance_type = "t3.large"');
+    const tagOdd = drift('aws_vpc.odd', [{ path: ['tags', 'Env'], recorded: null, live: 'prod' }]);
+    await expect(codifyDrifts('.', [odd, main], [tagOdd])).rejects.toMatchObject({
+      message: "HashiCorp's HCL parser rejects this file",
+      location: { file: 'odd.tf' },
+    });
+  });
+
   it('malformed HCL in the stack is an error naming file:line:column, and writes nothing', async () => {
     await expect(
       codifyDrifts('.', [{ path: 'broken.tf', text: 'resource "x" "y" {\n  a = \n' }], []),
