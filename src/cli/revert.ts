@@ -16,7 +16,9 @@ import { DriftgateError } from '../errors.js';
 import { awsCommandFor } from '../remediation/describe.js';
 import { execute, type ExecutionReport, type PlannedOperation } from '../remediation/execute.js';
 import {
+  commitLine,
   commitTrailers,
+  renderTrailers,
   executionPlanOf,
   ledgerPath,
   outcomeFromReport,
@@ -182,7 +184,7 @@ async function recordOutcome(
     commitInstructions(
       root,
       file,
-      `driftgate: ${front.undo_of !== undefined ? 'undo the revert' : 'revert drift'} on ${front.address} (${report.status}, from a terminal)\n\n${trailers}`,
+      `driftgate: ${front.undo_of !== undefined ? 'undo the revert' : 'revert drift'} on ${commitLine(front.address)} (${report.status}, from a terminal)\n\n${trailers}`,
     ),
   );
 }
@@ -351,7 +353,13 @@ export function registerRevertCommands(
         front,
         `# Undo: restore the manual change on ${front.address}\n\nUndoes ${typeof front.undo_of === 'number' ? `#${front.undo_of}` : front.undo_of}, run from a terminal.\n`,
         executed,
-        `Drift-Id: ${front.drift_id}\nDrift-Stack: ${front.stack}\nDrift-Address: ${front.address}\nDrift-Tier: ${front.tier}\nDrift-Direction: undo-revert`,
+        renderTrailers([
+          ['Drift-Id', front.drift_id],
+          ['Drift-Stack', front.stack],
+          ['Drift-Address', front.address],
+          ['Drift-Tier', front.tier],
+          ['Drift-Direction', 'undo-revert'],
+        ]),
       );
     }
     setExitCode(succeeded(executed));

@@ -77,16 +77,33 @@ export function renderLedgerRecord(input: {
   return `---\n${stringify(front).trimEnd()}\n---\n\n${prose.join('\n')}\n`;
 }
 
+/**
+ * A value on one line of a commit message. Addresses, stack names and actors come from
+ * state, plans and CloudTrail (a `for_each` key may hold a newline): a line break in one
+ * must not start a trailer, or a subject, of its own. Control characters are written as
+ * escapes; everything else is kept, so `git log --grep` still finds the address.
+ */
+export function commitLine(value: string | number): string {
+  return String(value).replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]/g, (character) =>
+    character === '\n' ? '\\n' : `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+/** `Key: value` trailer lines, each value kept on its line. */
+export function renderTrailers(entries: [key: string, value: string | number][]): string {
+  return entries.map(([key, value]) => `${key}: ${commitLine(value)}`).join('\n');
+}
+
 /** The commit message trailers that make `git log` an audit trail. */
 export function commitTrailers(drift: Drift, direction: Direction, tier: Tier): string {
-  return [
-    `Drift-Id: ${drift.fingerprint}`,
-    `Drift-Stack: ${drift.stack}`,
-    `Drift-Address: ${drift.address}`,
-    `Drift-Actor: ${drift.attribution?.actor ?? 'unknown'}`,
-    `Drift-Tier: ${tier}`,
-    `Drift-Direction: ${direction}`,
-  ].join('\n');
+  return renderTrailers([
+    ['Drift-Id', drift.fingerprint],
+    ['Drift-Stack', drift.stack],
+    ['Drift-Address', drift.address],
+    ['Drift-Actor', drift.attribution?.actor ?? 'unknown'],
+    ['Drift-Tier', tier],
+    ['Drift-Direction', direction],
+  ]);
 }
 
 const ledgerFrontSchema = z
