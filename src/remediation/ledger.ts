@@ -84,7 +84,7 @@ export function renderLedgerRecord(input: {
  * escapes; everything else is kept, so `git log --grep` still finds the address.
  */
 export function commitLine(value: string | number): string {
-  return String(value).replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]/g, (character) =>
+  return String(value).replace(/[\p{Cc}\u2028\u2029]/gu, (character) =>
     character === '\n' ? '\\n' : `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }
