@@ -53,13 +53,21 @@ export function assertJsonDepth(value: unknown, source: string, limit = MAX_JSON
         { file: source },
       );
     }
-    const container = item.value as object;
-    const entries: [PropertyKey, unknown][] = Array.isArray(container)
-      ? container.map((child: unknown, index) => [index, child])
-      : Object.entries(container);
-    for (const [key, child] of entries) {
-      if (typeof child === 'object' && child !== null)
-        pending.push({ value: child, depth: item.depth + 1, key, parent: item });
+    // Children are visited in place (no Object.entries / map copies): on a 100 MB state
+    // those copies would cost as much memory again as the parsed state.
+    const container = item.value as Record<string, unknown>;
+    if (Array.isArray(container)) {
+      for (let index = 0; index < container.length; index++) {
+        const child: unknown = container[index];
+        if (typeof child === 'object' && child !== null)
+          pending.push({ value: child, depth: item.depth + 1, key: index, parent: item });
+      }
+    } else {
+      for (const key in container) {
+        const child = container[key];
+        if (typeof child === 'object' && child !== null && Object.hasOwn(container, key))
+          pending.push({ value: child, depth: item.depth + 1, key, parent: item });
+      }
     }
   }
 }

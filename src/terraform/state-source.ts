@@ -1,13 +1,19 @@
 /**
  * Where recorded state lives: a local file, or an object in S3 (the `s3` backend).
  * Workspaces other than `default` live under `<workspace_key_prefix>/<workspace>/<key>`,
- * with the prefix `env:` unless the backend block says otherwise.
+ * with the prefix `env:` unless the backend block says otherwise. The AWS SDK is loaded
+ * only for an `s3://` location: reading a local file must not pay for it.
  */
 import { readFile } from 'node:fs/promises';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { awsClientConfig, type AwsConnection } from '../cloud/aws/clients.js';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { AwsConnection } from '../cloud/aws/clients.js';
 import { DriftgateError } from '../errors.js';
-import { parseState, type TerraformState } from './state.js';
+import {
+  parseStateJson,
+  stateFromJson,
+  type StateReadOptions,
+  type TerraformState,
+} from './state.js';
 import type { BackendDeclaration } from './stack.js';
 
 export interface S3StateLocation {
@@ -60,11 +66,17 @@ export function s3LocationFromBackend(
   };
 }
 
-export async function readStateFile(path: string): Promise<TerraformState> {
-  let text: string;
+export async function readStateFile(
+  path: string,
+  options: StateReadOptions = {},
+): Promise<TerraformState> {
+  let json: Record<string, unknown>;
   try {
-    text = await readFile(path, 'utf8');
+    // The text is as large as the file: parsed where it is read and not kept, so the
+    // collector can free it before the state is converted.
+    json = parseStateJson(await readFile(path, 'utf8'), path);
   } catch (error) {
+    if (error instanceof DriftgateError) throw error;
     throw new DriftgateError(
       `cannot read state: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
       {
@@ -72,7 +84,7 @@ export async function readStateFile(path: string): Promise<TerraformState> {
       },
     );
   }
-  return parseState(text, path);
+  return stateFromJson(json, path, options);
 }
 
 export async function readStateFromS3(
@@ -80,8 +92,13 @@ export async function readStateFromS3(
   connection: AwsConnection = {},
   /** A client to use (e.g. one with an assumed role); otherwise one is made from `connection`. */
   sharedClient?: S3Client,
+  options: StateReadOptions = {},
 ): Promise<TerraformState> {
   const source = `s3://${location.bucket}/${location.key}`;
+  const [{ GetObjectCommand, S3Client }, { awsClientConfig }] = await Promise.all([
+    import('@aws-sdk/client-s3'),
+    import('../cloud/aws/clients.js'),
+  ]);
   const client =
     sharedClient ??
     new S3Client(awsClientConfig({ ...connection, region: location.region ?? connection.region }));
@@ -89,8 +106,8 @@ export async function readStateFromS3(
     const response = await client.send(
       new GetObjectCommand({ Bucket: location.bucket, Key: location.key }),
     );
-    const text = await response.Body!.transformToString('utf8');
-    return parseState(text, source);
+    const json = parseStateJson(await response.Body!.transformToString('utf8'), source);
+    return stateFromJson(json, source, options);
   } catch (error) {
     if (error instanceof DriftgateError) throw error;
     const name = (error as { name?: string }).name ?? 'Error';
@@ -106,10 +123,16 @@ export async function readStateFromS3(
   }
 }
 
+export interface ReadStateOptions extends StateReadOptions {
+  workspace?: string | undefined;
+  connection?: AwsConnection;
+  s3?: S3Client;
+}
+
 /** Read state from a CLI-style location: a path or `s3://bucket/key`. */
 export function readState(
   location: string,
-  options: { workspace?: string | undefined; connection?: AwsConnection; s3?: S3Client } = {},
+  options: ReadStateOptions = {},
 ): Promise<TerraformState> {
   if (location.startsWith('s3://')) {
     const parsed = parseS3Url(location);
@@ -117,7 +140,17 @@ export function readState(
       { ...parsed, key: workspaceStateKey(parsed.key, options.workspace) },
       options.connection,
       options.s3,
+      options,
     );
   }
-  return readStateFile(location);
+  return readStateFile(location, options);
+}
+
+/** The instance addresses of a state (`state list`): no attribute is kept while reading. */
+export async function readStateAddresses(
+  location: string,
+  options: Omit<ReadStateOptions, 'attributes'> = {},
+): Promise<string[]> {
+  const state = await readState(location, { ...options, attributes: false });
+  return state.instances.map((instance) => instance.address);
 }

@@ -43,38 +43,56 @@ const pathStep = z.object({
   ]),
 });
 
+/**
+ * An object of attributes, checked as an object but not copied: zod's `z.record` returns a
+ * new object per instance, and a 100 MB state would hold its attributes twice.
+ */
+const attributeObject = z.custom<Record<string, unknown>>(
+  (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+  { error: 'Invalid input: expected record (an object of attributes)' },
+);
+
 const v4Instance = z
   .object({
     index_key: z.union([z.string(), z.number()]).optional(),
     schema_version: z.number().optional(),
-    attributes: z.record(z.string(), z.unknown()).optional(),
+    attributes: attributeObject.optional(),
     attributes_flat: z.record(z.string(), z.string()).optional(),
     sensitive_attributes: z.array(z.array(pathStep)).nullish(),
     deposed: z.string().optional(),
   })
   .loose();
 
-const v4State = z
+/** What an address needs of an instance (`state list`): its key, and whether it is deposed. */
+const v4InstanceKey = z
+  .object({
+    index_key: z.union([z.string(), z.number()]).optional(),
+    deposed: z.string().optional(),
+  })
+  .loose();
+
+const v4ResourceFields = {
+  module: z.string().optional(),
+  mode: z.enum(['managed', 'data']),
+  type: z.string().min(1),
+  name: z.string().min(1),
+  each: z.enum(['list', 'map']).optional(),
+  provider: z.string(),
+};
+const v4Resource = z.object({ ...v4ResourceFields, instances: z.array(v4Instance) }).loose();
+const v4ResourceKeys = z.object({ ...v4ResourceFields, instances: z.array(v4InstanceKey) }).loose();
+type V4Resource = z.infer<typeof v4ResourceKeys> & {
+  instances: (z.infer<typeof v4InstanceKey> & Partial<z.infer<typeof v4Instance>>)[];
+};
+
+/** The state file's header; its resources are validated one at a time (`fromV4`). */
+const v4Header = z
   .object({
     version: z.literal(4),
     terraform_version: z.string().optional(),
     serial: z.number().int().nonnegative(),
     lineage: z.string(),
-    resources: z
-      .array(
-        z
-          .object({
-            module: z.string().optional(),
-            mode: z.enum(['managed', 'data']),
-            type: z.string().min(1),
-            name: z.string().min(1),
-            each: z.enum(['list', 'map']).optional(),
-            provider: z.string(),
-            instances: z.array(v4Instance),
-          })
-          .loose(),
-      )
-      .default([]),
+    resources: z.array(z.unknown()).default([]),
   })
   .loose();
 
@@ -116,7 +134,7 @@ const showJsonResource: z.ZodType<ShowJsonResource> = z
     name: z.string(),
     index: z.union([z.string(), z.number()]).optional(),
     provider_name: z.string().optional(),
-    values: z.record(z.string(), z.unknown()).optional(),
+    values: attributeObject.optional(),
     sensitive_values: sensitivityMark.optional(),
     deposed_key: z.string().optional(),
   })
@@ -144,8 +162,29 @@ const showJsonState = z
   })
   .loose();
 
+export interface StateReadOptions {
+  /**
+   * false: addresses only (`state list`): instances carry no attributes or sensitive
+   * paths, and nothing of the state's values is kept once the addresses are built.
+   */
+  attributes?: boolean;
+}
+
 /** Parse state text (v4 file or `terraform show -json` of a state). `source` names it in errors. */
-export function parseState(text: string, source: string): TerraformState {
+export function parseState(
+  text: string,
+  source: string,
+  options: StateReadOptions = {},
+): TerraformState {
+  return stateFromJson(parseStateJson(text, source), source, options);
+}
+
+/**
+ * JSON.parse of state text, checked to be an object nested no deeper than the limit. Kept
+ * apart from `stateFromJson` so a reader can let go of the text (as large as the state)
+ * before the state is converted: call `stateFromJson(parseStateJson(await read(), …), …)`.
+ */
+export function parseStateJson(text: string, source: string): Record<string, unknown> {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -157,7 +196,16 @@ export function parseState(text: string, source: string): TerraformState {
     throw new DriftgateError('a Terraform state must be a JSON object', { file: source });
   }
   assertJsonDepth(raw, source);
-  const record = raw as Record<string, unknown>;
+  return raw as Record<string, unknown>;
+}
+
+/** Parsed state JSON (`parseStateJson`) → instances with addresses. */
+export function stateFromJson(
+  record: Record<string, unknown>,
+  source: string,
+  options: StateReadOptions = {},
+): TerraformState {
+  const withAttributes = options.attributes ?? true;
   if ('version' in record) {
     if (record.version !== 4) {
       throw new DriftgateError(
@@ -166,16 +214,24 @@ export function parseState(text: string, source: string): TerraformState {
         'run any terraform command with Terraform >= 0.12 to upgrade the state',
       );
     }
-    return fromV4(parseWith(v4State, record, source));
+    return fromV4(parseWith(v4Header, record, source), source, withAttributes);
   }
   if ('format_version' in record) {
     const parsed = parseWith(showJsonState, record, source);
+    const instances = parsed.values?.root_module
+      ? instancesFromShowJson(parsed.values.root_module)
+      : [];
+    if (!withAttributes)
+      for (const instance of instances) {
+        instance.attributes = {};
+        instance.sensitivePaths = [];
+      }
     return {
       format: 'show-json',
       terraformVersion: parsed.terraform_version,
       serial: undefined,
       lineage: undefined,
-      instances: parsed.values?.root_module ? instancesFromShowJson(parsed.values.root_module) : [],
+      instances,
     };
   }
   throw new DriftgateError(
@@ -184,11 +240,18 @@ export function parseState(text: string, source: string): TerraformState {
   );
 }
 
-export function parseWith<T>(schema: z.ZodType<T>, value: unknown, source: string): T {
+export function parseWith<T>(
+  schema: z.ZodType<T>,
+  value: unknown,
+  source: string,
+  /** Where `value` sits in the document, for the error's key path. */
+  at: PropertyKey[] = [],
+): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
-  const where = issue.path.length ? ` at ${formatKeyPath(issue.path)}` : '';
+  const path = [...at, ...issue.path];
+  const where = path.length ? ` at ${formatKeyPath(path)}` : '';
   // zod messages describe expected types; they never echo the offending value.
   throw new DriftgateError(`invalid${where}: ${issue.message}`, { file: source });
 }
@@ -201,9 +264,22 @@ export function jsonErrorPosition(error: unknown): string {
   return 'unexpected end or token';
 }
 
-function fromV4(state: z.infer<typeof v4State>): TerraformState {
+/**
+ * v4 resources → instances, one resource validated at a time: zod's copy of a resource
+ * is garbage as soon as its instances are built, and attributes are never copied.
+ */
+function fromV4(
+  state: z.infer<typeof v4Header>,
+  source: string,
+  withAttributes: boolean,
+): TerraformState {
   const byAddress = new Map<string, StateInstance>();
-  for (const resource of state.resources) {
+  const schema = withAttributes ? v4Resource : v4ResourceKeys;
+  for (let index = 0; index < state.resources.length; index++) {
+    const resource: V4Resource = parseWith(schema, state.resources[index], source, [
+      'resources',
+      index,
+    ]);
     const module = resource.module ?? '';
     const base =
       resource.mode === 'data'
@@ -233,6 +309,7 @@ function fromV4(state: z.infer<typeof v4State>): TerraformState {
         entry.deposed.push(instance.deposed);
         continue;
       }
+      if (!withAttributes) continue;
       entry.attributes = instance.attributes ?? unflatten(instance.attributes_flat ?? {});
       entry.sensitivePaths = (instance.sensitive_attributes ?? []).map((steps) =>
         steps.map((step) => (typeof step.value === 'object' ? step.value.value : step.value)),
