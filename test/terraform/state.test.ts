@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareAddresses } from '../../src/terraform/address.js';
+import { compareAddresses, sortAddresses } from '../../src/terraform/address.js';
 import { parseState } from '../../src/terraform/state.js';
 import { DriftgateError } from '../../src/errors.js';
 import { corpusFiles, corpusText, isStateFile } from '../support/corpus.js';
@@ -94,6 +94,14 @@ describe('state reader on the HashiCorp corpus (test/fixtures/corpus)', () => {
       const state = parseState(corpusText(path), path);
       expect(state.instances.map((i) => i.address).sort(compareAddresses)).toEqual(
         EXPECTED_STATE_LIST[path],
+      );
+      // `driftgate state list`'s path: addresses only, keys parsed once for the sort.
+      const addressesOnly = parseState(corpusText(path), path, { attributes: false });
+      expect(sortAddresses(addressesOnly.instances.map((i) => i.address))).toEqual(
+        EXPECTED_STATE_LIST[path],
+      );
+      expect(addressesOnly.instances.every((i) => Object.keys(i.attributes).length === 0)).toBe(
+        true,
       );
     });
   }
@@ -207,7 +215,7 @@ describe('state reader edge cases', () => {
       'module.a[1].x.y',
       'module.a[0].x.y',
     ];
-    expect([...addresses].sort(compareAddresses)).toEqual([
+    const terraformOrder = [
       'data.z.a',
       'x.a',
       'x.a[2]',
@@ -218,6 +226,9 @@ describe('state reader edge cases', () => {
       'module.a[0].x.y',
       'module.a[1].x.y',
       'module.a.module.b.x.y',
-    ]);
+    ];
+    expect([...addresses].sort(compareAddresses)).toEqual(terraformOrder);
+    expect(sortAddresses(addresses)).toEqual(terraformOrder);
+    expect(sortAddresses([...addresses].reverse())).toEqual(terraformOrder);
   });
 });
