@@ -4,14 +4,14 @@
  * with the prefix `env:` unless the backend block says otherwise. The AWS SDK is loaded
  * only for an `s3://` location: reading a local file must not pay for it.
  */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { AwsConnection } from '../cloud/aws/clients.js';
 import { DriftgateError } from '../errors.js';
 import {
   parseStateJson,
+  stateAddressesFromJson,
   stateFromJson,
-  type StateReadOptions,
   type TerraformState,
 } from './state.js';
 import type { BackendDeclaration } from './stack.js';
@@ -66,34 +66,36 @@ export function s3LocationFromBackend(
   };
 }
 
-export async function readStateFile(
-  path: string,
-  options: StateReadOptions = {},
-): Promise<TerraformState> {
-  let json: Record<string, unknown>;
+interface StateJson {
+  json: Record<string, unknown>;
+  /** The location, as errors name it. */
+  source: string;
+}
+
+function readStateFileJson(path: string): StateJson {
   try {
-    // The text is as large as the file: parsed where it is read and not kept, so the
-    // collector can free it before the state is converted.
-    json = parseStateJson(await readFile(path, 'utf8'), path);
+    // Read with readFileSync(…, 'utf8'): Node decodes the file straight into a string and
+    // frees its bytes before JSON.parse runs, while the promise API (and any Buffer read)
+    // keeps a buffer as large as the file alive through JSON.parse (+1× the file's size at
+    // peak; docs/performance.md). The text is parsed where it is read and not kept. Only
+    // the CLI reads a local state file (the app reads state from the repository or S3), and
+    // blocking for the read (~0.1 s per 100 MB) costs a one-shot command nothing.
+    return { json: parseStateJson(readFileSync(path, 'utf8'), path), source: path };
   } catch (error) {
     if (error instanceof DriftgateError) throw error;
     throw new DriftgateError(
       `cannot read state: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-      {
-        file: path,
-      },
+      { file: path },
     );
   }
-  return stateFromJson(json, path, options);
 }
 
-export async function readStateFromS3(
+async function readS3StateJson(
   location: S3StateLocation,
   connection: AwsConnection = {},
   /** A client to use (e.g. one with an assumed role); otherwise one is made from `connection`. */
   sharedClient?: S3Client,
-  options: StateReadOptions = {},
-): Promise<TerraformState> {
+): Promise<StateJson> {
   const source = `s3://${location.bucket}/${location.key}`;
   const [{ GetObjectCommand, S3Client }, { awsClientConfig }] = await Promise.all([
     import('@aws-sdk/client-s3'),
@@ -106,8 +108,7 @@ export async function readStateFromS3(
     const response = await client.send(
       new GetObjectCommand({ Bucket: location.bucket, Key: location.key }),
     );
-    const json = parseStateJson(await response.Body!.transformToString('utf8'), source);
-    return stateFromJson(json, source, options);
+    return { json: parseStateJson(await response.Body!.transformToString('utf8'), source), source };
   } catch (error) {
     if (error instanceof DriftgateError) throw error;
     const name = (error as { name?: string }).name ?? 'Error';
@@ -123,34 +124,41 @@ export async function readStateFromS3(
   }
 }
 
-export interface ReadStateOptions extends StateReadOptions {
+export interface ReadStateOptions {
   workspace?: string | undefined;
   connection?: AwsConnection;
   s3?: S3Client;
 }
 
-/** Read state from a CLI-style location: a path or `s3://bucket/key`. */
-export function readState(
-  location: string,
-  options: ReadStateOptions = {},
-): Promise<TerraformState> {
+async function readStateJson(location: string, options: ReadStateOptions): Promise<StateJson> {
   if (location.startsWith('s3://')) {
     const parsed = parseS3Url(location);
-    return readStateFromS3(
+    return readS3StateJson(
       { ...parsed, key: workspaceStateKey(parsed.key, options.workspace) },
       options.connection,
       options.s3,
-      options,
     );
   }
-  return readStateFile(location, options);
+  return readStateFileJson(location);
 }
 
-/** The instance addresses of a state (`state list`): no attribute is kept while reading. */
+/** Read state from a CLI-style location: a path or `s3://bucket/key`. */
+export async function readState(
+  location: string,
+  options: ReadStateOptions = {},
+): Promise<TerraformState> {
+  const { json, source } = await readStateJson(location, options);
+  return stateFromJson(json, source);
+}
+
+/**
+ * The instance addresses of a state (`state list`), unsorted: nothing of the state's
+ * values is kept once they are built.
+ */
 export async function readStateAddresses(
   location: string,
-  options: Omit<ReadStateOptions, 'attributes'> = {},
+  options: ReadStateOptions = {},
 ): Promise<string[]> {
-  const state = await readState(location, { ...options, attributes: false });
-  return state.instances.map((instance) => instance.address);
+  const { json, source } = await readStateJson(location, options);
+  return stateAddressesFromJson(json, source);
 }

@@ -81,9 +81,7 @@ const v4ResourceFields = {
 };
 const v4Resource = z.object({ ...v4ResourceFields, instances: z.array(v4Instance) }).loose();
 const v4ResourceKeys = z.object({ ...v4ResourceFields, instances: z.array(v4InstanceKey) }).loose();
-type V4Resource = z.infer<typeof v4ResourceKeys> & {
-  instances: (z.infer<typeof v4InstanceKey> & Partial<z.infer<typeof v4Instance>>)[];
-};
+type V4Resource = z.infer<typeof v4ResourceKeys>;
 
 /** The state file's header; its resources are validated one at a time (`fromV4`). */
 const v4Header = z
@@ -162,21 +160,9 @@ const showJsonState = z
   })
   .loose();
 
-export interface StateReadOptions {
-  /**
-   * false: addresses only (`state list`): instances carry no attributes or sensitive
-   * paths, and nothing of the state's values is kept once the addresses are built.
-   */
-  attributes?: boolean;
-}
-
 /** Parse state text (v4 file or `terraform show -json` of a state). `source` names it in errors. */
-export function parseState(
-  text: string,
-  source: string,
-  options: StateReadOptions = {},
-): TerraformState {
-  return stateFromJson(parseStateJson(text, source), source, options);
+export function parseState(text: string, source: string): TerraformState {
+  return stateFromJson(parseStateJson(text, source), source);
 }
 
 /**
@@ -200,32 +186,16 @@ export function parseStateJson(text: string, source: string): Record<string, unk
 }
 
 /** Parsed state JSON (`parseStateJson`) → instances with addresses. */
-export function stateFromJson(
-  record: Record<string, unknown>,
-  source: string,
-  options: StateReadOptions = {},
-): TerraformState {
-  const withAttributes = options.attributes ?? true;
+export function stateFromJson(record: Record<string, unknown>, source: string): TerraformState {
   if ('version' in record) {
-    if (record.version !== 4) {
-      throw new DriftgateError(
-        `state format version ${JSON.stringify(record.version)} is not supported (driftgate reads version 4, written by Terraform 0.12 and later)`,
-        { file: source },
-        'run any terraform command with Terraform >= 0.12 to upgrade the state',
-      );
-    }
-    return fromV4(parseWith(v4Header, record, source), source, withAttributes);
+    assertV4(record, source);
+    return fromV4(parseWith(v4Header, record, source), source);
   }
   if ('format_version' in record) {
     const parsed = parseWith(showJsonState, record, source);
     const instances = parsed.values?.root_module
       ? instancesFromShowJson(parsed.values.root_module)
       : [];
-    if (!withAttributes)
-      for (const instance of instances) {
-        instance.attributes = {};
-        instance.sensitivePaths = [];
-      }
     return {
       format: 'show-json',
       terraformVersion: parsed.terraform_version,
@@ -238,6 +208,32 @@ export function stateFromJson(
     'not a Terraform state: expected "version": 4 (a .tfstate file) or "format_version" (terraform show -json)',
     { file: source },
   );
+}
+
+/**
+ * Parsed state JSON → its instance addresses, as `terraform state list` needs them: only
+ * what an address is made of is validated and kept, so once the addresses are built
+ * nothing of the state's values is reachable.
+ */
+export function stateAddressesFromJson(record: Record<string, unknown>, source: string): string[] {
+  if ('version' in record) {
+    assertV4(record, source);
+    const addresses = new Set<string>();
+    const header = parseWith(v4Header, record, source);
+    for (const { address } of v4Instances(header, source, v4ResourceKeys)) addresses.add(address);
+    return [...addresses];
+  }
+  return stateFromJson(record, source).instances.map((instance) => instance.address);
+}
+
+function assertV4(record: Record<string, unknown>, source: string): void {
+  if (record.version !== 4) {
+    throw new DriftgateError(
+      `state format version ${JSON.stringify(record.version)} is not supported (driftgate reads version 4, written by Terraform 0.12 and later)`,
+      { file: source },
+      'run any terraform command with Terraform >= 0.12 to upgrade the state',
+    );
+  }
 }
 
 export function parseWith<T>(
@@ -264,57 +260,58 @@ export function jsonErrorPosition(error: unknown): string {
   return 'unexpected end or token';
 }
 
-/**
- * v4 resources → instances, one resource validated at a time: zod's copy of a resource
- * is garbage as soon as its instances are built, and attributes are never copied.
- */
-function fromV4(
+/** Each v4 instance with its resource and address, one resource validated at a time. */
+function* v4Instances<R extends V4Resource>(
   state: z.infer<typeof v4Header>,
   source: string,
-  withAttributes: boolean,
-): TerraformState {
-  const byAddress = new Map<string, StateInstance>();
-  const schema = withAttributes ? v4Resource : v4ResourceKeys;
+  schema: z.ZodType<R>,
+): Generator<{ resource: R; instance: R['instances'][number]; address: string }> {
   for (let index = 0; index < state.resources.length; index++) {
-    const resource: V4Resource = parseWith(schema, state.resources[index], source, [
-      'resources',
-      index,
-    ]);
+    const resource = parseWith(schema, state.resources[index], source, ['resources', index]);
     const module = resource.module ?? '';
     const base =
       resource.mode === 'data'
         ? `data.${resource.type}.${resource.name}`
         : `${resource.type}.${resource.name}`;
-    for (const instance of resource.instances) {
-      const address = `${module ? `${module}.` : ''}${base}${formatInstanceKey(instance.index_key)}`;
-      let entry = byAddress.get(address);
-      if (!entry) {
-        entry = {
-          address,
-          module,
-          mode: resource.mode,
-          type: resource.type,
-          name: resource.name,
-          indexKey: instance.index_key,
-          provider: resource.provider,
-          attributes: {},
-          sensitivePaths: [],
-          deposed: [],
-        };
-        byAddress.set(address, entry);
-      }
-      if (instance.deposed !== undefined) {
-        // A deposed object (create_before_destroy leftover) belongs to the same instance
-        // address; terraform state list does not list it on its own.
-        entry.deposed.push(instance.deposed);
-        continue;
-      }
-      if (!withAttributes) continue;
-      entry.attributes = instance.attributes ?? unflatten(instance.attributes_flat ?? {});
-      entry.sensitivePaths = (instance.sensitive_attributes ?? []).map((steps) =>
-        steps.map((step) => (typeof step.value === 'object' ? step.value.value : step.value)),
-      );
+    const prefix = `${module ? `${module}.` : ''}${base}`;
+    for (const instance of resource.instances)
+      yield { resource, instance, address: `${prefix}${formatInstanceKey(instance.index_key)}` };
+  }
+}
+
+/**
+ * v4 resources → instances. zod's copy of a resource is garbage as soon as its instances
+ * are built, and attributes are never copied.
+ */
+function fromV4(state: z.infer<typeof v4Header>, source: string): TerraformState {
+  const byAddress = new Map<string, StateInstance>();
+  for (const { resource, instance, address } of v4Instances(state, source, v4Resource)) {
+    let entry = byAddress.get(address);
+    if (!entry) {
+      entry = {
+        address,
+        module: resource.module ?? '',
+        mode: resource.mode,
+        type: resource.type,
+        name: resource.name,
+        indexKey: instance.index_key,
+        provider: resource.provider,
+        attributes: {},
+        sensitivePaths: [],
+        deposed: [],
+      };
+      byAddress.set(address, entry);
     }
+    if (instance.deposed !== undefined) {
+      // A deposed object (create_before_destroy leftover) belongs to the same instance
+      // address; terraform state list does not list it on its own.
+      entry.deposed.push(instance.deposed);
+      continue;
+    }
+    entry.attributes = instance.attributes ?? unflatten(instance.attributes_flat ?? {});
+    entry.sensitivePaths = (instance.sensitive_attributes ?? []).map((steps) =>
+      steps.map((step) => (typeof step.value === 'object' ? step.value.value : step.value)),
+    );
   }
   return {
     format: 'v4',
