@@ -24,6 +24,7 @@ export function buildCli(): void {
 interface Run {
   ms: number;
   peakRssMb: number;
+  stdout: string;
 }
 
 /** One child process: wall time and peak RSS; fails the bench if the command fails. */
@@ -43,7 +44,7 @@ function runNode(args: string[]): Run {
       throw new Error(
         `node ${args.join(' ')} exited ${child.status}: ${child.stderr.slice(0, 500)}`,
       );
-    return { ms, peakRssMb: Number(readFileSync(rssFile, 'utf8')) / 1024 };
+    return { ms, peakRssMb: Number(readFileSync(rssFile, 'utf8')) / 1024, stdout: child.stdout };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -58,26 +59,33 @@ export interface StartupRow {
   peakRssMb: number;
 }
 
-/** Median wall time of `runs` starts of each command, `node -e 0` first as the baseline. */
-export function benchStartup(runs: number): StartupRow[] {
+/**
+ * Median wall time of `runs` starts of each command, `node -e 0` first as the baseline.
+ * With `baselineBin` (another build's bin/driftgate.js), each command runs with that build
+ * too, interleaved with this one so both see the same machine load.
+ */
+export function benchStartup(runs: number, baselineBin?: string): StartupRow[] {
   const smallState = join(ROOT, 'examples', 'prod-network', 'terraform.tfstate');
-  const commands: [string, string[]][] = [
-    ['node -e 0 (baseline)', ['-e', '0']],
-    ['driftgate --version', ['bin/driftgate.js', '--version']],
-    ['driftgate --help', ['bin/driftgate.js', '--help']],
-    [
-      'driftgate state list (example state)',
-      ['bin/driftgate.js', 'state', 'list', '--state', smallState],
-    ],
-  ];
-  return commands.map(([command, args]) => {
-    const results = Array.from({ length: runs }, () => runNode(args));
-    return {
-      command,
-      ms: median(results.map((r) => r.ms)),
-      peakRssMb: median(results.map((r) => r.peakRssMb)),
-    };
-  });
+  const bins: [string, string][] = [['', 'bin/driftgate.js']];
+  if (baselineBin) bins.push([' [baseline build]', baselineBin]);
+  const commands: [string, string[]][] = [['node -e 0 (baseline)', ['-e', '0']]];
+  for (const [label, bin] of bins)
+    commands.push(
+      [`driftgate --version${label}`, [bin, '--version']],
+      [`driftgate --help${label}`, [bin, '--help']],
+      [
+        `driftgate state list (example state)${label}`,
+        [bin, 'state', 'list', '--state', smallState],
+      ],
+    );
+  const results = commands.map((): Run[] => []);
+  for (let run = 0; run < runs; run++)
+    commands.forEach(([, args], index) => results[index]!.push(runNode(args)));
+  return commands.map(([command], index) => ({
+    command,
+    ms: median(results[index]!.map((r) => r.ms)),
+    peakRssMb: median(results[index]!.map((r) => r.peakRssMb)),
+  }));
 }
 
 /**
@@ -148,10 +156,17 @@ export interface StateRssRow {
   fileMb: number;
   parseOnly: Run;
   stateList: Run;
+  /** The same command with another build (`baselineBin`), on the same file. */
+  baselineStateList?: Run | undefined;
+  /** Both builds print the same addresses in the same order. */
+  sameOutput?: boolean | undefined;
 }
 
 /** Peak RSS of `driftgate state list` on a generated state of each size. */
-export async function benchStateRss(sizesMb: number[]): Promise<StateRssRow[]> {
+export async function benchStateRss(
+  sizesMb: number[],
+  baselineBin?: string,
+): Promise<StateRssRow[]> {
   const rows: StateRssRow[] = [];
   for (const megabytes of sizesMb) {
     const dir = mkdtempSync(join(tmpdir(), 'driftgate-state-'));
@@ -163,7 +178,16 @@ export async function benchStateRss(sizesMb: number[]): Promise<StateRssRow[]> {
         `JSON.parse(require('node:fs').readFileSync(${JSON.stringify(file)}, 'utf8'))`,
       ]);
       const stateList = runNode(['bin/driftgate.js', 'state', 'list', '--state', file]);
-      rows.push({ fileMb: size / 1_048_576, parseOnly, stateList });
+      const baselineStateList = baselineBin
+        ? runNode([baselineBin, 'state', 'list', '--state', file])
+        : undefined;
+      rows.push({
+        fileMb: size / 1_048_576,
+        parseOnly,
+        stateList,
+        baselineStateList,
+        sameOutput: baselineStateList ? baselineStateList.stdout === stateList.stdout : undefined,
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -117,7 +117,7 @@ if (only.has('startup')) {
   console.log(`## CLI start-up (compiled CLI, median of ${runs} child processes)\n`);
   console.log('| command | wall time | over `node -e 0` | peak RSS |');
   console.log('| --- | ---: | ---: | ---: |');
-  const rows = benchStartup(runs);
+  const rows = benchStartup(runs, process.env.BENCH_BASELINE_BIN);
   const baseline = rows[0]!.ms;
   for (const row of rows)
     console.log(
@@ -128,14 +128,23 @@ if (only.has('startup')) {
 
 if (only.has('state')) {
   console.log('## Reading a large state: peak RSS of `driftgate state list` (child process)\n');
+  const baselineBin = process.env.BENCH_BASELINE_BIN;
   console.log(
-    '| state file | `JSON.parse` of the file alone (baseline) | `driftgate state list` | state list / file size | wall time |',
+    `| state file | \`JSON.parse\` of the file alone (baseline) | \`driftgate state list\` | state list / file size | wall time |${baselineBin ? ' baseline build: peak RSS | / file size | wall time | same output |' : ''}`,
   );
-  console.log('| ---: | ---: | ---: | ---: | ---: |');
-  for (const row of await benchStateRss(numbers(process.env.BENCH_STATE_MB, '10,100'))) {
+  console.log(
+    `| ---: | ---: | ---: | ---: | ---: |${baselineBin ? ' ---: | ---: | ---: | :---: |' : ''}`,
+  );
+  for (const row of await benchStateRss(
+    numbers(process.env.BENCH_STATE_MB, '10,100'),
+    baselineBin,
+  )) {
+    const base = row.baselineStateList;
     console.log(
-      `| ${mb(row.fileMb)} | ${mb(row.parseOnly.peakRssMb)} (${(row.parseOnly.peakRssMb / row.fileMb).toFixed(1)}×) | ${mb(row.stateList.peakRssMb)} | ${(row.stateList.peakRssMb / row.fileMb).toFixed(1)}× | ${ms(row.stateList.ms)} |`,
+      `| ${mb(row.fileMb)} | ${mb(row.parseOnly.peakRssMb)} (${(row.parseOnly.peakRssMb / row.fileMb).toFixed(1)}×) | ${mb(row.stateList.peakRssMb)} | ${(row.stateList.peakRssMb / row.fileMb).toFixed(1)}× | ${ms(row.stateList.ms)} |${base ? ` ${mb(base.peakRssMb)} | ${(base.peakRssMb / row.fileMb).toFixed(1)}× | ${ms(base.ms)} | ${row.sameOutput ? 'yes' : 'NO'} |` : ''}`,
     );
+    if (base && !row.sameOutput)
+      throw new Error('state list: the two builds printed different addresses');
   }
   console.log('');
 }

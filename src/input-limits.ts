@@ -32,13 +32,51 @@ export const MAX_YAML_ALIAS_COUNT = 100;
  * than `limit`. Iterative: safe on any depth JSON.parse can produce.
  */
 export function assertJsonDepth(value: unknown, source: string, limit = MAX_JSON_DEPTH): void {
+  if (jsonDepthExceeds(value, limit)) throwTooDeep(value, source, limit);
+}
+
+/**
+ * Whether any value is nested `limit` levels deep. Lean on purpose (it runs over every
+ * state and plan): a stack of values and one of depths, children visited in place, no
+ * object per pending value. The path to the offending value is found again only on failure.
+ */
+function jsonDepthExceeds(value: unknown, limit: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const values: object[] = [value];
+  const depths: number[] = [0];
+  while (values.length > 0) {
+    const container = values.pop() as Record<string, unknown>;
+    const depth = depths.pop()!;
+    if (depth >= limit) return true;
+    if (Array.isArray(container)) {
+      for (let index = 0; index < container.length; index++) {
+        const child: unknown = container[index];
+        if (typeof child === 'object' && child !== null) {
+          values.push(child);
+          depths.push(depth + 1);
+        }
+      }
+    } else {
+      for (const key in container) {
+        const child = container[key];
+        if (typeof child === 'object' && child !== null && Object.hasOwn(container, key)) {
+          values.push(child);
+          depths.push(depth + 1);
+        }
+      }
+    }
+  }
+  return false;
+}
+
+/** The refusal, naming the key path of the first value nested `limit` levels deep. */
+function throwTooDeep(value: unknown, source: string, limit: number): never {
   interface Pending {
     value: unknown;
     depth: number;
     key: PropertyKey | undefined;
     parent: Pending | undefined;
   }
-  if (typeof value !== 'object' || value === null) return;
   const pending: Pending[] = [{ value, depth: 0, key: undefined, parent: undefined }];
   while (pending.length > 0) {
     const item = pending.pop()!;
@@ -53,13 +91,20 @@ export function assertJsonDepth(value: unknown, source: string, limit = MAX_JSON
         { file: source },
       );
     }
-    const container = item.value as object;
-    const entries: [PropertyKey, unknown][] = Array.isArray(container)
-      ? container.map((child: unknown, index) => [index, child])
-      : Object.entries(container);
-    for (const [key, child] of entries) {
-      if (typeof child === 'object' && child !== null)
-        pending.push({ value: child, depth: item.depth + 1, key, parent: item });
+    const container = item.value as Record<string, unknown>;
+    if (Array.isArray(container)) {
+      for (let index = 0; index < container.length; index++) {
+        const child: unknown = container[index];
+        if (typeof child === 'object' && child !== null)
+          pending.push({ value: child, depth: item.depth + 1, key: index, parent: item });
+      }
+    } else {
+      for (const key in container) {
+        const child = container[key];
+        if (typeof child === 'object' && child !== null && Object.hasOwn(container, key))
+          pending.push({ value: child, depth: item.depth + 1, key, parent: item });
+      }
     }
   }
+  throw new Error('throwTooDeep: no value is nested that deep');
 }

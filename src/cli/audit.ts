@@ -8,10 +8,9 @@ import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import type { Command } from 'commander';
 import { DriftgateError } from '../errors.js';
 import { parseLedgerRecord, type LedgerRecord } from '../remediation/ledger.js';
-import type { CliIo } from './main.js';
+import type { CliIo } from './io.js';
 
 const run = promisify(execFile);
 
@@ -82,96 +81,85 @@ async function repositoryUrl(root: string): Promise<string | undefined> {
   }
 }
 
-export function registerAuditCommands(program: Command, io: CliIo): void {
-  program
-    .command('log')
-    .description('List remediations newest first, from the ledger records in git.')
-    .option('--stack <name>', 'only this stack')
-    .option('--repo <dir>', 'the repository root', '.')
-    .option('--format <format>', 'text or json', 'text')
-    .action(async (flags: { stack?: string; repo: string; format: string }) => {
-      const entries = (await readLedger(resolve(flags.repo)))
-        .filter((entry) => !flags.stack || entry.record.front.stack === flags.stack)
-        .sort((a, b) =>
-          (outcomeOf(b.record).executed_at ?? b.record.front.detected_at).localeCompare(
-            outcomeOf(a.record).executed_at ?? a.record.front.detected_at,
-          ),
-        );
-      if (flags.format === 'json') {
-        io.stdout(
-          `${JSON.stringify(
-            entries.map((entry) => ({
-              file: relative(resolve(flags.repo), entry.path),
-              ...entry.record.front,
-            })),
-            null,
-            2,
-          )}\n`,
-        );
-        return;
-      }
-      if (!entries.length) {
-        io.stdout('no remediations recorded.\n');
-        return;
-      }
-      for (const { record } of entries) {
-        const front = record.front;
-        io.stdout(
-          `${(outcomeOf(record).executed_at ?? front.detected_at).slice(0, 16).replace('T', ' ')}  ${front.stack}  ${front.address}  ${front.undo_of === undefined ? front.direction : `undo of ${typeof front.undo_of === 'number' ? `#${front.undo_of}` : front.undo_of}`}  tier ${front.tier}  drift ${front.drift_id}  actor ${front.attribution?.actor ?? 'unknown'}  ${describeOutcome(outcomeOf(record))}\n`,
-        );
-      }
-    });
+export async function runLog(
+  io: CliIo,
+  flags: { stack?: string; repo: string; format: string },
+): Promise<void> {
+  const entries = (await readLedger(resolve(flags.repo)))
+    .filter((entry) => !flags.stack || entry.record.front.stack === flags.stack)
+    .sort((a, b) =>
+      (outcomeOf(b.record).executed_at ?? b.record.front.detected_at).localeCompare(
+        outcomeOf(a.record).executed_at ?? a.record.front.detected_at,
+      ),
+    );
+  if (flags.format === 'json') {
+    io.stdout(
+      `${JSON.stringify(
+        entries.map((entry) => ({
+          file: relative(resolve(flags.repo), entry.path),
+          ...entry.record.front,
+        })),
+        null,
+        2,
+      )}\n`,
+    );
+    return;
+  }
+  if (!entries.length) {
+    io.stdout('no remediations recorded.\n');
+    return;
+  }
+  for (const { record } of entries) {
+    const front = record.front;
+    io.stdout(
+      `${(outcomeOf(record).executed_at ?? front.detected_at).slice(0, 16).replace('T', ' ')}  ${front.stack}  ${front.address}  ${front.undo_of === undefined ? front.direction : `undo of ${typeof front.undo_of === 'number' ? `#${front.undo_of}` : front.undo_of}`}  tier ${front.tier}  drift ${front.drift_id}  actor ${front.attribution?.actor ?? 'unknown'}  ${describeOutcome(outcomeOf(record))}\n`,
+    );
+  }
+}
 
-  program
-    .command('blame')
-    .description(
-      'git blame, with the drift id, live actor, approver and PR for every line driftgate wrote.',
-    )
-    .argument('<file>', 'FILE or FILE:LINE')
-    .action(async (target: string) => {
-      const match = /^(.*?)(?::(\d+))?$/.exec(target)!;
-      const file = resolve(match[1]!);
-      const line = match[2] ? Number(match[2]) : undefined;
-      const root = (await git(resolve(file, '..'), ['rev-parse', '--show-toplevel'])).trim();
-      const porcelain = await git(root, [
-        'blame',
-        '--line-porcelain',
-        ...(line ? ['-L', `${line},${line}`] : []),
-        '--',
-        relative(root, file),
-      ]);
-      const ledger = await readLedger(root);
-      const byDrift = new Map<string, LedgerEntry[]>();
-      for (const entry of ledger) {
-        const list = byDrift.get(entry.record.front.drift_id) ?? [];
-        list.push(entry);
-        byDrift.set(entry.record.front.drift_id, list);
-      }
-      const url = await repositoryUrl(root);
-      const messages = new Map<string, string>();
-      const blocks = porcelain.split(/\n(?=[0-9a-f]{40} \d+ \d+)/);
-      for (const block of blocks) {
-        if (!block.trim()) continue;
-        const [header] = block.split('\n');
-        const [sha, , finalLine] = header!.split(' ');
-        const author = /^author (.*)$/m.exec(block)?.[1] ?? '';
-        const code = /^\t(.*)$/m.exec(block)?.[1] ?? '';
-        if (!messages.has(sha!))
-          messages.set(sha!, await git(root, ['log', '-1', '--format=%B', sha!]));
-        const trailers = parseTrailers(messages.get(sha!)!);
-        let note = `${sha!.slice(0, 8)} ${author}`;
-        const driftId = trailers['Drift-Id'];
-        if (driftId) {
-          const pr = /\(#(\d+)\)\s*$/m.exec(messages.get(sha!)!.split('\n')[0]!)?.[1];
-          // The record of the merge that landed this commit (an undo has its own record).
-          const entry = (byDrift.get(driftId) ?? []).find((candidate) =>
-            pr ? outcomeOf(candidate.record).pull_request === Number(pr) : true,
-          );
-          const outcome = entry ? outcomeOf(entry.record) : {};
-          const number = outcome.pull_request ?? (pr ? Number(pr) : undefined);
-          note = `${sha!.slice(0, 8)} driftgate drift ${driftId} ${trailers['Drift-Direction'] ?? ''} · live actor ${trailers['Drift-Actor'] ?? 'unknown'} · approved by ${outcome.approved_by?.length ? outcome.approved_by.join(', ') : 'nobody recorded'} · merged by ${outcome.merged_by ?? 'unknown'}${number ? ` · ${url ? `${url}/pull/${number}` : `#${number}`}` : ''}`;
-        }
-        io.stdout(`${finalLine!.padStart(4)} ${note} | ${code}\n`);
-      }
-    });
+export async function runBlame(io: CliIo, target: string): Promise<void> {
+  const match = /^(.*?)(?::(\d+))?$/.exec(target)!;
+  const file = resolve(match[1]!);
+  const line = match[2] ? Number(match[2]) : undefined;
+  const root = (await git(resolve(file, '..'), ['rev-parse', '--show-toplevel'])).trim();
+  const porcelain = await git(root, [
+    'blame',
+    '--line-porcelain',
+    ...(line ? ['-L', `${line},${line}`] : []),
+    '--',
+    relative(root, file),
+  ]);
+  const ledger = await readLedger(root);
+  const byDrift = new Map<string, LedgerEntry[]>();
+  for (const entry of ledger) {
+    const list = byDrift.get(entry.record.front.drift_id) ?? [];
+    list.push(entry);
+    byDrift.set(entry.record.front.drift_id, list);
+  }
+  const url = await repositoryUrl(root);
+  const messages = new Map<string, string>();
+  const blocks = porcelain.split(/\n(?=[0-9a-f]{40} \d+ \d+)/);
+  for (const block of blocks) {
+    if (!block.trim()) continue;
+    const [header] = block.split('\n');
+    const [sha, , finalLine] = header!.split(' ');
+    const author = /^author (.*)$/m.exec(block)?.[1] ?? '';
+    const code = /^\t(.*)$/m.exec(block)?.[1] ?? '';
+    if (!messages.has(sha!))
+      messages.set(sha!, await git(root, ['log', '-1', '--format=%B', sha!]));
+    const trailers = parseTrailers(messages.get(sha!)!);
+    let note = `${sha!.slice(0, 8)} ${author}`;
+    const driftId = trailers['Drift-Id'];
+    if (driftId) {
+      const pr = /\(#(\d+)\)\s*$/m.exec(messages.get(sha!)!.split('\n')[0]!)?.[1];
+      // The record of the merge that landed this commit (an undo has its own record).
+      const entry = (byDrift.get(driftId) ?? []).find((candidate) =>
+        pr ? outcomeOf(candidate.record).pull_request === Number(pr) : true,
+      );
+      const outcome = entry ? outcomeOf(entry.record) : {};
+      const number = outcome.pull_request ?? (pr ? Number(pr) : undefined);
+      note = `${sha!.slice(0, 8)} driftgate drift ${driftId} ${trailers['Drift-Direction'] ?? ''} · live actor ${trailers['Drift-Actor'] ?? 'unknown'} · approved by ${outcome.approved_by?.length ? outcome.approved_by.join(', ') : 'nobody recorded'} · merged by ${outcome.merged_by ?? 'unknown'}${number ? ` · ${url ? `${url}/pull/${number}` : `#${number}`}` : ''}`;
+    }
+    io.stdout(`${finalLine!.padStart(4)} ${note} | ${code}\n`);
+  }
 }

@@ -1,49 +1,16 @@
 /**
- * The `driftgate` command. Exit codes follow Terraform's `-detailed-exitcode`:
+ * The `driftgate` command: a thin entry that builds the program from the command
+ * definitions (cli/commands.ts) and runs it; each command loads its implementation when it
+ * runs. Exit codes follow Terraform's `-detailed-exitcode`:
  * 0 success / no drift, 1 error, 2 drift found (with --detailed-exitcode).
  * Errors print one readable message, never a stack trace.
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { describeError, DriftgateError } from '../errors.js';
-import { registerAuditCommands } from './audit.js';
-import { registerCodifyCommand } from './codify.js';
-import { registerRevertCommands, terminalConfirm, type Confirm } from './revert.js';
-import { registerScanCommand } from './scan.js';
-import { registerStateCommand } from './state.js';
-
-export interface CliIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
-
-export const EXIT_OK = 0;
-export const EXIT_ERROR = 1;
-export const EXIT_DRIFT = 2;
-
-/**
- * The process's stdout and stderr. A reader that goes away early (`driftgate scan | head -1`)
- * closes the pipe: writes then fail with EPIPE, asynchronously, as an 'error' event that
- * would otherwise crash the process with a stack trace. Like other command-line tools,
- * driftgate stops writing to a closed stream and says nothing; the command still finishes
- * and its exit code still says what happened.
- */
-export function processIo(
-  streams: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream } = process,
-): CliIo {
-  const writer = (stream: NodeJS.WritableStream) => {
-    let closed = false;
-    stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') closed = true;
-      else throw error;
-    });
-    return (text: string) => {
-      if (!closed) stream.write(text);
-    };
-  };
-  return { stdout: writer(streams.stdout), stderr: writer(streams.stderr) };
-}
+import { registerCommands } from './commands.js';
+import { EXIT_ERROR, EXIT_OK, processIo, terminalConfirm, type CliIo, type Confirm } from './io.js';
 
 export function buildProgram(
   io: CliIo,
@@ -56,11 +23,7 @@ export function buildProgram(
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError();
-  registerScanCommand(program, io, setExitCode);
-  registerCodifyCommand(program, io, setExitCode);
-  registerStateCommand(program, io);
-  registerRevertCommands(program, io, setExitCode, confirm);
-  registerAuditCommands(program, io);
+  registerCommands(program, io, setExitCode, confirm);
   return program;
 }
 
@@ -92,11 +55,6 @@ export async function runCli(
     return EXIT_ERROR;
   }
 }
-
-export const formatOption = () =>
-  new Option('--format <format>', 'output format')
-    .choices(['text', 'json', 'markdown'])
-    .default('text');
 
 const invokedDirectly = (() => {
   try {

@@ -7,8 +7,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename, relative, resolve } from 'node:path';
-import { createInterface } from 'node:readline/promises';
-import type { Command } from 'commander';
 import { sendOperation } from '../cloud/aws/operations.js';
 import { awsClientConfig } from '../cloud/aws/clients.js';
 import { AwsSession, describeAwsError } from '../cloud/aws/session.js';
@@ -38,34 +36,11 @@ import {
   repositoryRootOf,
   writeLedgerFile,
 } from './ledger-file.js';
-import { EXIT_ERROR, type CliIo } from './main.js';
-import {
-  addStackSourceOptions,
-  resolveStackConfig,
-  scanStackFromFlags,
-  type ScanStackConfig,
-  type StackSourceFlags,
-} from './scan.js';
-import { connectionOptions, resolveStateLocation } from './shared.js';
-
-interface ExecuteFlags extends StackSourceFlags {
-  dryRun?: boolean;
-  yes?: boolean;
-}
-
-/** Ask on the terminal; refuse when there is no terminal and no --yes. */
-export type Confirm = (question: string) => Promise<boolean>;
-
-export const terminalConfirm: Confirm = async (question) => {
-  if (!process.stdin.isTTY)
-    throw new DriftgateError('not a terminal: pass --yes to apply without asking, or --dry-run');
-  const prompt = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return /^y(es)?$/i.test((await prompt.question(`${question} [y/N] `)).trim());
-  } finally {
-    prompt.close();
-  }
-};
+import type { ExecuteFlags } from './commands.js';
+import { EXIT_ERROR, type CliIo, type Confirm } from './io.js';
+import { connectionOptions, type StackSourceFlags } from './options.js';
+import { resolveStackConfig, scanStackFromFlags, type ScanStackConfig } from './scan.js';
+import { resolveStateLocation } from './shared.js';
 
 function printPlan(io: CliIo, operations: readonly PlannedOperation[], region: string): void {
   operations.forEach((operation, index) => {
@@ -192,176 +167,159 @@ async function recordOutcome(
 const succeeded = (report: ExecutionReport | undefined) =>
   !report || report.status === 'applied' || report.status === 'nothing-to-do' ? 0 : EXIT_ERROR;
 
-export function registerRevertCommands(
-  program: Command,
+export async function runRevert(
   io: CliIo,
   setExitCode: (code: number) => void,
-  confirm: Confirm = terminalConfirm,
-): void {
-  addStackSourceOptions(
-    program
-      .command('revert')
-      .description(
-        'Revert one drifted resource to the recorded state, as the app does on merge: pre-check, apply, verify, roll back.',
-      )
-      .argument('[dir]', 'the stack: a Terraform root module directory', '.')
-      .requiredOption('--address <address>', 'the resource to revert')
-      .option('--dry-run', 'print the operations and the aws CLI commands; send nothing')
-      .option('--yes', 'do not ask for confirmation'),
-  ).action(async (dir: string, flags: ExecuteFlags & { address: string }) => {
-    if (flags.planJson)
-      throw new DriftgateError('revert works from the live scan; drop --plan-json');
-    const target = await stackTarget(dir, flags);
-    const report = await scanStackFromFlags(dir, flags);
-    const drift = report.drifts.find((candidate) => candidate.address === flags.address);
-    if (!drift) {
-      io.stdout(`no drift on ${flags.address}: nothing to revert.\n`);
-      return;
-    }
-    const session = target.session('scan');
-    let attributes: Record<string, unknown> | undefined;
-    try {
-      const location =
-        flags.state ??
-        target.stack.state ??
-        (await resolveStateLocation(dir, flags.workspace ?? target.stack.workspace));
-      const state = await readState(location, {
-        workspace: flags.workspace ?? target.stack.workspace,
-        s3: session.s3(),
-      });
-      attributes = state.instances.find(
-        (instance) => instance.address === drift.address,
-      )?.attributes;
-    } finally {
-      session.destroy();
-    }
-    const plan = planRevert(drift, {
-      id: String(attributes?.id ?? ''),
-      attributes,
-      region: target.region,
+  confirm: Confirm,
+  dir: string,
+  flags: ExecuteFlags & { address: string },
+): Promise<void> {
+  if (flags.planJson) throw new DriftgateError('revert works from the live scan; drop --plan-json');
+  const target = await stackTarget(dir, flags);
+  const report = await scanStackFromFlags(dir, flags);
+  const drift = report.drifts.find((candidate) => candidate.address === flags.address);
+  if (!drift) {
+    io.stdout(`no drift on ${flags.address}: nothing to revert.\n`);
+    return;
+  }
+  const session = target.session('scan');
+  let attributes: Record<string, unknown> | undefined;
+  try {
+    const location =
+      flags.state ??
+      target.stack.state ??
+      (await resolveStateLocation(dir, flags.workspace ?? target.stack.workspace));
+    const state = await readState(location, {
+      workspace: flags.workspace ?? target.stack.workspace,
+      s3: session.s3(),
     });
+    attributes = state.instances.find((instance) => instance.address === drift.address)?.attributes;
+  } finally {
+    session.destroy();
+  }
+  const plan = planRevert(drift, {
+    id: String(attributes?.id ?? ''),
+    attributes,
+    region: target.region,
+  });
+  io.stdout(
+    `Revert ${drift.address} (drift ${drift.fingerprint}, stack ${drift.stack}, ${target.region}):\n`,
+  );
+  printPlan(io, plan.operations, target.region);
+  for (const refusal of plan.refusals)
+    io.stdout(`  not by API: ${refusal.path || drift.address}: ${refusal.reason}\n`);
+  if (!plan.operations.length) {
     io.stdout(
-      `Revert ${drift.address} (drift ${drift.fingerprint}, stack ${drift.stack}, ${target.region}):\n`,
+      `nothing driftgate can apply by API; let Terraform do it:\n${plan.terraformCommands.map((command) => `  $ ${command}\n`).join('')}`,
     );
-    printPlan(io, plan.operations, target.region);
-    for (const refusal of plan.refusals)
-      io.stdout(`  not by API: ${refusal.path || drift.address}: ${refusal.reason}\n`);
-    if (!plan.operations.length) {
-      io.stdout(
-        `nothing driftgate can apply by API; let Terraform do it:\n${plan.terraformCommands.map((command) => `  $ ${command}\n`).join('')}`,
-      );
-      setExitCode(EXIT_ERROR);
-      return;
-    }
-    // The record the app would commit with the PR, executed the way the app executes it.
-    const tier = drift.tier ?? 2;
-    const date = new Date();
-    const text = renderLedgerRecord({ drift, direction: 'revert', tier, revert: plan, date });
-    const path = ledgerPath(drift, date);
-    const record = parseLedgerRecord(text, path);
-    const executed = await confirmAndExecute(
+    setExitCode(EXIT_ERROR);
+    return;
+  }
+  // The record the app would commit with the PR, executed the way the app executes it.
+  const tier = drift.tier ?? 2;
+  const date = new Date();
+  const text = renderLedgerRecord({ drift, direction: 'revert', tier, revert: plan, date });
+  const path = ledgerPath(drift, date);
+  const record = parseLedgerRecord(text, path);
+  const executed = await confirmAndExecute(
+    io,
+    dir,
+    flags,
+    target,
+    record.front,
+    'driftgate scanned it a moment ago',
+    confirm,
+  );
+  if (executed) {
+    const root = await repositoryRootOf(dir, target.repoRoot);
+    await recordOutcome(
       io,
-      dir,
-      flags,
-      target,
+      root,
+      path,
       record.front,
-      'driftgate scanned it a moment ago',
-      confirm,
+      record.prose,
+      executed,
+      commitTrailers(drift, 'revert', tier),
     );
-    if (executed) {
-      const root = await repositoryRootOf(dir, target.repoRoot);
-      await recordOutcome(
-        io,
-        root,
-        path,
-        record.front,
-        record.prose,
-        executed,
-        commitTrailers(drift, 'revert', tier),
-      );
-    }
-    setExitCode(succeeded(executed));
-  });
+  }
+  setExitCode(succeeded(executed));
+}
 
-  addStackSourceOptions(
-    program
-      .command('undo')
-      .description(
-        'Undo an applied revert from its ledger record: restore the manual change, with the same pre-check, verification and rollback.',
-      )
-      .argument('<ledger>', 'the ledger record (.driftgate/ledger/<stack>/<date>-<id>.md)')
-      .argument('[dir]', 'the stack directory', '.')
-      .option('--dry-run', 'print the operations; send nothing')
-      .option('--yes', 'do not ask for confirmation'),
-  ).action(async (ledgerFile: string, dir: string, flags: ExecuteFlags) => {
-    let text: string;
-    try {
-      text = await readFile(ledgerFile, 'utf8');
-    } catch (error) {
-      throw new DriftgateError(`cannot read: ${(error as NodeJS.ErrnoException).code}`, {
-        file: ledgerFile,
-      });
-    }
-    const record = parseLedgerRecord(text, ledgerFile);
-    const status = (record.front.outcome as { status?: string } | null)?.status;
-    if (record.front.direction === 'codify') {
-      setExitCode(await undoCodify(io, ledgerFile, record, flags, confirm));
-      return;
-    }
-    if (record.front.undo_of !== undefined)
-      throw new DriftgateError(
-        'this record is itself an undo; to take the manual change back again, run driftgate revert',
-        { file: ledgerFile },
-      );
-    if (status !== 'applied')
-      throw new DriftgateError(
-        `only an applied revert can be undone (this record's outcome: ${status ?? 'none'})`,
-        { file: ledgerFile },
-      );
-    const target = await stackTarget(dir, flags);
-    if (flags.config && target.stack.name !== record.front.stack)
-      throw new DriftgateError(
-        `the record is for stack ${record.front.stack}, but ${dir} is stack ${target.stack.name}`,
-        { file: ledgerFile },
-        'run undo with the directory of the stack the record names, or pass --stack',
-      );
-    const outcome = record.front.outcome as { pull_request?: number | null };
-    const front = undoRecordFront(record, outcome.pull_request ?? basename(ledgerFile), new Date());
-    io.stdout(
-      `Undo the revert of ${record.front.address} (drift ${record.front.drift_id}, stack ${record.front.stack}, ${target.region}): restore the manual change\n`,
+export async function runUndo(
+  io: CliIo,
+  setExitCode: (code: number) => void,
+  confirm: Confirm,
+  ledgerFile: string,
+  dir: string,
+  flags: ExecuteFlags,
+): Promise<void> {
+  let text: string;
+  try {
+    text = await readFile(ledgerFile, 'utf8');
+  } catch (error) {
+    throw new DriftgateError(`cannot read: ${(error as NodeJS.ErrnoException).code}`, {
+      file: ledgerFile,
+    });
+  }
+  const record = parseLedgerRecord(text, ledgerFile);
+  const status = (record.front.outcome as { status?: string } | null)?.status;
+  if (record.front.direction === 'codify') {
+    setExitCode(await undoCodify(io, ledgerFile, record, flags, confirm));
+    return;
+  }
+  if (record.front.undo_of !== undefined)
+    throw new DriftgateError(
+      'this record is itself an undo; to take the manual change back again, run driftgate revert',
+      { file: ledgerFile },
     );
-    printPlan(io, front.planned_operations, target.region);
-    const executed = await confirmAndExecute(
+  if (status !== 'applied')
+    throw new DriftgateError(
+      `only an applied revert can be undone (this record's outcome: ${status ?? 'none'})`,
+      { file: ledgerFile },
+    );
+  const target = await stackTarget(dir, flags);
+  if (flags.config && target.stack.name !== record.front.stack)
+    throw new DriftgateError(
+      `the record is for stack ${record.front.stack}, but ${dir} is stack ${target.stack.name}`,
+      { file: ledgerFile },
+      'run undo with the directory of the stack the record names, or pass --stack',
+    );
+  const outcome = record.front.outcome as { pull_request?: number | null };
+  const front = undoRecordFront(record, outcome.pull_request ?? basename(ledgerFile), new Date());
+  io.stdout(
+    `Undo the revert of ${record.front.address} (drift ${record.front.drift_id}, stack ${record.front.stack}, ${target.region}): restore the manual change\n`,
+  );
+  printPlan(io, front.planned_operations, target.region);
+  const executed = await confirmAndExecute(
+    io,
+    dir,
+    // Without a config the stack's name (part of the fingerprint) is the record's.
+    { ...flags, stack: flags.stack ?? (flags.config ? target.stack.name : record.front.stack) },
+    target,
+    front,
+    'the revert was applied',
+    confirm,
+  );
+  if (executed) {
+    const root = await repositoryRootOf(dir, target.repoRoot);
+    const undoPath = relative(root, resolve(ledgerFile)).startsWith('..')
+      ? `.driftgate/ledger/${front.stack}/${basename(ledgerFile)}`
+      : relative(root, resolve(ledgerFile));
+    await recordOutcome(
       io,
-      dir,
-      // Without a config the stack's name (part of the fingerprint) is the record's.
-      { ...flags, stack: flags.stack ?? (flags.config ? target.stack.name : record.front.stack) },
-      target,
+      root,
+      undoPath.replace(/\.md$/, '-undo.md'),
       front,
-      'the revert was applied',
-      confirm,
+      `# Undo: restore the manual change on ${front.address}\n\nUndoes ${typeof front.undo_of === 'number' ? `#${front.undo_of}` : front.undo_of}, run from a terminal.\n`,
+      executed,
+      renderTrailers([
+        ['Drift-Id', front.drift_id],
+        ['Drift-Stack', front.stack],
+        ['Drift-Address', front.address],
+        ['Drift-Tier', front.tier],
+        ['Drift-Direction', 'undo-revert'],
+      ]),
     );
-    if (executed) {
-      const root = await repositoryRootOf(dir, target.repoRoot);
-      const undoPath = relative(root, resolve(ledgerFile)).startsWith('..')
-        ? `.driftgate/ledger/${front.stack}/${basename(ledgerFile)}`
-        : relative(root, resolve(ledgerFile));
-      await recordOutcome(
-        io,
-        root,
-        undoPath.replace(/\.md$/, '-undo.md'),
-        front,
-        `# Undo: restore the manual change on ${front.address}\n\nUndoes ${typeof front.undo_of === 'number' ? `#${front.undo_of}` : front.undo_of}, run from a terminal.\n`,
-        executed,
-        renderTrailers([
-          ['Drift-Id', front.drift_id],
-          ['Drift-Stack', front.stack],
-          ['Drift-Address', front.address],
-          ['Drift-Tier', front.tier],
-          ['Drift-Direction', 'undo-revert'],
-        ]),
-      );
-    }
-    setExitCode(succeeded(executed));
-  });
+  }
+  setExitCode(succeeded(executed));
 }

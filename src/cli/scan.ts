@@ -1,6 +1,5 @@
 /** `driftgate scan [DIR]`: report drift of one stack, from a plan JSON or a live AWS scan. */
 import { basename, dirname, relative, resolve } from 'node:path';
-import type { Command } from 'commander';
 import type { StackReport } from '../report/model.js';
 import { loadConfigFile } from '../config/load.js';
 import { assertStackDirInsideRepository } from '../config/repository-path.js';
@@ -17,78 +16,25 @@ import {
   type StackReader,
 } from '../scan/scan-stack.js';
 import { AwsSession } from '../cloud/aws/session.js';
-import { EXIT_DRIFT, formatOption, type CliIo } from './main.js';
-import {
-  addConnectionOptions,
-  connectionOptions,
-  resolveStateLocation,
-  type ConnectionFlags,
-} from './shared.js';
+import type { ScanFlags } from './commands.js';
+import { EXIT_DRIFT, type CliIo } from './io.js';
+import { connectionOptions, type StackSourceFlags } from './options.js';
+import { resolveStateLocation } from './shared.js';
 
 export type ScanStackConfig = Pick<StackConfig, 'name' | 'environment'> &
   Partial<Pick<StackConfig, 'state' | 'workspace' | 'aws'>>;
 
-export interface StackSourceFlags extends ConnectionFlags {
-  planJson?: string;
-  state?: string;
-  config?: string;
-  stack?: string;
-  environment?: string;
-  workspace?: string;
-}
-
-interface ScanFlags extends StackSourceFlags {
-  format: 'text' | 'json' | 'markdown';
-  detailedExitcode?: boolean;
-}
-
-export function registerScanCommand(
-  program: Command,
+export async function runScan(
   io: CliIo,
   setExitCode: (code: number) => void,
-): void {
-  const scan = addStackSourceOptions(
-    program
-      .command('scan')
-      .description('Compare live infrastructure with recorded Terraform state and report drift.')
-      .argument('[dir]', 'the stack: a Terraform root module directory', '.'),
-  )
-    .addOption(formatOption())
-    .option('--detailed-exitcode', 'exit 2 when drift is found, 0 when none, 1 on error');
-  scan.action(async (dir: string, flags: ScanFlags) => {
-    const stackReport = await scanStackFromFlags(dir, flags);
-    const report: ScanReport = { generatedAt: new Date().toISOString(), stacks: [stackReport] };
-    const render = { json: renderJson, markdown: renderMarkdown, text: renderText }[flags.format];
-    io.stdout(render(report));
-    if (flags.detailedExitcode && countDrifts(report) > 0) setExitCode(EXIT_DRIFT);
-  });
-}
-
-/** The options that say where a stack's drift comes from (shared by scan and codify). */
-export function addStackSourceOptions(command: Command): Command {
-  command
-    .option(
-      '--plan-json <file>',
-      'output of `terraform show -json` for a `terraform plan -refresh-only` plan',
-    )
-    .option(
-      '--state <location>',
-      'recorded state: a file or s3://bucket/key (default: the backend block)',
-    )
-    .option(
-      '--config <file>',
-      'driftgate config (.github/driftgate.yml) for stack name, environment, ignores and tiers',
-    )
-    .option(
-      '--stack <name>',
-      'which stack of the config this directory is (default: matched by dir)',
-    )
-    .option(
-      '--environment <name>',
-      'environment for tier rules when there is no config (dev, staging, prod, ...)',
-    )
-    .option('--workspace <name>', 'Terraform workspace');
-  return addConnectionOptions(command);
+  dir: string,
+  flags: ScanFlags,
+): Promise<void> {
+  const stackReport = await scanStackFromFlags(dir, flags);
+  const report: ScanReport = { generatedAt: new Date().toISOString(), stacks: [stackReport] };
+  const render = { json: renderJson, markdown: renderMarkdown, text: renderText }[flags.format];
+  io.stdout(render(report));
+  if (flags.detailedExitcode && countDrifts(report) > 0) setExitCode(EXIT_DRIFT);
 }
 
 /**

@@ -6,8 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { DriftgateError } from '../errors.js';
 import type { LedgerRecord } from '../remediation/ledger.js';
 import { git } from './audit.js';
-import type { CliIo } from './main.js';
-import type { Confirm } from './revert.js';
+import type { CliIo, Confirm } from './io.js';
 
 /**
  * Undo a codify locally: the code change is a commit (its trailers name the drift), so the

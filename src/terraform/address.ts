@@ -60,10 +60,7 @@ function compareStrings(a: string, b: string): number {
   return a === b ? 0 : a < b ? -1 : 1;
 }
 
-export function compareAddresses(left: string, right: string): number {
-  const a = parseAddress(left);
-  const b = parseAddress(right);
-  if (!a || !b) return compareStrings(left, right);
+function compareParsed(a: ParsedAddress, b: ParsedAddress): number {
   if (a.modules.length !== b.modules.length) return a.modules.length - b.modules.length;
   for (let i = 0; i < a.modules.length; i++) {
     const byName = compareStrings(a.modules[i]!.name, b.modules[i]!.name);
@@ -75,6 +72,29 @@ export function compareAddresses(left: string, right: string): number {
   return (
     compareStrings(a.type, b.type) || compareStrings(a.name, b.name) || compareKeys(a.key, b.key)
   );
+}
+
+/** Terraform's order of two addresses; an address that does not parse sorts as text. */
+export function compareAddresses(left: string, right: string): number {
+  const a = parseAddress(left);
+  const b = parseAddress(right);
+  if (!a || !b) return compareStrings(left, right);
+  return compareParsed(a, b);
+}
+
+/**
+ * Addresses in `terraform state list` order (as `compareAddresses` orders them). Each
+ * address is parsed once, not once per comparison: a 100,000-instance state costs 100,000
+ * parses instead of ~3.4 million.
+ */
+export function sortAddresses(addresses: readonly string[]): string[] {
+  const keyed = addresses.map((text) => ({ text, parsed: parseAddress(text) }));
+  keyed.sort((left, right) =>
+    left.parsed && right.parsed
+      ? compareParsed(left.parsed, right.parsed)
+      : compareStrings(left.text, right.text),
+  );
+  return keyed.map((entry) => entry.text);
 }
 
 /** A short, branch-safe slug of an address: `module.net.aws_sg.web["a"]` → `module.net.aws_sg.web-a`. */

@@ -1,13 +1,19 @@
 /**
  * Where recorded state lives: a local file, or an object in S3 (the `s3` backend).
  * Workspaces other than `default` live under `<workspace_key_prefix>/<workspace>/<key>`,
- * with the prefix `env:` unless the backend block says otherwise.
+ * with the prefix `env:` unless the backend block says otherwise. The AWS SDK is loaded
+ * only for an `s3://` location: reading a local file must not pay for it.
  */
-import { readFile } from 'node:fs/promises';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { awsClientConfig, type AwsConnection } from '../cloud/aws/clients.js';
+import { readFileSync } from 'node:fs';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { AwsConnection } from '../cloud/aws/clients.js';
 import { DriftgateError } from '../errors.js';
-import { parseState, type TerraformState } from './state.js';
+import {
+  parseStateJson,
+  stateAddressesFromJson,
+  stateFromJson,
+  type TerraformState,
+} from './state.js';
 import type { BackendDeclaration } from './stack.js';
 
 export interface S3StateLocation {
@@ -60,28 +66,41 @@ export function s3LocationFromBackend(
   };
 }
 
-export async function readStateFile(path: string): Promise<TerraformState> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new DriftgateError(
-      `cannot read state: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-      {
-        file: path,
-      },
-    );
-  }
-  return parseState(text, path);
+interface StateJson {
+  json: Record<string, unknown>;
+  /** The location, as errors name it. */
+  source: string;
 }
 
-export async function readStateFromS3(
+function readStateFileJson(path: string): StateJson {
+  try {
+    // Read with readFileSync(…, 'utf8'): Node decodes the file straight into a string and
+    // frees its bytes before JSON.parse runs, while the promise API (and any Buffer read)
+    // keeps a buffer as large as the file alive through JSON.parse (+1× the file's size at
+    // peak; docs/performance.md). The text is parsed where it is read and not kept. Only
+    // the CLI reads a local state file (the app reads state from the repository or S3), and
+    // blocking for the read (~0.1 s per 100 MB) costs a one-shot command nothing.
+    return { json: parseStateJson(readFileSync(path, 'utf8'), path), source: path };
+  } catch (error) {
+    if (error instanceof DriftgateError) throw error;
+    throw new DriftgateError(
+      `cannot read state: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      { file: path },
+    );
+  }
+}
+
+async function readS3StateJson(
   location: S3StateLocation,
   connection: AwsConnection = {},
   /** A client to use (e.g. one with an assumed role); otherwise one is made from `connection`. */
   sharedClient?: S3Client,
-): Promise<TerraformState> {
+): Promise<StateJson> {
   const source = `s3://${location.bucket}/${location.key}`;
+  const [{ GetObjectCommand, S3Client }, { awsClientConfig }] = await Promise.all([
+    import('@aws-sdk/client-s3'),
+    import('../cloud/aws/clients.js'),
+  ]);
   const client =
     sharedClient ??
     new S3Client(awsClientConfig({ ...connection, region: location.region ?? connection.region }));
@@ -89,8 +108,7 @@ export async function readStateFromS3(
     const response = await client.send(
       new GetObjectCommand({ Bucket: location.bucket, Key: location.key }),
     );
-    const text = await response.Body!.transformToString('utf8');
-    return parseState(text, source);
+    return { json: parseStateJson(await response.Body!.transformToString('utf8'), source), source };
   } catch (error) {
     if (error instanceof DriftgateError) throw error;
     const name = (error as { name?: string }).name ?? 'Error';
@@ -106,18 +124,41 @@ export async function readStateFromS3(
   }
 }
 
-/** Read state from a CLI-style location: a path or `s3://bucket/key`. */
-export function readState(
-  location: string,
-  options: { workspace?: string | undefined; connection?: AwsConnection; s3?: S3Client } = {},
-): Promise<TerraformState> {
+export interface ReadStateOptions {
+  workspace?: string | undefined;
+  connection?: AwsConnection;
+  s3?: S3Client;
+}
+
+async function readStateJson(location: string, options: ReadStateOptions): Promise<StateJson> {
   if (location.startsWith('s3://')) {
     const parsed = parseS3Url(location);
-    return readStateFromS3(
+    return readS3StateJson(
       { ...parsed, key: workspaceStateKey(parsed.key, options.workspace) },
       options.connection,
       options.s3,
     );
   }
-  return readStateFile(location);
+  return readStateFileJson(location);
+}
+
+/** Read state from a CLI-style location: a path or `s3://bucket/key`. */
+export async function readState(
+  location: string,
+  options: ReadStateOptions = {},
+): Promise<TerraformState> {
+  const { json, source } = await readStateJson(location, options);
+  return stateFromJson(json, source);
+}
+
+/**
+ * The instance addresses of a state (`state list`), unsorted: nothing of the state's
+ * values is kept once they are built.
+ */
+export async function readStateAddresses(
+  location: string,
+  options: ReadStateOptions = {},
+): Promise<string[]> {
+  const { json, source } = await readStateJson(location, options);
+  return stateAddressesFromJson(json, source);
 }

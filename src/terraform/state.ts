@@ -43,38 +43,54 @@ const pathStep = z.object({
   ]),
 });
 
+/**
+ * An object of attributes, checked as an object but not copied: zod's `z.record` returns a
+ * new object per instance, and a 100 MB state would hold its attributes twice.
+ */
+const attributeObject = z.custom<Record<string, unknown>>(
+  (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+  { error: 'Invalid input: expected record (an object of attributes)' },
+);
+
 const v4Instance = z
   .object({
     index_key: z.union([z.string(), z.number()]).optional(),
     schema_version: z.number().optional(),
-    attributes: z.record(z.string(), z.unknown()).optional(),
+    attributes: attributeObject.optional(),
     attributes_flat: z.record(z.string(), z.string()).optional(),
     sensitive_attributes: z.array(z.array(pathStep)).nullish(),
     deposed: z.string().optional(),
   })
   .loose();
 
-const v4State = z
+/** What an address needs of an instance (`state list`): its key, and whether it is deposed. */
+const v4InstanceKey = z
+  .object({
+    index_key: z.union([z.string(), z.number()]).optional(),
+    deposed: z.string().optional(),
+  })
+  .loose();
+
+const v4ResourceFields = {
+  module: z.string().optional(),
+  mode: z.enum(['managed', 'data']),
+  type: z.string().min(1),
+  name: z.string().min(1),
+  each: z.enum(['list', 'map']).optional(),
+  provider: z.string(),
+};
+const v4Resource = z.object({ ...v4ResourceFields, instances: z.array(v4Instance) }).loose();
+const v4ResourceKeys = z.object({ ...v4ResourceFields, instances: z.array(v4InstanceKey) }).loose();
+type V4Resource = z.infer<typeof v4ResourceKeys>;
+
+/** The state file's header; its resources are validated one at a time (`fromV4`). */
+const v4Header = z
   .object({
     version: z.literal(4),
     terraform_version: z.string().optional(),
     serial: z.number().int().nonnegative(),
     lineage: z.string(),
-    resources: z
-      .array(
-        z
-          .object({
-            module: z.string().optional(),
-            mode: z.enum(['managed', 'data']),
-            type: z.string().min(1),
-            name: z.string().min(1),
-            each: z.enum(['list', 'map']).optional(),
-            provider: z.string(),
-            instances: z.array(v4Instance),
-          })
-          .loose(),
-      )
-      .default([]),
+    resources: z.array(z.unknown()).default([]),
   })
   .loose();
 
@@ -116,7 +132,7 @@ const showJsonResource: z.ZodType<ShowJsonResource> = z
     name: z.string(),
     index: z.union([z.string(), z.number()]).optional(),
     provider_name: z.string().optional(),
-    values: z.record(z.string(), z.unknown()).optional(),
+    values: attributeObject.optional(),
     sensitive_values: sensitivityMark.optional(),
     deposed_key: z.string().optional(),
   })
@@ -146,6 +162,15 @@ const showJsonState = z
 
 /** Parse state text (v4 file or `terraform show -json` of a state). `source` names it in errors. */
 export function parseState(text: string, source: string): TerraformState {
+  return stateFromJson(parseStateJson(text, source), source);
+}
+
+/**
+ * JSON.parse of state text, checked to be an object nested no deeper than the limit. Kept
+ * apart from `stateFromJson` so a reader can let go of the text (as large as the state)
+ * before the state is converted: call `stateFromJson(parseStateJson(await read(), …), …)`.
+ */
+export function parseStateJson(text: string, source: string): Record<string, unknown> {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -157,25 +182,26 @@ export function parseState(text: string, source: string): TerraformState {
     throw new DriftgateError('a Terraform state must be a JSON object', { file: source });
   }
   assertJsonDepth(raw, source);
-  const record = raw as Record<string, unknown>;
+  return raw as Record<string, unknown>;
+}
+
+/** Parsed state JSON (`parseStateJson`) → instances with addresses. */
+export function stateFromJson(record: Record<string, unknown>, source: string): TerraformState {
   if ('version' in record) {
-    if (record.version !== 4) {
-      throw new DriftgateError(
-        `state format version ${JSON.stringify(record.version)} is not supported (driftgate reads version 4, written by Terraform 0.12 and later)`,
-        { file: source },
-        'run any terraform command with Terraform >= 0.12 to upgrade the state',
-      );
-    }
-    return fromV4(parseWith(v4State, record, source));
+    assertV4(record, source);
+    return fromV4(parseWith(v4Header, record, source), source);
   }
   if ('format_version' in record) {
     const parsed = parseWith(showJsonState, record, source);
+    const instances = parsed.values?.root_module
+      ? instancesFromShowJson(parsed.values.root_module)
+      : [];
     return {
       format: 'show-json',
       terraformVersion: parsed.terraform_version,
       serial: undefined,
       lineage: undefined,
-      instances: parsed.values?.root_module ? instancesFromShowJson(parsed.values.root_module) : [],
+      instances,
     };
   }
   throw new DriftgateError(
@@ -184,11 +210,44 @@ export function parseState(text: string, source: string): TerraformState {
   );
 }
 
-export function parseWith<T>(schema: z.ZodType<T>, value: unknown, source: string): T {
+/**
+ * Parsed state JSON → its instance addresses, as `terraform state list` needs them: only
+ * what an address is made of is validated and kept, so once the addresses are built
+ * nothing of the state's values is reachable.
+ */
+export function stateAddressesFromJson(record: Record<string, unknown>, source: string): string[] {
+  if ('version' in record) {
+    assertV4(record, source);
+    const addresses = new Set<string>();
+    const header = parseWith(v4Header, record, source);
+    for (const { address } of v4Instances(header, source, v4ResourceKeys)) addresses.add(address);
+    return [...addresses];
+  }
+  return stateFromJson(record, source).instances.map((instance) => instance.address);
+}
+
+function assertV4(record: Record<string, unknown>, source: string): void {
+  if (record.version !== 4) {
+    throw new DriftgateError(
+      `state format version ${JSON.stringify(record.version)} is not supported (driftgate reads version 4, written by Terraform 0.12 and later)`,
+      { file: source },
+      'run any terraform command with Terraform >= 0.12 to upgrade the state',
+    );
+  }
+}
+
+export function parseWith<T>(
+  schema: z.ZodType<T>,
+  value: unknown,
+  source: string,
+  /** Where `value` sits in the document, for the error's key path. */
+  at: PropertyKey[] = [],
+): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
-  const where = issue.path.length ? ` at ${formatKeyPath(issue.path)}` : '';
+  const path = [...at, ...issue.path];
+  const where = path.length ? ` at ${formatKeyPath(path)}` : '';
   // zod messages describe expected types; they never echo the offending value.
   throw new DriftgateError(`invalid${where}: ${issue.message}`, { file: source });
 }
@@ -201,43 +260,58 @@ export function jsonErrorPosition(error: unknown): string {
   return 'unexpected end or token';
 }
 
-function fromV4(state: z.infer<typeof v4State>): TerraformState {
-  const byAddress = new Map<string, StateInstance>();
-  for (const resource of state.resources) {
+/** Each v4 instance with its resource and address, one resource validated at a time. */
+function* v4Instances<R extends V4Resource>(
+  state: z.infer<typeof v4Header>,
+  source: string,
+  schema: z.ZodType<R>,
+): Generator<{ resource: R; instance: R['instances'][number]; address: string }> {
+  for (let index = 0; index < state.resources.length; index++) {
+    const resource = parseWith(schema, state.resources[index], source, ['resources', index]);
     const module = resource.module ?? '';
     const base =
       resource.mode === 'data'
         ? `data.${resource.type}.${resource.name}`
         : `${resource.type}.${resource.name}`;
-    for (const instance of resource.instances) {
-      const address = `${module ? `${module}.` : ''}${base}${formatInstanceKey(instance.index_key)}`;
-      let entry = byAddress.get(address);
-      if (!entry) {
-        entry = {
-          address,
-          module,
-          mode: resource.mode,
-          type: resource.type,
-          name: resource.name,
-          indexKey: instance.index_key,
-          provider: resource.provider,
-          attributes: {},
-          sensitivePaths: [],
-          deposed: [],
-        };
-        byAddress.set(address, entry);
-      }
-      if (instance.deposed !== undefined) {
-        // A deposed object (create_before_destroy leftover) belongs to the same instance
-        // address; terraform state list does not list it on its own.
-        entry.deposed.push(instance.deposed);
-        continue;
-      }
-      entry.attributes = instance.attributes ?? unflatten(instance.attributes_flat ?? {});
-      entry.sensitivePaths = (instance.sensitive_attributes ?? []).map((steps) =>
-        steps.map((step) => (typeof step.value === 'object' ? step.value.value : step.value)),
-      );
+    const prefix = `${module ? `${module}.` : ''}${base}`;
+    for (const instance of resource.instances)
+      yield { resource, instance, address: `${prefix}${formatInstanceKey(instance.index_key)}` };
+  }
+}
+
+/**
+ * v4 resources → instances. zod's copy of a resource is garbage as soon as its instances
+ * are built, and attributes are never copied.
+ */
+function fromV4(state: z.infer<typeof v4Header>, source: string): TerraformState {
+  const byAddress = new Map<string, StateInstance>();
+  for (const { resource, instance, address } of v4Instances(state, source, v4Resource)) {
+    let entry = byAddress.get(address);
+    if (!entry) {
+      entry = {
+        address,
+        module: resource.module ?? '',
+        mode: resource.mode,
+        type: resource.type,
+        name: resource.name,
+        indexKey: instance.index_key,
+        provider: resource.provider,
+        attributes: {},
+        sensitivePaths: [],
+        deposed: [],
+      };
+      byAddress.set(address, entry);
     }
+    if (instance.deposed !== undefined) {
+      // A deposed object (create_before_destroy leftover) belongs to the same instance
+      // address; terraform state list does not list it on its own.
+      entry.deposed.push(instance.deposed);
+      continue;
+    }
+    entry.attributes = instance.attributes ?? unflatten(instance.attributes_flat ?? {});
+    entry.sensitivePaths = (instance.sensitive_attributes ?? []).map((steps) =>
+      steps.map((step) => (typeof step.value === 'object' ? step.value.value : step.value)),
+    );
   }
   return {
     format: 'v4',

@@ -1,5 +1,5 @@
 /** Capture what the CLI writes, for in-process CLI tests. */
-import type { CliIo } from '../../src/cli/main.js';
+import type { CliIo } from '../../src/cli/io.js';
 
 export function captureIo(): CliIo & { out: () => string; err: () => string } {
   let out = '';

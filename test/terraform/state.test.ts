@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareAddresses } from '../../src/terraform/address.js';
-import { parseState } from '../../src/terraform/state.js';
+import { compareAddresses, sortAddresses } from '../../src/terraform/address.js';
+import { parseState, parseStateJson, stateAddressesFromJson } from '../../src/terraform/state.js';
 import { DriftgateError } from '../../src/errors.js';
 import { corpusFiles, corpusText, isStateFile } from '../support/corpus.js';
 
@@ -95,6 +95,9 @@ describe('state reader on the HashiCorp corpus (test/fixtures/corpus)', () => {
       expect(state.instances.map((i) => i.address).sort(compareAddresses)).toEqual(
         EXPECTED_STATE_LIST[path],
       );
+      // `driftgate state list`'s path: addresses only, keys parsed once for the sort.
+      const addresses = stateAddressesFromJson(parseStateJson(corpusText(path), path), path);
+      expect(sortAddresses(addresses)).toEqual(EXPECTED_STATE_LIST[path]);
     });
   }
 
@@ -207,7 +210,7 @@ describe('state reader edge cases', () => {
       'module.a[1].x.y',
       'module.a[0].x.y',
     ];
-    expect([...addresses].sort(compareAddresses)).toEqual([
+    const terraformOrder = [
       'data.z.a',
       'x.a',
       'x.a[2]',
@@ -218,6 +221,9 @@ describe('state reader edge cases', () => {
       'module.a[0].x.y',
       'module.a[1].x.y',
       'module.a.module.b.x.y',
-    ]);
+    ];
+    expect([...addresses].sort(compareAddresses)).toEqual(terraformOrder);
+    expect(sortAddresses(addresses)).toEqual(terraformOrder);
+    expect(sortAddresses([...addresses].reverse())).toEqual(terraformOrder);
   });
 });
