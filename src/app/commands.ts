@@ -3,46 +3,55 @@
  * permission on the repository is write, maintain or admin (asked of GitHub, never taken
  * from the payload); acknowledged with 👀, then 🚀 when done or 😕 when refused, and a reply.
  */
-import type { Context } from 'probot';
 import { COMMAND_HELP, canCommand, parseCommand, type Command } from '../github/commands.js';
 import { parsePullRequestMeta, type PullRequestMeta } from '../github/pr-body.js';
 import { describeError } from '../errors.js';
 import { GitHubRepository } from '../github/repository.js';
 import { ignoreDrift } from './ignore.js';
 import { openUndoPullRequest } from './undo.js';
-import { scanRepository, serialisePerRepository } from './scan-repository.js';
+import type { CommandJob } from '../jobs/payloads.js';
+import type { JobContext } from './job-context.js';
+import { scanRepository } from './scan-repository.js';
 
 /** Marks driftgate's own replies, so it never answers itself. */
 const REPLY_MARKER = '<!-- driftgate:reply -->';
 
-type CommentContext = Context<'issue_comment.created'>;
+/** A comment that may be a command: cheap to tell at intake, before any job is queued. */
+export function mightBeCommand(body: string): boolean {
+  return !body.includes(REPLY_MARKER) && parseCommand(body) !== undefined;
+}
 
 async function react(
-  context: CommentContext,
+  context: JobContext,
+  job: CommandJob,
   content: 'eyes' | 'rocket' | 'confused',
 ): Promise<void> {
   await context.octokit.rest.reactions.createForIssueComment({
-    ...context.repo(),
-    comment_id: context.payload.comment.id,
+    owner: job.owner,
+    repo: job.repo,
+    comment_id: job.commentId,
     content,
   });
 }
 
-async function reply(context: CommentContext, text: string): Promise<void> {
+async function reply(context: JobContext, job: CommandJob, text: string): Promise<void> {
   await context.octokit.rest.issues.createComment({
-    ...context.repo(),
-    issue_number: context.payload.issue.number,
+    owner: job.owner,
+    repo: job.repo,
+    issue_number: job.issueNumber,
     body: `${text}\n\n${REPLY_MARKER}`,
   });
 }
 
 async function driftgatePullRequest(
-  context: CommentContext,
+  context: JobContext,
+  job: CommandJob,
 ): Promise<{ meta: PullRequestMeta; body: string } | undefined> {
-  if (!context.payload.issue.pull_request) return undefined;
+  if (!job.isPullRequest) return undefined;
   const { data } = await context.octokit.rest.pulls.get({
-    ...context.repo(),
-    pull_number: context.payload.issue.number,
+    owner: job.owner,
+    repo: job.repo,
+    pull_number: job.issueNumber,
   });
   // Only driftgate's own branches in this repository: a fork's PR body proves nothing.
   if (data.state !== 'open' || !data.head.ref.startsWith('driftgate/')) return undefined;
@@ -53,48 +62,54 @@ async function driftgatePullRequest(
 
 export type CommandOutcome = 'ignored' | 'help' | 'refused' | 'done';
 
-export async function handleComment(context: CommentContext): Promise<CommandOutcome> {
-  const { comment, sender, repository } = context.payload;
-  if (comment.body.includes(REPLY_MARKER)) return 'ignored';
-  const command: Command | undefined = parseCommand(comment.body);
+export async function handleComment(context: JobContext, job: CommandJob): Promise<CommandOutcome> {
+  const { sender } = job;
+  if (job.body.includes(REPLY_MARKER)) return 'ignored';
+  const command: Command | undefined = parseCommand(job.body);
   if (!command) return 'ignored';
-  await react(context, 'eyes');
+  await react(context, job, 'eyes');
 
   if (sender.type === 'Bot') {
-    await reply(context, 'driftgate takes commands from people with write access, not from bots.');
-    await react(context, 'confused');
+    await reply(
+      context,
+      job,
+      'driftgate takes commands from people with write access, not from bots.',
+    );
+    await react(context, job, 'confused');
     return 'refused';
   }
   if (command.kind === 'help' || command.kind === 'unknown') {
     await reply(
       context,
+      job,
       command.kind === 'unknown'
         ? `Unknown command \`/driftgate ${command.text}\`.\n\n${COMMAND_HELP}`
         : COMMAND_HELP,
     );
-    await react(context, command.kind === 'help' ? 'rocket' : 'confused');
+    await react(context, job, command.kind === 'help' ? 'rocket' : 'confused');
     return 'help';
   }
-  const { owner, repo } = context.repo();
-  const github = new GitHubRepository(context.octokit, owner, repo, repository.default_branch);
+  const { owner, repo } = job;
+  const github = new GitHubRepository(context.octokit, owner, repo, job.defaultBranch);
   // The real permission, asked of GitHub now; the payload's author_association is not trusted.
   const { permission, role } = await github.permissionOf(sender.login);
   if (!canCommand(permission, role)) {
     await reply(
       context,
+      job,
       `@${sender.login}: \`/driftgate ${command.kind}\` needs write access to this repository; nothing was changed.`,
     );
-    await react(context, 'confused');
+    await react(context, job, 'confused');
     return 'refused';
   }
 
-  const found = await driftgatePullRequest(context);
+  const found = await driftgatePullRequest(context, job);
   const meta = found?.meta;
   const target = {
-    owner: repository.owner.login,
-    repo: repository.name,
-    defaultBranch: repository.default_branch,
-    installationId: context.payload.installation?.id,
+    owner,
+    repo,
+    defaultBranch: job.defaultBranch,
+    installationId: job.installationId,
   };
   switch (command.kind) {
     case 'rescan': {
@@ -108,6 +123,7 @@ export async function handleComment(context: CommentContext): Promise<CommandOut
       });
       await reply(
         context,
+        job,
         `Rescanned ${results.map((result) => `\`${result.stack}\` (${result.error ? `failed: ${result.error}` : `${result.drifts} drift(s)`})`).join(', ') || 'nothing: no valid config'}.`,
       );
       break;
@@ -117,13 +133,14 @@ export async function handleComment(context: CommentContext): Promise<CommandOut
       if (!meta) {
         await reply(
           context,
+          job,
           `\`/driftgate ${command.kind}\` works on an open driftgate pull request.`,
         );
-        await react(context, 'confused');
+        await react(context, job, 'confused');
         return 'refused';
       }
       if (meta.direction === command.kind) {
-        await reply(context, `This PR already proposes to ${command.kind}.`);
+        await reply(context, job, `This PR already proposes to ${command.kind}.`);
         break;
       }
       const results = await scanRepository(context, {
@@ -139,73 +156,76 @@ export async function handleComment(context: CommentContext): Promise<CommandOut
       if (!result || result.error || !result.actions.includes('update')) {
         await reply(
           context,
+          job,
           `Could not switch this PR to ${command.kind}${result?.error ? `: ${result.error}` : ': the drift is no longer there'}.`,
         );
-        await react(context, 'confused');
+        await react(context, job, 'confused');
         return 'refused';
       }
       await reply(
         context,
+        job,
         `Switched to **${command.kind}**, as @${sender.login} asked: the branch and the description now ${command.kind === 'codify' ? 'change the code to match live' : 'revert live state to the code'}.`,
       );
       break;
     }
     case 'explain': {
       if (!meta) {
-        await reply(context, '`/driftgate explain` works on an open driftgate pull request.');
-        await react(context, 'confused');
+        await reply(context, job, '`/driftgate explain` works on an open driftgate pull request.');
+        await react(context, job, 'confused');
         return 'refused';
       }
       await reply(
         context,
+        job,
         `\`${meta.address}\` in stack \`${meta.stack}\` (fingerprint \`${meta.fingerprint}\`) — this PR proposes to **${meta.direction}**${meta.override ? ` (chosen by @${meta.override_by})` : ''}; tier ${meta.tier}. The reasons are in the description: "Why this direction", "Security" and "Tier".`,
       );
       break;
     }
     case 'undo': {
-      const undone = await serialisePerRepository(`${target.owner}/${target.repo}`, () =>
-        openUndoPullRequest(github, context.payload.issue.number, sender.login, new Date()),
-      );
+      // The command job holds the repository's lock: nothing else writes here meanwhile.
+      context.lock?.assertHeld();
+      const undone = await openUndoPullRequest(github, job.issueNumber, sender.login, new Date());
       if (undone.kind === 'refused') {
-        await reply(context, `Nothing to undo: ${undone.reason}`);
-        await react(context, 'confused');
+        await reply(context, job, `Nothing to undo: ${undone.reason}`);
+        await react(context, job, 'confused');
         return 'refused';
       }
       await reply(
         context,
+        job,
         `Opened #${undone.number} to undo this remediation. It follows the same tier and review rules; merging it executes the undo.`,
       );
       break;
     }
     case 'ignore': {
       if (!found) {
-        await reply(context, '`/driftgate ignore` works on an open driftgate pull request.');
-        await react(context, 'confused');
+        await reply(context, job, '`/driftgate ignore` works on an open driftgate pull request.');
+        await react(context, job, 'confused');
         return 'refused';
       }
       try {
-        const configPr = await serialisePerRepository(`${target.owner}/${target.repo}`, () =>
-          ignoreDrift(github, {
-            pullRequest: { number: context.payload.issue.number, body: found.body },
-            meta: found.meta,
-            days: command.days,
-            reason: command.reason,
-            by: sender.login,
-            now: new Date(),
-          }),
-        );
+        context.lock?.assertHeld();
+        const configPr = await ignoreDrift(github, {
+          pullRequest: { number: job.issueNumber, body: found.body },
+          meta: found.meta,
+          days: command.days,
+          reason: command.reason,
+          by: sender.login,
+          now: new Date(),
+        });
         context.log.info(
-          { repository: repository.full_name, pullRequest: context.payload.issue.number, configPr },
+          { repository: `${owner}/${repo}`, pullRequest: job.issueNumber, configPr },
           'drift ignored',
         );
       } catch (error) {
-        await reply(context, `Could not ignore this drift: ${describeError(error)}`);
-        await react(context, 'confused');
+        await reply(context, job, `Could not ignore this drift: ${describeError(error)}`);
+        await react(context, job, 'confused');
         return 'refused';
       }
       break;
     }
   }
-  await react(context, 'rocket');
+  await react(context, job, 'rocket');
   return 'done';
 }

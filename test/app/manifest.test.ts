@@ -15,6 +15,8 @@ describe('app.yml', () => {
       log: { info() {}, warn() {}, error() {} },
     };
     driftgate(recorder as unknown as Probot);
-    expect([...handled].sort()).toEqual([...manifest.default_events].sort());
+    // GitHub sends these two to every app; a manifest cannot (and need not) subscribe to them.
+    const always = ['installation', 'installation_repositories'];
+    expect([...handled].sort()).toEqual([...manifest.default_events, ...always].sort());
   });
 });
