@@ -26,6 +26,7 @@ export async function waitForRedis(url: string, child?: ChildProcess): Promise<v
       maxRetriesPerRequest: 0,
       retryStrategy: () => null,
     });
+    client.on('error', () => undefined);
     try {
       await client.connect();
       if ((await client.ping()) === 'PONG') return;
