@@ -14,7 +14,6 @@ import { createJobLayer, settingsFromEnv } from './jobs/create.js';
 import { healthHandler } from './service/health.js';
 import { readServiceSettings } from './service/options.js';
 
-
 const settings = readServiceSettings(process.env);
 if (!settings.appId || !settings.privateKey)
   throw new Error('APP_ID and PRIVATE_KEY (or PRIVATE_KEY_PATH) are required: see docs/install.md');
@@ -29,6 +28,8 @@ const ProbotWithSettings = Probot.defaults({
   Octokit: DriftgateOctokit,
 });
 const probot = new ProbotWithSettings();
+// Probot sets up its logger (and Octokit) in ready().
+await probot.ready();
 const jobs = createJobLayer(settingsFromEnv(process.env, probot.log));
 const concurrency = workerConcurrency(process.env);
 const runsWorkers = settings.process !== 'web';

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import type { Probot } from 'probot';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import driftgate from '../../src/index.js';
+import { createDriftgate } from '../../src/index.js';
+import { testJobLayer } from '../support/jobs.js';
 
 describe('app.yml', () => {
   it('subscribes to exactly the events the app handles', async () => {
@@ -14,7 +15,10 @@ describe('app.yml', () => {
       },
       log: { info() {}, warn() {}, error() {} },
     };
-    driftgate(recorder as unknown as Probot);
+    void createDriftgate({ jobs: testJobLayer(), worker: false })(recorder as unknown as Probot, {
+      cwd: process.cwd(),
+      addHandler: () => undefined,
+    });
     // GitHub sends these two to every app; a manifest cannot (and need not) subscribe to them.
     const always = ['installation', 'installation_repositories'];
     expect([...handled].sort()).toEqual([...manifest.default_events, ...always].sort());
