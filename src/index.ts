@@ -50,6 +50,11 @@ export interface DriftgateOptions {
   worker: { concurrency: number } | false;
   /** The clock jobs act by (tests move it forward); default the real one. */
   now?: () => Date;
+  /**
+   * A targeted rescan (client_payload.resources) waits this long before it runs, so a burst
+   * of change events for the same resources becomes one scan. Default 5 s.
+   */
+  targetedScanDelayMs?: number;
 }
 
 /** The app with an explicit job layer (the server, tests and benchmarks build one). */
@@ -57,7 +62,11 @@ export function createDriftgate(options: DriftgateOptions): ApplicationFunction 
   const { jobs } = options;
   return (app: Probot) => {
     /** Take a delivery once, enqueue its jobs; a failure lets GitHub's redelivery through. */
-    const intake = async (context: Context, jobsOf: () => JobInput[]): Promise<void> => {
+    const intake = async (
+      context: Context,
+      jobsOf: () => JobInput[],
+      delayMs?: (job: JobInput) => number | undefined,
+    ): Promise<void> => {
       const wanted = jobsOf();
       if (!wanted.length) {
         jobs.metrics.deliveries.inc({ event: context.name, result: 'ignored' });
@@ -68,7 +77,7 @@ export function createDriftgate(options: DriftgateOptions): ApplicationFunction 
         return;
       }
       try {
-        for (const job of wanted) await jobs.enqueue(job);
+        for (const job of wanted) await jobs.enqueue(job, { delayMs: delayMs?.(job) });
       } catch (error) {
         await jobs.forgetDelivery(context.id).catch(() => undefined);
         throw error;
@@ -204,33 +213,38 @@ export function createDriftgate(options: DriftgateOptions): ApplicationFunction 
     // with "stack", "resources" (ids or addresses: only those are read), or "plan_run_id" and
     // "plan_artifact" (drift from that workflow run's plan JSON instead of an AWS scan).
     app.on('repository_dispatch', (context) =>
-      intake(context, () => {
-        if (context.payload.action !== 'driftgate-scan') return [];
-        const ref = refOf(context.payload.repository, context.payload.installation);
-        const payload = dispatchPayloadSchema.safeParse(context.payload.client_payload ?? {});
-        if (!payload.success) {
-          const issue = payload.error.issues[0]!;
+      intake(
+        context,
+        () => {
+          if (context.payload.action !== 'driftgate-scan') return [];
+          const ref = refOf(context.payload.repository, context.payload.installation);
+          const payload = dispatchPayloadSchema.safeParse(context.payload.client_payload ?? {});
+          if (!payload.success) {
+            const issue = payload.error.issues[0]!;
+            return [
+              {
+                kind: 'scan',
+                ...ref,
+                reason: 'dispatch',
+                problem: `client_payload.${issue.path.join('.') || '(top level)'}: ${issue.message}`,
+              },
+            ];
+          }
+          const { stack, plan_run_id: runId, plan_artifact: artifact, resources } = payload.data;
           return [
             {
               kind: 'scan',
               ...ref,
               reason: 'dispatch',
-              problem: `client_payload.${issue.path.join('.') || '(top level)'}: ${issue.message}`,
+              ...(stack ? { stack } : {}),
+              ...(runId !== undefined && artifact ? { plan: { runId, artifact } } : {}),
+              ...(resources ? { resources } : {}),
             },
           ];
-        }
-        const { stack, plan_run_id: runId, plan_artifact: artifact, resources } = payload.data;
-        return [
-          {
-            kind: 'scan',
-            ...ref,
-            reason: 'dispatch',
-            ...(stack ? { stack } : {}),
-            ...(runId !== undefined && artifact ? { plan: { runId, artifact } } : {}),
-            ...(resources ? { resources } : {}),
-          },
-        ];
-      }),
+        },
+        (job) =>
+          job.kind === 'scan' && job.resources ? (options.targetedScanDelayMs ?? 5_000) : undefined,
+      ),
     );
 
     // Installed on repositories, or removed from them: their schedules follow.

@@ -56,7 +56,11 @@ if (settings.process === 'worker') {
   });
   await server.load((app, { addHandler }) => {
     addHandler(health);
-    return createDriftgate({ jobs, worker: runsWorkers ? { concurrency } : false })(app, {
+    return createDriftgate({
+      jobs,
+      worker: runsWorkers ? { concurrency } : false,
+      targetedScanDelayMs: settings.targetedScanDelayMs,
+    })(app, {
       cwd: process.cwd(),
       addHandler,
     });

@@ -15,6 +15,8 @@ export interface ServiceSettings {
   webhookPath: string | undefined;
   logLevel: string;
   shutdownTimeoutMs: number;
+  /** How long a targeted rescan waits for more events about the same resources. */
+  targetedScanDelayMs: number;
 }
 
 export function readServiceSettings(env: NodeJS.ProcessEnv): ServiceSettings {
@@ -41,5 +43,6 @@ export function readServiceSettings(env: NodeJS.ProcessEnv): ServiceSettings {
     webhookPath: env.WEBHOOK_PATH || undefined,
     logLevel: env.LOG_LEVEL || 'info',
     shutdownTimeoutMs: Number(env.DRIFTGATE_SHUTDOWN_TIMEOUT_MS ?? 25_000),
+    targetedScanDelayMs: Number(env.DRIFTGATE_TARGETED_SCAN_DELAY_MS ?? 5_000),
   };
 }

@@ -40,7 +40,14 @@ export function driftgateApp(
     })) as typeof ProbotOctokit,
     logLevel: 'fatal',
   });
-  void probot.load(createDriftgate({ jobs, worker: { concurrency: 2 }, now: options.now }));
+  void probot.load(
+    createDriftgate({
+      jobs,
+      worker: { concurrency: 2 },
+      now: options.now,
+      targetedScanDelayMs: 300,
+    }),
+  );
   const receive = probot.receive.bind(probot);
   probot.receive = async (event) => {
     await receive(event);
