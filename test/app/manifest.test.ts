@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Probot } from 'probot';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { appManifest } from '../../scripts/app-manifest.js';
 import { createDriftgate } from '../../src/index.js';
 import { testJobLayer } from '../support/jobs.js';
 
@@ -22,5 +23,19 @@ describe('app.yml', () => {
     // GitHub sends these two to every app; a manifest cannot (and need not) subscribe to them.
     const always = ['installation', 'installation_repositories'];
     expect([...handled].sort()).toEqual([...manifest.default_events, ...always].sort());
+  });
+
+  it('registers the webhook URL the deployment answers on, never a placeholder', async () => {
+    const text = await readFile('app.yml', 'utf8');
+    expect(text).not.toContain('example.invalid');
+    expect(appManifest(text, 'https://driftgate.acme.io/api/github/webhooks')).toMatchObject({
+      name: 'driftgate',
+      hook_attributes: { url: 'https://driftgate.acme.io/api/github/webhooks', active: true },
+    });
+    expect(() => appManifest(text, undefined)).toThrow('--webhook-url is required');
+    expect(() => appManifest(text, 'http://driftgate.acme.io/hook')).toThrow('must be https');
+    expect(() => appManifest(text, 'https://example.invalid/api/github/webhooks')).toThrow(
+      'placeholder',
+    );
   });
 });
