@@ -329,7 +329,11 @@ export async function handleMergedPullRequest(
     });
     const driftState: LiveExpectation = { kind: 'drift', fingerprint: record.drift_id };
     const clean: LiveExpectation = { kind: 'clean' };
-    const scanSession = new AwsSession({ region: stack.aws.region, roleArn: stack.aws.role });
+    const scanSession = new AwsSession({
+      region: stack.aws.region,
+      roleArn: stack.aws.role,
+      waitForSlot: (limiter, key, perSecond) => context.jobs.waitForSlot(limiter, key, perSecond),
+    });
     const applySession = new AwsSession({
       region: stack.aws.region,
       roleArn: stack.aws.apply_role ?? stack.aws.role,

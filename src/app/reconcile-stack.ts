@@ -145,6 +145,8 @@ export async function scanStack(pass: ScanPass, stackConfig: StackConfig): Promi
       row,
     };
   } finally {
+    for (const [operation, count] of Object.entries(session.calls))
+      pass.metrics?.awsCalls.inc({ operation }, count);
     session.destroy();
   }
 }
