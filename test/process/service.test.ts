@@ -143,7 +143,9 @@ describe.skipIf(!available)('driftgate as a service (real processes)', () => {
     expect(metrics).toMatch(/driftgate_pull_requests_total\{action="opened"\} 1/);
     expect(metrics).toMatch(/driftgate_job_duration_seconds_count\{queue="scan",kind="scan"\} 1/);
     expect(metrics).toMatch(/driftgate_github_requests_total\{method="POST",status="2xx"\} \d+/);
-    expect(metrics).toMatch(/driftgate_aws_calls_total\{operation="ec2:DescribeSecurityGroups"\} [1-9]/);
+    expect(metrics).toMatch(
+      /driftgate_aws_calls_total\{operation="ec2:DescribeSecurityGroups"\} [1-9]/,
+    );
     expect(metrics).toMatch(/driftgate_drifts_found_total\{tier="2",direction="revert"\} 1/);
 
     // SIGTERM: both stop cleanly (the jobs in hand finish, Redis is closed).
