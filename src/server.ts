@@ -25,6 +25,7 @@ const ProbotWithSettings = Probot.defaults({
   // Probot shares Octokit's throttling between instances through Redis (Bottleneck).
   redisConfig: settings.redisUrl,
   logLevel: settings.logLevel as 'info',
+  logFormat: settings.logFormat,
   Octokit: DriftgateOctokit,
 });
 const probot = new ProbotWithSettings();

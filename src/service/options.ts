@@ -14,6 +14,8 @@ export interface ServiceSettings {
   redisUrl: string | undefined;
   webhookPath: string | undefined;
   logLevel: string;
+  /** `json` (default in production, as Probot does) or `pretty`. */
+  logFormat: 'json' | 'pretty';
   shutdownTimeoutMs: number;
   /** How long a targeted rescan waits for more events about the same resources. */
   targetedScanDelayMs: number;
@@ -42,6 +44,10 @@ export function readServiceSettings(env: NodeJS.ProcessEnv): ServiceSettings {
     redisUrl: env.REDIS_URL || undefined,
     webhookPath: env.WEBHOOK_PATH || undefined,
     logLevel: env.LOG_LEVEL || 'info',
+    logFormat:
+      env.LOG_FORMAT === 'json' || (!env.LOG_FORMAT && env.NODE_ENV === 'production')
+        ? 'json'
+        : 'pretty',
     shutdownTimeoutMs: Number(env.DRIFTGATE_SHUTDOWN_TIMEOUT_MS ?? 25_000),
     targetedScanDelayMs: Number(env.DRIFTGATE_TARGETED_SCAN_DELAY_MS ?? 5_000),
   };

@@ -89,7 +89,8 @@ describe.skipIf(!available)('driftgate as a service (real processes)', () => {
   it('the same delivery sent to both instances opens one PR; health, readiness and metrics answer', async () => {
     const a = await start('a', 'all');
     const b = await start('b', 'all');
-    expect(a.output()).toMatch(/"?queue"?:\s*"redis"/);
+    // Production logs are JSON lines (LOG_FORMAT=json).
+    expect(a.output()).toContain('"queue":"redis"');
 
     // A push of the config schedules the repository (kept in Redis; see the last step).
     const pushExample = examplePayload('push');
@@ -181,6 +182,10 @@ describe.skipIf(!available)('driftgate as a service (real processes)', () => {
     expect(world.driftPullRequests()[0]!.body).toContain('tcp/5432 from 0.0.0.0/0');
     expect(writes(/^POST .*\/pulls$/)).toEqual([]);
     expect(second.output()).toContain('driftgate worker listening');
+    // The scan the killed worker had started was carried out by the second one.
+    const secondMetrics = await (await fetch(`${second.url}/metrics`)).text();
+    expect(secondMetrics).toMatch(/driftgate_scans_total\{result="ok"\} 1/);
+    expect(secondMetrics).toMatch(/driftgate_pull_requests_total\{action="updated"\} 1/);
   });
 
   it('kill -9 mid-execute: the next worker resumes through the pre-check; nothing is applied twice', async () => {
