@@ -223,7 +223,8 @@ export async function benchService(
   } finally {
     for (const instance of processes) await instance.kill9().catch(() => undefined);
     await server.close();
-    for (const github of fakes) github.uninstall();
     await redis.stop();
+    // Last: a request the fake had no route for fails the run here, after the cleanup.
+    for (const github of fakes) github.uninstall();
   }
 }
