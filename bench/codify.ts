@@ -1,7 +1,14 @@
 /**
  * Codify benchmark: 100 drifts across a generated ~1 MB stack (20 files of instances and
- * security groups). Baseline in the same run: reading (parsing) the stack once.
+ * security groups). In-process, with a baseline in the same run (one read of the stack
+ * with both parsers, which is what every read cost before issue 12); and the whole
+ * `driftgate codify` process (compiled CLI), with `driftgate --version` and optionally
+ * another build (BENCH_BASELINE_BIN) as baselines.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { codifyDrifts, type SourceFile } from '../src/remediation/codify/codify.js';
 import type { AttributeChange, Drift } from '../src/drift/model.js';
 import { buildStack } from '../src/terraform/stack.js';
@@ -114,10 +121,25 @@ export interface CodifyBenchResult {
   bytes: number;
   resources: number;
   drifts: number;
+  /** Baseline: one read of the stack with tree-sitter and HashiCorp's parser (what every read cost before). */
+  parseVerified: Measurement;
+  /** One read of the stack with tree-sitter: what the scan does, once, for scan and codify. */
   parse: Measurement;
+  /** codifyDrifts over the stack the scan read (each edit checked by HashiCorp's parser). */
   codify: Measurement;
   codified: number;
   refused: number;
+  process?: ProcessBench;
+}
+
+export interface ProcessBench {
+  runs: number;
+  /** `driftgate codify DIR --plan-json plan.json`, this build. */
+  codify: ProcessRun;
+  /** `driftgate --version`, this build: the cost of starting at all. */
+  startup: ProcessRun;
+  /** The same codify run by another build (BENCH_BASELINE_BIN), e.g. main before a change. */
+  baseline?: ProcessRun;
 }
 
 export async function benchCodify(driftCount = 100): Promise<CodifyBenchResult> {
@@ -127,21 +149,210 @@ export async function benchCodify(driftCount = 100): Promise<CodifyBenchResult> 
     (total, file) => total + (file.text.match(/^resource "aws_instance"/gm)?.length ?? 0),
     0,
   );
-  await buildStack('.', sources.slice(0, 1)); // load the parser (WebAssembly) outside the timings
+  await buildStack('.', sources.slice(0, 1), { verify: true }); // load both parsers outside the timings
+  const parseVerified = await measure(async () => {
+    await buildStack('.', sources, { verify: true });
+  });
+  let stack: Awaited<ReturnType<typeof buildStack>> | undefined;
   const parse = await measure(async () => {
-    await buildStack('.', sources);
+    stack = await buildStack('.', sources);
   });
   let outcome: Awaited<ReturnType<typeof codifyDrifts>> | undefined;
   const codify = await measure(async () => {
-    outcome = await codifyDrifts('.', sources, benchDrifts(driftCount, resources));
+    outcome = await codifyDrifts('.', sources, benchDrifts(driftCount, resources), { stack });
   });
   return {
     bytes,
     resources: resources * 2,
     drifts: driftCount,
+    parseVerified,
     parse,
     codify,
     codified: outcome!.codified.length,
     refused: outcome!.refused.length,
   };
+}
+
+const median = (runs: ProcessRun[]): ProcessRun =>
+  [...runs].sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)]!;
+
+/**
+ * The whole `driftgate codify` process on the generated stack (child processes of the
+ * compiled CLI: `npm run build` first), median of `runs`, interleaved with its baselines
+ * so load on the machine hits them alike.
+ */
+export async function benchCodifyProcess(
+  bin: string,
+  runs = 5,
+  baselineBin?: string,
+): Promise<ProcessBench> {
+  const dir = await mkdtemp(join(tmpdir(), 'driftgate-bench-codify-'));
+  try {
+    await writeCodifyFixture(dir);
+    const codify: ProcessRun[] = [];
+    const startup: ProcessRun[] = [];
+    const baseline: ProcessRun[] = [];
+    for (let run = 0; run < runs; run++) {
+      codify.push(runCodifyProcess(bin, dir));
+      startup.push(runProcess(bin, ['--version']));
+      if (baselineBin) baseline.push(runCodifyProcess(baselineBin, dir));
+    }
+    const failed = [...codify, ...baseline].find((run) => run.status !== 0);
+    if (failed) throw new Error(`driftgate codify exited ${failed.status}: ${failed.stderr}`);
+    if (baselineBin && baseline[0]!.stdout !== codify[0]!.stdout)
+      throw new Error('the baseline build printed a different diff');
+    return {
+      runs,
+      codify: median(codify),
+      startup: median(startup),
+      ...(baselineBin ? { baseline: median(baseline) } : {}),
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The markdown section `npm run bench` prints for codify. */
+export function renderCodifyBench(result: CodifyBenchResult): string {
+  const mb = (bytes: number) => (bytes / 1_048_576).toFixed(2);
+  const row = (work: string, m: Measurement, base: Measurement) =>
+    `| ${work} | ${m.ms.toFixed(0)} ms | ${(m.ms / base.ms).toFixed(2)}× | ${m.peakRssMb.toFixed(0)} MB |`;
+  const lines = [
+    `## Codify: ${result.drifts} drifts across a ${mb(result.bytes)} MB stack (${result.resources} resources in 20 files)\n`,
+    '| work (in-process) | time | ratio to the baseline | peak RSS (process) |',
+    '| --- | ---: | ---: | ---: |',
+    row(
+      "read the stack once, tree-sitter + HashiCorp's parser on every byte (the baseline: every read before issue 12)",
+      result.parseVerified,
+      result.parseVerified,
+    ),
+    row(
+      'read the stack once, tree-sitter only (the scan; codify reuses it)',
+      result.parse,
+      result.parseVerified,
+    ),
+    row(
+      `codify ${result.drifts} drifts (${result.codified} codified, ${result.refused} refused), each edit checked by HashiCorp's parser`,
+      result.codify,
+      result.parseVerified,
+    ),
+  ];
+  const process = result.process;
+  if (process) {
+    const run = (work: string, r: ProcessRun) =>
+      `| ${work} | ${r.ms.toFixed(0)} ms | ${r.peakRssMb.toFixed(0)} MB |`;
+    lines.push(
+      '',
+      `Whole process, median of ${process.runs} interleaved runs:\n`,
+      '| process | wall time | peak RSS |',
+      '| --- | ---: | ---: |',
+      run('`driftgate --version` (start-up alone)', process.startup),
+      run(`\`driftgate codify --plan-json\` (${result.drifts} drifts)`, process.codify),
+    );
+    if (process.baseline)
+      lines.push(
+        run('the same codify, baseline build (BENCH_BASELINE_BIN)', process.baseline),
+        '',
+        `Ratio baseline / this build: ${(process.baseline.ms / process.codify.ms).toFixed(1)}× wall time, ${(process.baseline.peakRssMb / process.codify.peakRssMb).toFixed(1)}× peak RSS.`,
+      );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The live object of a generated resource, as Terraform's refresh would report it. */
+function recordedObject(address: string): Record<string, unknown> {
+  const i = Number(address.split('_').pop());
+  return address.startsWith('aws_instance.')
+    ? {
+        ami: 'ami-0abcdef1234567890',
+        instance_type: 't3.micro',
+        subnet_id: `subnet-0${(i % 9) + 1}aa11bb22cc33dd4`,
+        tags: { Name: `app-${i}`, Service: 'storefront' },
+      }
+    : {
+        name: `app-${i}`,
+        vpc_id: 'vpc-0123456789abcdef0',
+        ingress: [
+          {
+            cidr_blocks: ['10.0.0.0/8'],
+            description: 'HTTPS',
+            from_port: 443,
+            protocol: 'tcp',
+            to_port: 443,
+          },
+        ],
+      };
+}
+
+/** `terraform show -json` of a refresh-only plan whose resource_drift holds `drifts`. */
+export function planJsonOf(drifts: Drift[]): string {
+  const resourceDrift = drifts.map((drift) => {
+    const before = recordedObject(drift.address);
+    const after = structuredClone(before);
+    for (const change of drift.changes) {
+      const [head, key] = change.path as [string, string | number];
+      if (change.path.length === 1) after[head] = change.live;
+      else if (Array.isArray(after[head])) (after[head] as unknown[])[key as number] = change.live;
+      else (after[head] as Record<string, unknown>)[key] = change.live;
+    }
+    const [type, name] = drift.address.split('.');
+    return {
+      address: drift.address,
+      mode: 'managed',
+      type,
+      name,
+      provider_name: 'registry.terraform.io/hashicorp/aws',
+      change: { actions: ['update'], before, after },
+    };
+  });
+  return JSON.stringify({
+    format_version: '1.2',
+    terraform_version: '1.11.4',
+    resource_drift: resourceDrift,
+    resource_changes: [],
+    errored: false,
+  });
+}
+
+/** Write the generated stack and a plan with `driftCount` drifts into `dir`. */
+export async function writeCodifyFixture(dir: string, driftCount = 100): Promise<void> {
+  const sources = generateStack();
+  const instances = sources.reduce(
+    (total, file) => total + (file.text.match(/^resource "aws_instance"/gm)?.length ?? 0),
+    0,
+  );
+  await mkdir(dir, { recursive: true });
+  for (const source of sources) await writeFile(join(dir, source.path), source.text);
+  await writeFile(join(dir, 'plan.json'), planJsonOf(benchDrifts(driftCount, instances)));
+}
+
+export interface ProcessRun {
+  ms: number;
+  peakRssMb: number;
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** One child process of the CLI: wall time and peak RSS (GNU time's %M). */
+export function runProcess(bin: string, args: string[]): ProcessRun {
+  const start = performance.now();
+  const child = spawnSync('/usr/bin/time', ['-f', 'maxrss_kb=%M', process.execPath, bin, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1_048_576,
+  });
+  const ms = performance.now() - start;
+  const rss = /maxrss_kb=(\d+)/.exec(child.stderr)?.[1];
+  return {
+    ms,
+    peakRssMb: Number(rss ?? 0) / 1024,
+    status: child.status,
+    stdout: child.stdout,
+    stderr: child.stderr,
+  };
+}
+
+/** `driftgate codify DIR --plan-json DIR/plan.json`. */
+export function runCodifyProcess(bin: string, dir: string): ProcessRun {
+  return runProcess(bin, ['codify', dir, '--plan-json', join(dir, 'plan.json')]);
 }

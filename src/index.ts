@@ -10,6 +10,7 @@ import { mightBeCommand } from './app/commands.js';
 import { CONFIG_CHECK } from './app/config-check.js';
 import { isDriftgateBranch } from './app/execute-merge.js';
 import { jobHandler } from './app/handlers.js';
+import { appEnvironmentFrom, type AppEnvironment } from './app/environment.js';
 import { isTierLabelEvent } from './app/tier-labels.js';
 import { RUN_NAME } from './app/workflow-result.js';
 import { createJobLayer, settingsFromEnv } from './jobs/create.js';
@@ -46,6 +47,8 @@ function refOf(repository: RepositoryPayload, installation?: { id: number } | nu
 
 export interface DriftgateOptions {
   jobs: JobLayer;
+  /** The app's environment as data: the key of driftgate's hidden records (tests fix one). */
+  environment: AppEnvironment;
   /** Run workers in this process, `concurrency` jobs at a time per queue; false: web only. */
   worker: { concurrency: number } | false;
   /** The clock jobs act by (tests move it forward); default the real one. */
@@ -282,7 +285,8 @@ export function createDriftgate(options: DriftgateOptions): ApplicationFunction 
       }),
     );
 
-    if (options.worker) jobs.start(jobHandler(app, jobs, options.now), options.worker);
+    if (options.worker)
+      jobs.start(jobHandler(app, jobs, options.environment, options.now), options.worker);
   };
 }
 
@@ -291,8 +295,14 @@ export function createDriftgate(options: DriftgateOptions): ApplicationFunction 
  * process, on REDIS_URL or in single-instance mode. src/server.ts is the full server.
  */
 export default function driftgate(app: Probot): void {
+  // The metadata key comes from DRIFTGATE_METADATA_KEY or WEBHOOK_SECRET.
+  const environment = appEnvironmentFrom(process.env);
   const jobs = createJobLayer(settingsFromEnv(process.env, app.log));
-  void createDriftgate({ jobs, worker: { concurrency: workerConcurrency(process.env) } })(app, {
+  void createDriftgate({
+    jobs,
+    environment,
+    worker: { concurrency: workerConcurrency(process.env) },
+  })(app, {
     cwd: process.cwd(),
     addHandler: () => undefined,
   });

@@ -9,6 +9,7 @@ import { createServer } from 'node:http';
 import { Probot, Server } from 'probot';
 import { createDriftgate, workerConcurrency } from './index.js';
 import { jobHandler } from './app/handlers.js';
+import { appEnvironmentFrom } from './app/environment.js';
 import { DriftgateOctokit } from './github/octokit.js';
 import { createJobLayer, settingsFromEnv } from './jobs/create.js';
 import { healthHandler } from './service/health.js';
@@ -33,12 +34,14 @@ const probot = new ProbotWithSettings();
 await probot.ready();
 const jobs = createJobLayer(settingsFromEnv(process.env, probot.log));
 const concurrency = workerConcurrency(process.env);
+// The key of driftgate's hidden records: every instance must have the same one.
+const environment = appEnvironmentFrom(process.env);
 const runsWorkers = settings.process !== 'web';
 const health = healthHandler({ jobs, probot, process: settings.process });
 
 let close: () => Promise<void>;
 if (settings.process === 'worker') {
-  jobs.start(jobHandler(probot, jobs), { concurrency });
+  jobs.start(jobHandler(probot, jobs, environment), { concurrency });
   const http = createServer((request, response) => {
     void health(request, response).then((handled) => {
       if (handled) return;
@@ -59,6 +62,7 @@ if (settings.process === 'worker') {
     addHandler(health);
     return createDriftgate({
       jobs,
+      environment,
       worker: runsWorkers ? { concurrency } : false,
       targetedScanDelayMs: settings.targetedScanDelayMs,
     })(app, {

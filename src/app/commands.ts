@@ -5,13 +5,17 @@
  */
 import { COMMAND_HELP, canCommand, parseCommand, type Command } from '../github/commands.js';
 import { parsePullRequestMeta, type PullRequestMeta } from '../github/pr-body.js';
-import { describeError } from '../errors.js';
-import { GitHubRepository } from '../github/repository.js';
+import { DriftgateError, describeError } from '../errors.js';
+import type { GitHubRepository } from '../github/repository.js';
+import { repositoryFor } from './environment.js';
 import { ignoreDrift } from './ignore.js';
 import { openUndoPullRequest } from './undo.js';
+import { readRepositoryConfig } from './config-check.js';
+import { awsClientConfig } from '../cloud/aws/clients.js';
 import type { CommandJob } from '../jobs/payloads.js';
 import type { JobContext } from './job-context.js';
 import { scanRepository } from './scan-repository.js';
+import { inlineCode, plainText } from '../report/markdown.js';
 
 /** Marks driftgate's own replies, so it never answers itself. */
 const REPLY_MARKER = '<!-- driftgate:reply -->';
@@ -46,6 +50,7 @@ async function reply(context: JobContext, job: CommandJob, text: string): Promis
 async function driftgatePullRequest(
   context: JobContext,
   job: CommandJob,
+  github: GitHubRepository,
 ): Promise<{ meta: PullRequestMeta; body: string } | undefined> {
   if (!job.isPullRequest) return undefined;
   const { data } = await context.octokit.rest.pulls.get({
@@ -56,7 +61,7 @@ async function driftgatePullRequest(
   // Only driftgate's own branches in this repository: a fork's PR body proves nothing.
   if (data.state !== 'open' || !data.head.ref.startsWith('driftgate/')) return undefined;
   if (data.head.repo?.full_name !== data.base.repo.full_name) return undefined;
-  const meta = parsePullRequestMeta(data.body);
+  const meta = parsePullRequestMeta(github.records, data.body);
   return meta ? { meta, body: data.body ?? '' } : undefined;
 }
 
@@ -90,7 +95,7 @@ export async function handleComment(context: JobContext, job: CommandJob): Promi
     return 'help';
   }
   const { owner, repo } = job;
-  const github = new GitHubRepository(context.octokit, owner, repo, job.defaultBranch);
+  const github = repositoryFor(context, context.environment, owner, repo, job.defaultBranch);
   // The real permission, asked of GitHub now; the payload's author_association is not trusted.
   const { permission, role } = await github.permissionOf(sender.login);
   if (!canCommand(permission, role)) {
@@ -103,7 +108,7 @@ export async function handleComment(context: JobContext, job: CommandJob): Promi
     return 'refused';
   }
 
-  const found = await driftgatePullRequest(context, job);
+  const found = await driftgatePullRequest(context, job, github);
   const meta = found?.meta;
   const target = {
     owner,
@@ -124,7 +129,7 @@ export async function handleComment(context: JobContext, job: CommandJob): Promi
       await reply(
         context,
         job,
-        `Rescanned ${results.map((result) => `\`${result.stack}\` (${result.error ? `failed: ${result.error}` : `${result.drifts} drift(s)`})`).join(', ') || 'nothing: no valid config'}.`,
+        `Rescanned ${results.map((result) => `${inlineCode(result.stack)} (${result.error ? `failed: ${plainText(result.error)}` : `${result.drifts} drift(s)`})`).join(', ') || 'nothing: no valid config'}.`,
       );
       break;
     }
@@ -157,7 +162,7 @@ export async function handleComment(context: JobContext, job: CommandJob): Promi
         await reply(
           context,
           job,
-          `Could not switch this PR to ${command.kind}${result?.error ? `: ${result.error}` : ': the drift is no longer there'}.`,
+          `Could not switch this PR to ${command.kind}${result?.error ? `: ${plainText(result.error)}` : ': the drift is no longer there'}.`,
         );
         await react(context, job, 'confused');
         return 'refused';
@@ -178,14 +183,33 @@ export async function handleComment(context: JobContext, job: CommandJob): Promi
       await reply(
         context,
         job,
-        `\`${meta.address}\` in stack \`${meta.stack}\` (fingerprint \`${meta.fingerprint}\`) — this PR proposes to **${meta.direction}**${meta.override ? ` (chosen by @${meta.override_by})` : ''}; tier ${meta.tier}. The reasons are in the description: "Why this direction", "Security" and "Tier".`,
+        `${inlineCode(meta.address)} in stack ${inlineCode(meta.stack)} (fingerprint ${inlineCode(meta.fingerprint)}) — this PR proposes to **${meta.direction}**${meta.override ? ` (chosen by ${plainText(`@${meta.override_by ?? 'someone'}`)})` : ''}; tier ${meta.tier}. The reasons are in the description: "Why this direction", "Security" and "Tier".`,
       );
       break;
     }
     case 'undo': {
       // The command job holds the repository's lock: nothing else writes here meanwhile.
       context.lock?.assertHeld();
-      const undone = await openUndoPullRequest(github, job.issueNumber, sender.login, new Date());
+      let undone: Awaited<ReturnType<typeof openUndoPullRequest>>;
+      try {
+        undone = await openUndoPullRequest(github, job.issueNumber, sender.login, new Date(), {
+          // The undo PR's aws commands carry the stack's region, as the revert PR's did.
+          regionOf: async (stack) => {
+            const config = await readRepositoryConfig(context, owner, repo, job.defaultBranch);
+            const found =
+              config.kind === 'valid'
+                ? config.config.stacks.find((candidate) => candidate.name === stack)
+                : undefined;
+            return awsClientConfig({ region: found?.aws.region }).region;
+          },
+        });
+      } catch (error) {
+        // A ledger record edited into something driftgate cannot read: say so, write nothing.
+        if (!(error instanceof DriftgateError)) throw error;
+        await reply(context, job, `Could not undo: ${error.format()}`);
+        await react(context, job, 'confused');
+        return 'refused';
+      }
       if (undone.kind === 'refused') {
         await reply(context, job, `Nothing to undo: ${undone.reason}`);
         await react(context, job, 'confused');
@@ -219,7 +243,11 @@ export async function handleComment(context: JobContext, job: CommandJob): Promi
           'drift ignored',
         );
       } catch (error) {
-        await reply(context, job, `Could not ignore this drift: ${describeError(error)}`);
+        await reply(
+          context,
+          job,
+          `Could not ignore this drift: ${plainText(describeError(error))}`,
+        );
         await react(context, job, 'confused');
         return 'refused';
       }

@@ -8,6 +8,7 @@ import { CONFIG_PATH, parseConfig } from '../config/load.js';
 import type { DriftgateConfig } from '../config/schema.js';
 import { DriftgateError } from '../errors.js';
 import { ensureCheckRun } from '../github/check-runs.js';
+import { codeBlock, inlineCode, plainText } from '../report/markdown.js';
 import type { ConfigCheckJob } from '../jobs/payloads.js';
 import type { JobContext } from './job-context.js';
 
@@ -63,7 +64,10 @@ export async function reportConfigCheck(
   const stacks =
     outcome.kind === 'valid'
       ? outcome.config.stacks
-          .map((stack) => `- \`${stack.name}\` (\`${stack.dir}\`, ${stack.environment})`)
+          .map(
+            (stack) =>
+              `- ${inlineCode(stack.name)} (${inlineCode(stack.dir)}, ${plainText(stack.environment)})`,
+          )
           .join('\n')
       : '';
   await ensureCheckRun(context.octokit, {
@@ -79,7 +83,7 @@ export async function reportConfigCheck(
     summary:
       outcome.kind === 'valid'
         ? `driftgate watches ${outcome.config.stacks.length} stack(s):\n\n${stacks}`
-        : `Fix the configuration; until then driftgate opens, updates and closes no pull requests here.\n\n\`\`\`\n${outcome.message}\n\`\`\``,
+        : `Fix the configuration; until then driftgate opens, updates and closes no pull requests here.\n\n${codeBlock(outcome.message)}`,
   });
   context.log.info(
     { repository: `${owner}/${repo}`, result: outcome.kind },

@@ -19,7 +19,7 @@ export async function updateDashboard(
   now: Date,
 ): Promise<void> {
   const existing = await github.findDashboardIssue(LABEL_DASHBOARD, DASHBOARD_TITLE);
-  const previous = parseDashboard(existing?.body);
+  const previous = parseDashboard(github.records, existing?.body);
   const next = mergeDashboard(
     previous,
     rows,
@@ -42,9 +42,12 @@ export async function updateDashboard(
     !next.ignored.length
   )
     return;
-  if (existing) await github.updateIssueBody(existing.number, renderDashboard(next));
+  if (existing)
+    await github.updateIssueBody(existing.number, renderDashboard(github.records.key, next));
   else {
     await github.ensureLabels([LABEL_DASHBOARD]);
-    await github.createIssue(DASHBOARD_TITLE, renderDashboard(next), [LABEL_DASHBOARD]);
+    await github.createIssue(DASHBOARD_TITLE, renderDashboard(github.records.key, next), [
+      LABEL_DASHBOARD,
+    ]);
   }
 }

@@ -45,11 +45,15 @@ async function readStackState(
   return parseState(text, location);
 }
 
-export function resourceIdOf(state: TerraformState, address: string): string {
+/** The drifted resource's id and recorded attributes (a rule resource's group and rule). */
+export function revertTargetOf(
+  state: TerraformState,
+  address: string,
+): { id: string; attributes: Record<string, unknown> | undefined } {
   const instance: StateInstance | undefined = state.instances.find(
     (candidate) => candidate.address === address,
   );
-  return String(instance?.attributes.id ?? '');
+  return { id: String(instance?.attributes.id ?? ''), attributes: instance?.attributes };
 }
 
 export interface DetectedStack {
@@ -85,7 +89,11 @@ export async function detectStackDrifts(
     .map((file) => ({ path: file.path, text: file.content }));
   const stack = tf.length ? await buildStack(stackConfig.dir, tf) : undefined;
   if (plan) {
-    const artifact = await github.downloadPlanArtifact(plan.runId, plan.artifact);
+    const artifact = await github.downloadPlanArtifact(
+      plan.runId,
+      plan.artifact,
+      config.limits.plan_json_bytes,
+    );
     const parsed = parsePlan(artifact.text, artifact.path);
     const report = scanLoadedPlan({
       dir: stackConfig.dir,

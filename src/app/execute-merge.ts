@@ -6,20 +6,24 @@
  * `driftgate/apply` check run on the merge commit, a PR comment, and the ledger record's
  * `outcome`, committed to the default branch.
  */
+import { terraformTargetCommand } from '../remediation/shell.js';
 import { AwsSession } from '../cloud/aws/session.js';
 import { sendOperation } from '../cloud/aws/operations.js';
 import type { DriftgateConfig, StackConfig } from '../config/schema.js';
 import type { Tier } from '../drift/model.js';
-import { describeError } from '../errors.js';
+import { DriftgateError, describeError } from '../errors.js';
 import { ensureCheckRun } from '../github/check-runs.js';
 import { canCommand } from '../github/commands.js';
 import { parsePullRequestMeta, type PullRequestMeta } from '../github/pr-body.js';
-import { GitHubRepository } from '../github/repository.js';
+import type { GitHubRepository } from '../github/repository.js';
+import { repositoryFor } from './environment.js';
 import { tierFromLabels } from '../policy/merge.js';
 import { tierFloorFor } from '../policy/tiers.js';
-import { execute, type ExecutionReport, type LiveExpectation } from '../remediation/execute.js';
+import { execute, type ExecutionReport } from '../remediation/execute.js';
 import {
+  executionPlanOf,
   ledgerRecordPathIn,
+  outcomeFromReport,
   parseLedgerRecord,
   withOutcome,
   type LedgerOutcome,
@@ -29,6 +33,7 @@ import type { ExecuteJob } from '../jobs/payloads.js';
 import { readRepositoryConfig } from './config-check.js';
 import { detectStackDrifts } from './detect-stack.js';
 import type { JobContext } from './job-context.js';
+import { inlineCode, plainText, tableCell } from '../report/markdown.js';
 
 export const APPLY_CHECK = 'driftgate/apply';
 
@@ -40,6 +45,7 @@ export type NotExecutedReason =
   | 'nothing-to-apply-by-api'
   | 'stack-not-configured'
   | 'no-ledger-record'
+  | 'ledger-unreadable'
   | 'no-apply-workflow';
 
 export type MergeOutcome =
@@ -100,7 +106,7 @@ function table(report: ExecutionReport): string {
     '| --- | --- | --- | --- | ---: |',
     ...rows.map(
       (row, index) =>
-        `| ${index + 1} | ${row.phase} | ${row.description.replace(/\|/g, '\\|')} (\`${row.api}\`) | ${row.result}${row.error ? `: ${row.error.replace(/\|/g, '\\|')}` : ''} | ${row.ms} |`,
+        `| ${index + 1} | ${row.phase} | ${tableCell(plainText(row.description))} (${tableCell(inlineCode(row.api))}) | ${row.result}${row.error ? `: ${tableCell(plainText(row.error))}` : ''} | ${row.ms} |`,
     ),
   ].join('\n');
 }
@@ -109,8 +115,8 @@ export function renderExecutionReport(report: ExecutionReport): string {
   return [
     `**${report.status}** in ${report.durationMs} ms.`,
     '',
-    `- Pre-check: ${report.precheck}.`,
-    `- Verification: ${report.verification}.`,
+    `- Pre-check: ${plainText(report.precheck)}.`,
+    `- Verification: ${plainText(report.verification)}.`,
     '',
     table(report),
   ]
@@ -176,7 +182,7 @@ export async function handleMergedPullRequest(
   job: ExecuteJob,
 ): Promise<MergeOutcome> {
   const { owner, repo } = job;
-  const github = new GitHubRepository(context.octokit, owner, repo, job.defaultBranch);
+  const github = repositoryFor(context, context.environment, owner, repo, job.defaultBranch);
   const fullName = `${owner}/${repo}`;
   const previous = await applyCheckOn(context, job);
   if (previous && (previous.status === 'completed' || !previous.title.startsWith(EXECUTING)))
@@ -185,7 +191,7 @@ export async function handleMergedPullRequest(
   const outcome = await (async (): Promise<MergeOutcome> => {
     // Ask GitHub, not the payload, whether and how it was merged.
     const pr = await github.getPullRequest(job.pullNumber);
-    const meta = parsePullRequestMeta(pr.body);
+    const meta = parsePullRequestMeta(github.records, pr.body);
     if (!pr.merged || !pr.merge_commit_sha || !meta || !isDriftgateBranch(pr.head.ref))
       return { kind: 'ignored' };
     if (pr.head.repo?.full_name !== fullName) return { kind: 'ignored' };
@@ -240,10 +246,21 @@ export async function handleMergedPullRequest(
     if (!stack)
       return notExecuted(
         'stack-not-configured',
-        `stack \`${meta.stack}\` is no longer in \`.github/driftgate.yml\`.`,
+        `stack ${inlineCode(meta.stack)} is no longer in \`.github/driftgate.yml\`.`,
         'neutral',
       );
-    const ledger = await findLedger(github, pr.number, mergeSha);
+    let ledger: Awaited<ReturnType<typeof findLedger>>;
+    try {
+      ledger = await findLedger(github, pr.number, mergeSha);
+    } catch (error) {
+      // An edited record (unknown operation, missing params): execute nothing, say why.
+      if (!(error instanceof DriftgateError)) throw error;
+      return notExecuted(
+        'ledger-unreadable',
+        `the ledger record cannot be read: ${error.format()}`,
+        'failure',
+      );
+    }
     if (!ledger)
       return notExecuted('no-ledger-record', 'the PR has no ledger record to execute.', 'failure');
     const labels = pr.labels.map((label) => label.name ?? '');
@@ -277,7 +294,7 @@ export async function handleMergedPullRequest(
       if (!stack.apply_workflow)
         return notExecuted(
           'no-apply-workflow',
-          `this drift came from a Terraform plan, so it is applied by Terraform: set \`stacks[].apply_workflow\` for \`${stack.name}\` to have driftgate dispatch your apply workflow, or run \`terraform apply -target='${meta.address}'\` by hand.`,
+          `this drift came from a Terraform plan, so it is applied by Terraform: set \`stacks[].apply_workflow\` for ${inlineCode(stack.name)} to have driftgate dispatch your apply workflow, or run ${inlineCode(terraformTargetCommand('apply', meta.address))} by hand.`,
           'neutral',
           ledger,
           approvers,
@@ -297,11 +314,11 @@ export async function handleMergedPullRequest(
         name: APPLY_CHECK,
         conclusion: 'pending',
         title: `dispatched ${stack.apply_workflow}`,
-        summary: `\`terraform apply -target='${meta.address}'\` runs in \`${stack.apply_workflow}\` (stack \`${stack.name}\`); this check completes with its result.`,
+        summary: `${inlineCode(terraformTargetCommand('apply', meta.address))} runs in ${inlineCode(stack.apply_workflow)} (stack ${inlineCode(stack.name)}); this check completes with its result.`,
       });
       await github.comment(
         pr.number,
-        `Dispatched \`${stack.apply_workflow}\` to apply \`${meta.address}\` (stack \`${stack.name}\`)${approvers.length ? `, approved by ${approvers.map((login) => `@${login}`).join(', ')}` : ''}. driftgate reports its result here.`,
+        `Dispatched ${inlineCode(stack.apply_workflow)} to apply ${inlineCode(meta.address)} (stack ${inlineCode(stack.name)})${approvers.length ? `, approved by ${approvers.map((login) => `@${login}`).join(', ')}` : ''}. driftgate reports its result here.`,
       );
       return { kind: 'dispatched', workflow: stack.apply_workflow };
     }
@@ -327,8 +344,6 @@ export async function handleMergedPullRequest(
       title: `${EXECUTING}${isUndo ? 'undo' : 'revert'} of ${meta.address}`,
       summary: `driftgate is applying ${record.planned_operations.length} operation(s). If this attempt is cut short, the next one goes through the pre-check again, so nothing is applied twice.`,
     });
-    const driftState: LiveExpectation = { kind: 'drift', fingerprint: record.drift_id };
-    const clean: LiveExpectation = { kind: 'clean' };
     const scanSession = new AwsSession({
       region: stack.aws.region,
       roleArn: stack.aws.role,
@@ -340,23 +355,13 @@ export async function handleMergedPullRequest(
     });
     let report: ExecutionReport;
     try {
-      report = await execute(
-        {
-          operations: record.planned_operations,
-          before: isUndo ? clean : driftState,
-          after: isUndo ? driftState : clean,
-          preImage: new Map(
-            record.changes.map((change) => [change.path, isUndo ? change.recorded : change.live]),
-          ),
-        },
-        {
-          detect: async () =>
-            (
-              await detectStackDrifts(github, config.config, stack, scanSession, new Date())
-            ).drifts.find((drift) => drift.address === meta.address),
-          send: (operation) => sendOperation(applySession.ec2(), operation),
-        },
-      );
+      report = await execute(executionPlanOf(record), {
+        detect: async () =>
+          (
+            await detectStackDrifts(github, config.config, stack, scanSession, new Date())
+          ).drifts.find((drift) => drift.address === meta.address),
+        send: (operation) => sendOperation(applySession.ec2(), operation),
+      });
     } finally {
       scanSession.destroy();
       applySession.destroy();
@@ -386,26 +391,15 @@ export async function handleMergedPullRequest(
     const note = await recordOutcome(
       github,
       ledger,
-      {
-        status: report.status,
-        pull_request: pr.number,
-        merged_by: pr.merged_by?.login ?? null,
-        approved_by: approvers,
-        executed_at: new Date().toISOString(),
-        operations: report.steps.map(({ api, result, error }) => ({
-          api,
-          result,
-          ...(error ? { error } : {}),
-        })),
-        rollback: report.rollback.map(({ api, result, error }) => ({
-          api,
-          result,
-          ...(error ? { error } : {}),
-        })),
-        precheck: report.precheck,
-        verification: report.verification,
-        duration_ms: report.durationMs,
-      },
+      outcomeFromReport(
+        report,
+        {
+          pull_request: pr.number,
+          merged_by: pr.merged_by?.login ?? null,
+          approved_by: approvers,
+        },
+        new Date(),
+      ),
       meta,
     );
     await github.comment(

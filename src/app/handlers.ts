@@ -5,7 +5,7 @@
 import type { Probot } from 'probot';
 import type { JobHandler, JobLayer } from '../jobs/job-layer.js';
 import type { Job } from '../jobs/payloads.js';
-import { GitHubRepository } from '../github/repository.js';
+import { repositoryFor, type AppEnvironment } from './environment.js';
 import { mergeGreenTierOnePullRequests } from './automerge.js';
 import { handleComment } from './commands.js';
 import { handleConfigCheck } from './config-check.js';
@@ -43,7 +43,7 @@ async function run(app: Probot, jobs: JobLayer, job: Job, context: () => Promise
     case 'scan': {
       const ctx = await context();
       if (job.problem) {
-        const github = new GitHubRepository(ctx.octokit, job.owner, job.repo, job.defaultBranch);
+        const github = repositoryFor(ctx, ctx.environment, job.owner, job.repo, job.defaultBranch);
         await reportScanFailure(ctx, github, job.problem);
         return;
       }
@@ -76,7 +76,7 @@ async function run(app: Probot, jobs: JobLayer, job: Job, context: () => Promise
       return;
     case 'automerge': {
       const ctx = await context();
-      const github = new GitHubRepository(ctx.octokit, job.owner, job.repo, job.defaultBranch);
+      const github = repositoryFor(ctx, ctx.environment, job.owner, job.repo, job.defaultBranch);
       await mergeGreenTierOnePullRequests(github);
       return;
     }
@@ -98,6 +98,7 @@ async function run(app: Probot, jobs: JobLayer, job: Job, context: () => Promise
 export function jobHandler(
   app: Probot,
   jobs: JobLayer,
+  environment: AppEnvironment,
   now: () => Date = () => new Date(),
 ): JobHandler {
   return (job, runContext) =>
@@ -109,6 +110,7 @@ export function jobHandler(
         log: app.log.child({ job: runContext.jobId, attempt: runContext.attempt }),
         jobs,
         lock: runContext.lock,
+        environment,
         now,
       };
     });

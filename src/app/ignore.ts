@@ -11,6 +11,7 @@ import { withMeta, type PullRequestMeta } from '../github/pr-body.js';
 import { LABEL_IGNORED } from '../github/reconcile.js';
 import type { GitHubRepository } from '../github/repository.js';
 import { addressSlug } from '../terraform/address.js';
+import { inlineCode, plainText } from '../report/markdown.js';
 
 export interface IgnoreRequest {
   pullRequest: { number: number; body: string };
@@ -58,7 +59,7 @@ export async function ignoreDrift(
     branch,
     title: `driftgate: ignore drift on ${meta.address} (${meta.stack})${until ? ` until ${until}` : ''}`,
     body: [
-      `@${by} asked driftgate to ignore the drift on \`${meta.address}\` in stack \`${meta.stack}\` (#${request.pullRequest.number}).`,
+      `@${by} asked driftgate to ignore the drift on ${inlineCode(meta.address)} in stack ${inlineCode(meta.stack)} (#${request.pullRequest.number}).`,
       '',
       `This adds an \`ignore\` rule to \`${CONFIG_PATH}\`${until ? `, expiring after ${until}` : ' with no expiry'}. Merge it to make the ignore part of the configuration; close it to drop the request (the drift PR stays closed until the drift changes${until ? ' or the ignore expires' : ''}).`,
     ].join('\n'),
@@ -67,12 +68,15 @@ export async function ignoreDrift(
   });
   await github.updatePullRequestBody(
     request.pullRequest.number,
-    withMeta(request.pullRequest.body, { ...meta, ...(until ? { ignored_until: until } : {}) }),
+    withMeta(github.records.key, request.pullRequest.body, {
+      ...meta,
+      ...(until ? { ignored_until: until } : {}),
+    }),
   );
   await github.ensureLabels([LABEL_IGNORED]);
   await github.closePullRequest(
     request.pullRequest.number,
-    `Ignored by @${by}${until ? ` until ${until}` : ''}: ${reason}. The rule is proposed in #${configPr.number}. driftgate will not re-open this drift${until ? ' before then' : ''} unless it changes.`,
+    `Ignored by @${by}${until ? ` until ${until}` : ''}: ${plainText(reason)}. The rule is proposed in #${configPr.number}. driftgate will not re-open this drift${until ? ' before then' : ''} unless it changes.`,
     LABEL_IGNORED,
   );
   return configPr.number;

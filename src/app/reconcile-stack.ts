@@ -18,6 +18,7 @@ import type { FileToCommit, GitHubRepository } from '../github/repository.js';
 import type { HeldLock } from '../jobs/job-layer.js';
 import type { Metrics } from '../jobs/metrics.js';
 import { tierFromLabels } from '../policy/merge.js';
+import { inlineCode } from '../report/markdown.js';
 import type { TerraformState } from '../terraform/state.js';
 import { detectStackDrifts, type PlanArtifact } from './detect-stack.js';
 import {
@@ -128,7 +129,7 @@ export async function scanStack(pass: ScanPass, stackConfig: StackConfig): Promi
       notScanned: countByType(report.notScanned),
     };
     for (const action of actions) {
-      const outcome = await applyAction(pass, action, files, state, chosen);
+      const outcome = await applyAction(pass, action, files, state, chosen, session.region);
       kinds.push(outcome.kind);
       if (action.kind === 'close') continue;
       row.drifts.push({
@@ -170,12 +171,14 @@ async function applyAction(
   files: FileToCommit[],
   state: TerraformState,
   chosen: Map<string, DirectionChoice>,
+  region: string,
 ): Promise<ActionOutcome> {
   const { github, now } = pass;
   // What a created or rewritten PR carries at `tier`, with its labels ensured.
   const prepare = async (drift: Drift, tier: Tier) => {
     const merge = await mergeModeFor(github, tier);
     const pr = await remediationFor(
+      github.records.key,
       drift,
       files,
       state,
@@ -184,6 +187,7 @@ async function applyAction(
       tier,
       merge.note,
       pass.plan,
+      region,
     );
     await github.ensureLabels(pr.labels);
     return { merge, pr };
@@ -239,7 +243,7 @@ async function applyAction(
         await github.ensureLabels([LABEL_IGNORED]);
         await github.commentAndLabel(
           action.pullRequest.number,
-          `This PR was closed without merging, so driftgate treats the drift on \`${action.drift.address}\` (fingerprint \`${action.drift.fingerprint}\`) as accepted and will not open it again. If the live value changes again, a new PR will say so.`,
+          `This PR was closed without merging, so driftgate treats the drift on ${inlineCode(action.drift.address)} (fingerprint ${inlineCode(action.drift.fingerprint)}) as accepted and will not open it again. If the live value changes again, a new PR will say so.`,
           LABEL_IGNORED,
         );
       }

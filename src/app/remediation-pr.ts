@@ -21,8 +21,10 @@ import { codifyDrifts } from '../remediation/codify/codify.js';
 import { unifiedDiff } from '../remediation/codify/diff.js';
 import { commitTrailers, ledgerPath, renderLedgerRecord } from '../remediation/ledger.js';
 import { planRevert, type RevertPlan } from '../remediation/revert.js';
+import { terraformTargetCommands } from '../remediation/shell.js';
+import type { MetadataKey } from '../github/hidden-json.js';
 import type { TerraformState } from '../terraform/state.js';
-import { resourceIdOf, type PlanArtifact } from './detect-stack.js';
+import { revertTargetOf, type PlanArtifact } from './detect-stack.js';
 
 export interface DirectionChoice {
   direction: Direction;
@@ -33,6 +35,7 @@ export interface DirectionChoice {
 export type DirectionOverrides = Map<string, DirectionChoice>;
 
 export async function remediationFor(
+  key: MetadataKey,
   drift: Drift,
   files: FileToCommit[],
   state: TerraformState,
@@ -40,7 +43,9 @@ export async function remediationFor(
   override: DirectionChoice | undefined,
   tier: Tier,
   mergeNote: string,
-  plan?: PlanArtifact,
+  plan: PlanArtifact | undefined,
+  /** The stack's region: the printed aws commands carry it. */
+  region: string,
 ) {
   const direction = drift.direction ?? 'revert';
   const policyTier = drift.tier ?? 2;
@@ -57,21 +62,18 @@ export async function remediationFor(
                 "found by a Terraform plan: reverted by `terraform apply -target` (the repository's apply workflow, when configured)",
             },
           ],
-          terraformCommands: [
-            `terraform plan -target='${drift.address}'`,
-            `terraform apply -target='${drift.address}'`,
-          ],
+          terraformCommands: terraformTargetCommands(drift.address),
         }
-      : planRevert(drift, resourceIdOf(state, drift.address));
+      : planRevert(drift, { ...revertTargetOf(state, drift.address), region });
   const codify = await codifyDrifts(
     '.',
     files.map((file) => ({ path: file.path, text: file.content })),
     [drift],
   );
-  const codifyRefusals = codify.refused.map(
-    (refusal) =>
-      `\`${refusal.path || drift.address}\`: ${refusal.reason}${refusal.file ? ` (${refusal.file}${refusal.line ? `:${refusal.line}` : ''})` : ''}`,
-  );
+  const codifyRefusals = codify.refused.map((refusal) => ({
+    subject: refusal.path || drift.address,
+    reason: `${refusal.reason}${refusal.file ? ` (${refusal.file}${refusal.line ? `:${refusal.line}` : ''})` : ''}`,
+  }));
   const model: PullRequestModel = {
     drift,
     direction,
@@ -100,7 +102,7 @@ export async function remediationFor(
       : '';
   return {
     title: pullRequestTitle(model),
-    body: renderPullRequestBody(model),
+    body: renderPullRequestBody(key, model),
     files: [...changedCode, ledger],
     message: `driftgate: ${direction} drift on ${drift.address}${summary}\n\n${commitTrailers(drift, direction, tier)}\n`,
     labels: [tierLabel(tier), `driftgate:${direction}`, ...(tier === 3 ? [LABEL_ADVISORY] : [])],

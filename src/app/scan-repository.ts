@@ -7,8 +7,10 @@
 import type { Context } from 'probot';
 import type { DashboardStack } from '../github/dashboard.js';
 import { DriftgateError } from '../errors.js';
-import { GitHubRepository } from '../github/repository.js';
+import type { GitHubRepository } from '../github/repository.js';
 import { ensureCheckRun } from '../github/check-runs.js';
+import { codeBlock } from '../report/markdown.js';
+import { repositoryFor } from './environment.js';
 import type { JobContext } from './job-context.js';
 import { mergeGreenTierOnePullRequests } from './automerge.js';
 import { readRepositoryConfig } from './config-check.js';
@@ -36,7 +38,7 @@ export async function reportScanFailure(
     name: SCAN_CHECK,
     conclusion: 'failure',
     title: 'driftgate could not scan: no pull request was opened, changed or closed',
-    summary: `\`\`\`\n${message}\n\`\`\``,
+    summary: codeBlock(message),
   });
 }
 
@@ -64,7 +66,7 @@ export async function scanRepository(
   request: ScanRequest,
 ): Promise<StackScanResult[]> {
   const { owner, repo, defaultBranch } = request;
-  const github = new GitHubRepository(context.octokit, owner, repo, defaultBranch);
+  const github = repositoryFor(context, context.environment, owner, repo, defaultBranch);
   const outcome = await readRepositoryConfig(context, owner, repo, defaultBranch);
   if (outcome.kind !== 'valid') {
     // An invalid config is reported by the driftgate/config check run; nothing is touched.
@@ -127,7 +129,7 @@ export async function scanRepository(
       context.jobs.metrics.scans.inc({ result: 'error' });
       const message = error instanceof DriftgateError ? error.format() : (error as Error).message;
       context.log.error({ stack: stackConfig.name, error: message }, 'stack scan failed');
-      await reportScanFailure(context, github, `stack \`${stackConfig.name}\`: ${message}`);
+      await reportScanFailure(context, github, `stack ${stackConfig.name}: ${message}`);
       results.push({ stack: stackConfig.name, drifts: 0, actions: [], error: message });
       // The dashboard keeps the stack's last good row; the check run carries the error.
     }

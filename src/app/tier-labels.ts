@@ -12,7 +12,7 @@ import {
   type TierLabelDecision,
 } from '../policy/merge.js';
 import { parsePullRequestMeta } from '../github/pr-body.js';
-import { GitHubRepository } from '../github/repository.js';
+import { repositoryFor } from './environment.js';
 import { parseAddress } from '../terraform/address.js';
 import type { LabelsJob } from '../jobs/payloads.js';
 import { readRepositoryConfig } from './config-check.js';
@@ -33,12 +33,12 @@ export async function handleTierLabels(
   job: LabelsJob,
 ): Promise<TierLabelDecision | undefined> {
   const { owner, repo, sender } = job;
-  const github = new GitHubRepository(context.octokit, owner, repo, job.defaultBranch);
+  const github = repositoryFor(context, context.environment, owner, repo, job.defaultBranch);
   const pr = await github.getPullRequest(job.pullNumber);
   if (pr.state !== 'open' || !pr.head.ref.startsWith('driftgate/')) return undefined;
   // Only a PR from this repository: a fork's PR cannot become a driftgate PR by its body.
   if (pr.head.repo?.full_name !== pr.base.repo.full_name) return undefined;
-  const meta = parsePullRequestMeta(pr.body);
+  const meta = parsePullRequestMeta(github.records, pr.body);
   if (!meta) return undefined;
   const outcome = await readRepositoryConfig(context, owner, repo, job.defaultBranch);
   if (outcome.kind !== 'valid') return undefined;

@@ -8,11 +8,11 @@
 import { parsePullRequestMeta, withMeta, type PullRequestMeta } from '../github/pr-body.js';
 import type { GitHubRepository } from '../github/repository.js';
 import { tierLabel } from '../policy/merge.js';
-import { inversePlan } from '../remediation/execute.js';
-import { shellQuote } from '../remediation/revert.js';
-import { ledgerRecordPathIn, parseLedgerRecord, preImageOf } from '../remediation/ledger.js';
+import { awsCommandFor } from '../remediation/describe.js';
+import { ledgerRecordPathIn, parseLedgerRecord, undoRecordFront } from '../remediation/ledger.js';
 import { stringify } from 'yaml';
 import { addressSlug } from '../terraform/address.js';
+import { inlineCode, plainText } from '../report/markdown.js';
 
 export type UndoOutcome = { kind: 'opened'; number: number } | { kind: 'refused'; reason: string };
 
@@ -26,9 +26,10 @@ export async function openUndoPullRequest(
   number: number,
   by: string,
   now: Date,
+  options: { regionOf?: (stack: string) => Promise<string | undefined> } = {},
 ): Promise<UndoOutcome> {
   const pr = await github.getPullRequest(number);
-  const meta = parsePullRequestMeta(pr.body);
+  const meta = parsePullRequestMeta(github.records, pr.body);
   if (!pr.merged || !meta || !pr.head.ref.startsWith('driftgate/'))
     return {
       kind: 'refused',
@@ -59,34 +60,27 @@ export async function openUndoPullRequest(
         kind: 'refused',
         reason: `the revert was not applied (outcome: ${outcome?.status ?? 'none yet'}), so there is nothing to undo.`,
       };
-    const operations = inversePlan(record.front.planned_operations, preImageOf(record));
-    const front = {
-      ...baseFront,
-      planned_operations: operations.map(({ api, params, description, inverse }) => ({
-        api,
-        params,
-        description,
-        ...(inverse ? { inverse } : {}),
-      })),
-    };
+    const front = undoRecordFront(record, number, now);
+    const operations = front.planned_operations;
+    const region = await options.regionOf?.(record.front.stack);
     commitFiles = [
       {
         path: undoLedgerPath,
-        content: `---\n${stringify(front).trimEnd()}\n---\n\n# Undo #${number}: restore the manual change on ${meta.address}\n\nRequested by @${by}. Merging executes the operations below with the stack's apply role.\n`,
+        content: `---\n${stringify(front).trimEnd()}\n---\n\n# Undo #${number}: restore the manual change on ${plainText(meta.address)}\n\nRequested by @${by}. Merging executes the operations below with the stack's apply role.\n`,
       },
     ];
     summary = [
       `Merging this PR restores the live state that #${number} reverted (the manual change), with the same pre-check, verification and rollback:`,
       '',
-      ...operations.map((operation) => `- ${operation.description} (\`${operation.api}\`)`),
+      ...operations.map(
+        (operation) =>
+          `- ${plainText(operation.description ?? operation.api)} (${inlineCode(operation.api)})`,
+      ),
       '',
       '### Do it by hand',
       '',
       '```sh',
-      ...operations.map(
-        (operation) =>
-          `aws ec2 ${operation.api.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()} --cli-input-json ${shellQuote(JSON.stringify(operation.params))}`,
-      ),
+      ...operations.map((operation) => awsCommandFor(operation.api, operation.params, region)),
       '```',
     ];
   } else {
@@ -106,7 +100,7 @@ export async function openUndoPullRequest(
     }
     commitFiles.push({
       path: undoLedgerPath,
-      content: `---\n${stringify({ ...baseFront, planned_operations: [] }).trimEnd()}\n---\n\n# Undo #${number}: restore the code before the codify of ${meta.address}\n\nRequested by @${by}.\n`,
+      content: `---\n${stringify({ ...baseFront, planned_operations: [] }).trimEnd()}\n---\n\n# Undo #${number}: restore the code before the codify of ${plainText(meta.address)}\n\nRequested by @${by}.\n`,
     });
     summary = [
       `Merging this PR restores ${commitFiles.length - 1} file(s) to their content before #${number}. Live state is not touched: the next scan reports the drift again.`,
@@ -123,6 +117,7 @@ export async function openUndoPullRequest(
     branch,
     title: `driftgate: Undo #${number} (${record.front.direction} of ${meta.address})`,
     body: withMeta(
+      github.records.key,
       [
         `@${by} asked to undo #${number}.`,
         '',

@@ -5,9 +5,11 @@
  * branch of this repository. The result completes the `driftgate/apply` check run, is
  * commented on the PR and recorded in the ledger.
  */
+import { terraformTargetCommand } from '../remediation/shell.js';
 import { ensureCheckRun } from '../github/check-runs.js';
 import { parsePullRequestMeta } from '../github/pr-body.js';
-import { GitHubRepository } from '../github/repository.js';
+import { repositoryFor } from './environment.js';
+import { inlineCode, plainText } from '../report/markdown.js';
 import { readRepositoryConfig } from './config-check.js';
 import type { WorkflowResultJob } from '../jobs/payloads.js';
 import { APPLY_CHECK, findLedger, isDriftgateBranch, recordOutcome } from './execute-merge.js';
@@ -25,17 +27,17 @@ export async function handleApplyWorkflowRun(
   // A fork's run of a same-named workflow proves nothing.
   if (run.headRepository?.toLowerCase() !== `${owner}/${repo}`.toLowerCase()) return 'ignored';
   if (run.headBranch !== job.defaultBranch) return 'ignored';
-  const github = new GitHubRepository(context.octokit, owner, repo, job.defaultBranch);
+  const github = repositoryFor(context, context.environment, owner, repo, job.defaultBranch);
   const config = await readRepositoryConfig(context, owner, repo, job.defaultBranch);
   if (config.kind !== 'valid') return 'ignored';
   const pr = await github.getPullRequest(number);
-  const meta = parsePullRequestMeta(pr.body);
+  const meta = parsePullRequestMeta(github.records, pr.body);
   if (!pr.merged || !pr.merge_commit_sha || !meta || !isDriftgateBranch(pr.head.ref))
     return 'ignored';
   const stack = config.config.stacks.find((candidate) => candidate.name === meta.stack);
   if (!stack?.apply_workflow || !run.path.endsWith(`/${stack.apply_workflow}`)) return 'ignored';
   const succeeded = run.conclusion === 'success';
-  const summary = `[${stack.apply_workflow} run #${run.runNumber}](${run.htmlUrl}) ${succeeded ? 'applied' : `ended ${run.conclusion}`}: \`terraform apply -target='${meta.address}'\`.`;
+  const summary = `[${plainText(stack.apply_workflow)} run #${run.runNumber}](${run.htmlUrl}) ${succeeded ? 'applied' : `ended ${run.conclusion}`}: ${inlineCode(terraformTargetCommand('apply', meta.address))}.`;
   await ensureCheckRun(context.octokit, {
     owner,
     repo,

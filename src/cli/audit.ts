@@ -31,7 +31,9 @@ interface LedgerEntry {
 
 interface Outcome {
   status?: string;
-  pull_request?: number;
+  pull_request?: number | null;
+  executed_by?: string;
+  via?: string;
   merged_by?: string | null;
   approved_by?: string[];
   executed_at?: string;
@@ -57,6 +59,8 @@ const outcomeOf = (record: LedgerRecord) => (record.front.outcome ?? {}) as Outc
 
 export function describeOutcome(outcome: Outcome): string {
   if (!outcome.status) return 'open (not merged yet)';
+  if (outcome.via === 'cli')
+    return `${outcome.status}, run from a terminal by ${outcome.executed_by ?? 'unknown'}`;
   return `${outcome.status}${outcome.merged_by ? `, merged by ${outcome.merged_by}` : ''}${outcome.approved_by?.length ? `, approved by ${outcome.approved_by.join(', ')}` : ''}${outcome.pull_request ? ` (#${outcome.pull_request})` : ''}`;
 }
 
@@ -113,7 +117,7 @@ export function registerAuditCommands(program: Command, io: CliIo): void {
       for (const { record } of entries) {
         const front = record.front;
         io.stdout(
-          `${(outcomeOf(record).executed_at ?? front.detected_at).slice(0, 16).replace('T', ' ')}  ${front.stack}  ${front.address}  ${front.undo_of ? `undo of #${front.undo_of}` : front.direction}  tier ${front.tier}  drift ${front.drift_id}  actor ${front.attribution?.actor ?? 'unknown'}  ${describeOutcome(outcomeOf(record))}\n`,
+          `${(outcomeOf(record).executed_at ?? front.detected_at).slice(0, 16).replace('T', ' ')}  ${front.stack}  ${front.address}  ${front.undo_of === undefined ? front.direction : `undo of ${typeof front.undo_of === 'number' ? `#${front.undo_of}` : front.undo_of}`}  tier ${front.tier}  drift ${front.drift_id}  actor ${front.attribution?.actor ?? 'unknown'}  ${describeOutcome(outcomeOf(record))}\n`,
         );
       }
     });

@@ -4,12 +4,13 @@
  * nothing; `--write` applies it. Exit 0 when every drift was codified, 3 when some were
  * refused (each listed with where a human must act), 1 on error.
  */
-import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { codifyDrifts, isTfvarsFile, type CodifyOutcome } from '../remediation/codify/codify.js';
 import { unifiedDiff } from '../remediation/codify/diff.js';
 import { DriftgateError } from '../errors.js';
+import { stackReader } from '../scan/scan-stack.js';
+import { readTerraformSources } from '../terraform/stack.js';
 import type { CliIo } from './main.js';
 import { addStackSourceOptions, scanStackFromFlags, type StackSourceFlags } from './scan.js';
 
@@ -21,31 +22,19 @@ interface CodifyFlags extends StackSourceFlags {
   write?: boolean;
 }
 
-export async function readStackSources(dir: string): Promise<{ path: string; text: string }[]> {
-  let names: string[];
-  try {
-    names = (await readdir(dir))
-      .filter((name) => name.endsWith('.tf') || isTfvarsFile(name))
-      .sort();
-  } catch (error) {
-    throw new DriftgateError(
-      `cannot read stack directory: ${(error as NodeJS.ErrnoException).code ?? error}`,
-      { file: dir },
-    );
-  }
-  return Promise.all(
-    names.map(async (name) => ({
-      path: join(dir, name),
-      text: await readFile(join(dir, name), 'utf8'),
-    })),
-  );
+export function readStackSources(dir: string): Promise<{ path: string; text: string }[]> {
+  return readTerraformSources(dir, (name) => name.endsWith('.tf') || isTfvarsFile(name));
 }
 
+/** One line per refusal: what, why, and where to act (file:line and the expression). */
 export function describeRefusals(outcome: CodifyOutcome): string {
   return outcome.refused
     .map((refusal) => {
+      const expression = refusal.expression
+        ? `: ${refusal.expression.split('\n')[0]!.slice(0, 80)}${refusal.expression.includes('\n') || refusal.expression.length > 80 ? ' …' : ''}`
+        : '';
       const where = refusal.file
-        ? ` (${refusal.file}${refusal.line ? `:${refusal.line}` : ''})`
+        ? ` (${refusal.file}${refusal.line ? `:${refusal.line}` : ''}${expression})`
         : '';
       return `refused: ${refusal.address}${refusal.path ? ` ${refusal.path}` : ''}: ${refusal.reason}${where}\n`;
     })
@@ -70,7 +59,9 @@ export function registerCodifyCommand(
     .option('--write', 'apply the changes to the files');
   codify.action(async (dir: string, flags: CodifyFlags) => {
     if (flags.diff && flags.write) throw new DriftgateError('choose one of --diff and --write');
-    const report = await scanStackFromFlags(dir, flags);
+    // One read of the code for both steps: the scan's parsed stack is codify's too.
+    const readStack = stackReader(dir);
+    const report = await scanStackFromFlags(dir, flags, readStack);
     const wanted = flags.address ? new Set(flags.address) : undefined;
     const drifts = report.drifts.filter((drift) => !wanted || wanted.has(drift.address));
     if (wanted) {
@@ -79,7 +70,9 @@ export function registerCodifyCommand(
       );
       if (missing.length) throw new DriftgateError(`no drift for ${missing.join(', ')}`);
     }
-    const outcome = await codifyDrifts(dir, await readStackSources(dir), drifts);
+    const outcome = await codifyDrifts(dir, await readStackSources(dir), drifts, {
+      stack: await readStack(),
+    });
     const diff = unifiedDiff(outcome);
     if (flags.write) {
       for (const [path, text] of outcome.after)
@@ -96,7 +89,8 @@ export function registerCodifyCommand(
       io.stdout(diff || 'no changes: the code already matches live for every codifiable drift\n');
     }
     if (outcome.refused.length) {
-      io.stdout(describeRefusals(outcome));
+      // stderr: `codify --diff > fix.patch` must leave a patch that applies.
+      io.stderr(describeRefusals(outcome));
       setExitCode(EXIT_REFUSED);
     }
   });

@@ -22,10 +22,28 @@ export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
 export const EXIT_DRIFT = 2;
 
-export const processIo: CliIo = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-};
+/**
+ * The process's stdout and stderr. A reader that goes away early (`driftgate scan | head -1`)
+ * closes the pipe: writes then fail with EPIPE, asynchronously, as an 'error' event that
+ * would otherwise crash the process with a stack trace. Like other command-line tools,
+ * driftgate stops writing to a closed stream and says nothing; the command still finishes
+ * and its exit code still says what happened.
+ */
+export function processIo(
+  streams: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream } = process,
+): CliIo {
+  const writer = (stream: NodeJS.WritableStream) => {
+    let closed = false;
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') closed = true;
+      else throw error;
+    });
+    return (text: string) => {
+      if (!closed) stream.write(text);
+    };
+  };
+  return { stdout: writer(streams.stdout), stderr: writer(streams.stderr) };
+}
 
 export function buildProgram(
   io: CliIo,
@@ -49,7 +67,7 @@ export function buildProgram(
 /** Run the CLI in-process; resolves to the exit code. */
 export async function runCli(
   argv: string[],
-  io: CliIo = processIo,
+  io: CliIo = processIo(),
   confirm: Confirm = terminalConfirm,
 ): Promise<number> {
   let exitCode = EXIT_OK;

@@ -6,27 +6,44 @@
  * the agent would do, and see exactly what that is.
  */
 import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { basename, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { sendOperation } from '../cloud/aws/operations.js';
+import { awsClientConfig } from '../cloud/aws/clients.js';
 import { AwsSession, describeAwsError } from '../cloud/aws/session.js';
-import { loadConfigFile } from '../config/load.js';
 import { DriftgateError } from '../errors.js';
+import { awsCommandFor } from '../remediation/describe.js';
+import { execute, type ExecutionReport, type PlannedOperation } from '../remediation/execute.js';
 import {
-  execute,
-  inversePlan,
-  type ExecutionReport,
-  type LiveExpectation,
-  type PlannedOperation,
-} from '../remediation/execute.js';
-import { parseLedgerRecord, preImageOf, type LedgerRecord } from '../remediation/ledger.js';
+  commitTrailers,
+  executionPlanOf,
+  ledgerPath,
+  outcomeFromReport,
+  parseLedgerRecord,
+  renderLedgerRecord,
+  renderRecord,
+  undoRecordFront,
+  withOutcome,
+  type LedgerFront,
+} from '../remediation/ledger.js';
 import { planRevert } from '../remediation/revert.js';
-import { formatPath } from '../terraform/path.js';
 import { readState } from '../terraform/state-source.js';
-import { git } from './audit.js';
+import { undoCodify } from './undo-codify.js';
+import {
+  commitInstructions,
+  operatorName,
+  repositoryRootOf,
+  writeLedgerFile,
+} from './ledger-file.js';
 import { EXIT_ERROR, type CliIo } from './main.js';
-import { addStackSourceOptions, scanStackFromFlags, type StackSourceFlags } from './scan.js';
+import {
+  addStackSourceOptions,
+  resolveStackConfig,
+  scanStackFromFlags,
+  type ScanStackConfig,
+  type StackSourceFlags,
+} from './scan.js';
 import { connectionOptions, resolveStateLocation } from './shared.js';
 
 interface ExecuteFlags extends StackSourceFlags {
@@ -48,10 +65,12 @@ export const terminalConfirm: Confirm = async (question) => {
   }
 };
 
-function printPlan(io: CliIo, operations: readonly PlannedOperation[]): void {
+function printPlan(io: CliIo, operations: readonly PlannedOperation[], region: string): void {
   operations.forEach((operation, index) => {
     io.stdout(`  ${index + 1}. ${operation.description ?? operation.api} (${operation.api})\n`);
-    if (operation.command) io.stdout(`     $ ${operation.command}\n`);
+    io.stdout(
+      `     $ ${operation.command ?? awsCommandFor(operation.api, operation.params, region)}\n`,
+    );
   });
 }
 
@@ -68,107 +87,108 @@ function printReport(io: CliIo, report: ExecutionReport): void {
   io.stdout(`verification: ${report.verification}\n${report.status} in ${report.durationMs} ms\n`);
 }
 
-async function applyRole(flags: StackSourceFlags): Promise<string | undefined> {
-  if (!flags.config) return undefined;
-  const config = await loadConfigFile(flags.config);
-  const stack = config.stacks.find((candidate) => candidate.name === flags.stack) ?? undefined;
-  return stack?.aws.apply_role ?? stack?.aws.role;
+/**
+ * The stack this directory is (by --stack, else matched by directory as `scan` does), and
+ * the AWS sessions the app would use for it: its region, `role` to read, `apply_role` (else
+ * `role`) to write — each role checked against DRIFTGATE_ALLOWED_ROLE_ARNS.
+ */
+interface StackTarget {
+  stack: ScanStackConfig;
+  repoRoot: string | undefined;
+  region: string;
+  session: (purpose: 'scan' | 'apply') => AwsSession;
 }
 
-async function run(
+async function stackTarget(dir: string, flags: StackSourceFlags): Promise<StackTarget> {
+  const { stackConfig: stack, repoRoot } = await resolveStackConfig(dir, flags);
+  const connection = { ...connectionOptions(flags), region: flags.region ?? stack.aws?.region };
+  const session = (purpose: 'scan' | 'apply') =>
+    new AwsSession({
+      ...connection,
+      roleArn: purpose === 'apply' ? (stack.aws?.apply_role ?? stack.aws?.role) : stack.aws?.role,
+      sessionName: `driftgate-cli-${purpose}`,
+    });
+  // Refuse a role outside the allow-list before anything is printed or read.
+  session('scan').destroy();
+  session('apply').destroy();
+  return { stack, repoRoot, region: awsClientConfig(connection).region, session };
+}
+
+/** Ask, then run a ledger record's operations exactly as the app does on merge. */
+async function confirmAndExecute(
   io: CliIo,
   dir: string,
   flags: ExecuteFlags,
-  address: string,
-  plan: {
-    operations: PlannedOperation[];
-    before: LiveExpectation;
-    after: LiveExpectation;
-    preImage: Map<string, unknown>;
-  },
+  target: StackTarget,
+  front: LedgerFront,
+  since: string,
   confirm: Confirm,
-): Promise<number> {
-  if (!plan.operations.length) {
-    io.stdout('nothing driftgate can apply by API.\n');
-    return EXIT_ERROR;
-  }
+): Promise<ExecutionReport | undefined> {
   if (flags.dryRun) {
     io.stdout('dry run: nothing was sent.\n');
-    return 0;
+    return undefined;
   }
-  if (!flags.yes && !(await confirm(`Send ${plan.operations.length} operation(s) to AWS?`))) {
+  const count = front.planned_operations.length;
+  if (!flags.yes && !(await confirm(`Send ${count} operation(s) to AWS?`))) {
     io.stdout('not confirmed: nothing was sent.\n');
-    return 0;
+    return undefined;
   }
-  const session = new AwsSession({
-    ...connectionOptions(flags),
-    roleArn: await applyRole(flags),
-  });
+  const session = target.session('apply');
   try {
-    const report = await execute(plan, {
-      detect: async () =>
-        (await scanStackFromFlags(dir, flags)).drifts.find((drift) => drift.address === address),
-      send: (operation) =>
-        sendOperation(session.ec2(), operation).catch((error: unknown) => {
-          throw describeAwsError(error, operation.api);
-        }),
-    });
+    const report = await execute(
+      { ...executionPlanOf(front), since },
+      {
+        detect: async () =>
+          (await scanStackFromFlags(dir, flags)).drifts.find(
+            (drift) => drift.address === front.address,
+          ),
+        send: (operation) =>
+          sendOperation(session.ec2(), operation).catch((error: unknown) => {
+            throw describeAwsError(error, operation.api);
+          }),
+      },
+    );
     printReport(io, report);
-    return report.status === 'applied' || report.status === 'nothing-to-do' ? 0 : EXIT_ERROR;
+    return report;
   } finally {
     session.destroy();
   }
 }
 
-/**
- * Undo a codify locally: the code change is a commit (its trailers name the drift), so the
- * undo is `git revert` of that commit's code — the ledger records stay, they are history.
- * The result is staged, for the engineer to commit and propose as a PR.
- */
-async function undoCodify(
+/** Record what happened, as the app records a merge: the record with its outcome. */
+async function recordOutcome(
   io: CliIo,
-  ledgerFile: string,
-  record: LedgerRecord,
-  flags: ExecuteFlags,
-  confirm: Confirm,
-): Promise<number> {
-  const root = (await git(dirname(resolve(ledgerFile)), ['rev-parse', '--show-toplevel'])).trim();
-  const id = record.front.drift_id;
-  const log = await git(root, ['log', '--format=%H%x00%B%x01', `--grep=^Drift-Id: ${id}$`]);
-  const commit = log
-    .split('\x01')
-    .map((entry) => entry.trim().split('\x00'))
-    .find(([, message]) => /^Drift-Direction: codify$/m.test(message ?? ''))?.[0];
-  if (!commit)
-    throw new DriftgateError(
-      `no commit with the trailers Drift-Id: ${id} and Drift-Direction: codify`,
-      {
-        file: ledgerFile,
-      },
-    );
-  const files = (await git(root, ['show', '--name-only', '--format=', commit]))
-    .split('\n')
-    .filter((path) => path && !path.startsWith('.driftgate/'));
-  io.stdout(
-    `Undo the codify of ${record.front.address} (drift ${id}): revert commit ${commit.slice(0, 8)} in\n${files.map((path) => `  ${path}\n`).join('')}  $ git revert --no-commit ${commit.slice(0, 8)} && git checkout HEAD -- .driftgate\n`,
+  root: string,
+  path: string,
+  front: LedgerFront,
+  prose: string,
+  report: ExecutionReport,
+  trailers: string,
+): Promise<void> {
+  const record = parseLedgerRecord(renderRecord(front, prose), path);
+  const outcome = outcomeFromReport(
+    report,
+    {
+      pull_request: null,
+      merged_by: null,
+      approved_by: [],
+      executed_by: await operatorName(root),
+      via: 'cli',
+    },
+    new Date(),
   );
-  if (flags.dryRun) {
-    io.stdout('dry run: nothing was changed.\n');
-    return 0;
-  }
-  if (
-    !flags.yes &&
-    !(await confirm(`Revert the code of ${commit.slice(0, 8)} in your working tree?`))
-  ) {
-    io.stdout('not confirmed: nothing was changed.\n');
-    return 0;
-  }
-  await git(root, ['revert', '--no-commit', commit]);
-  // The ledger is history: keep every record as it is.
-  await git(root, ['checkout', 'HEAD', '--', '.driftgate']);
-  io.stdout('staged: the code as it was before the codify. Commit it and open a pull request.\n');
-  return 0;
+  const file = await writeLedgerFile(root, path, withOutcome(record, outcome));
+  io.stdout(
+    commitInstructions(
+      root,
+      file,
+      `driftgate: ${front.undo_of !== undefined ? 'undo the revert' : 'revert drift'} on ${front.address} (${report.status}, from a terminal)\n\n${trailers}`,
+    ),
+  );
 }
+
+const succeeded = (report: ExecutionReport | undefined) =>
+  !report || report.status === 'applied' || report.status === 'nothing-to-do' ? 0 : EXIT_ERROR;
 
 export function registerRevertCommands(
   program: Command,
@@ -189,43 +209,76 @@ export function registerRevertCommands(
   ).action(async (dir: string, flags: ExecuteFlags & { address: string }) => {
     if (flags.planJson)
       throw new DriftgateError('revert works from the live scan; drop --plan-json');
+    const target = await stackTarget(dir, flags);
     const report = await scanStackFromFlags(dir, flags);
     const drift = report.drifts.find((candidate) => candidate.address === flags.address);
     if (!drift) {
       io.stdout(`no drift on ${flags.address}: nothing to revert.\n`);
       return;
     }
-    const session = new AwsSession({ ...connectionOptions(flags) });
-    let resourceId = '';
+    const session = target.session('scan');
+    let attributes: Record<string, unknown> | undefined;
     try {
-      const location = flags.state ?? (await resolveStateLocation(dir, flags.workspace));
-      const state = await readState(location, { workspace: flags.workspace, s3: session.s3() });
-      resourceId = String(
-        state.instances.find((instance) => instance.address === drift.address)?.attributes.id ?? '',
-      );
+      const location =
+        flags.state ??
+        target.stack.state ??
+        (await resolveStateLocation(dir, flags.workspace ?? target.stack.workspace));
+      const state = await readState(location, {
+        workspace: flags.workspace ?? target.stack.workspace,
+        s3: session.s3(),
+      });
+      attributes = state.instances.find(
+        (instance) => instance.address === drift.address,
+      )?.attributes;
     } finally {
       session.destroy();
     }
-    const plan = planRevert(drift, resourceId);
-    io.stdout(`Revert ${drift.address} (drift ${drift.fingerprint}):\n`);
-    printPlan(io, plan.operations);
+    const plan = planRevert(drift, {
+      id: String(attributes?.id ?? ''),
+      attributes,
+      region: target.region,
+    });
+    io.stdout(
+      `Revert ${drift.address} (drift ${drift.fingerprint}, stack ${drift.stack}, ${target.region}):\n`,
+    );
+    printPlan(io, plan.operations, target.region);
     for (const refusal of plan.refusals)
       io.stdout(`  not by API: ${refusal.path || drift.address}: ${refusal.reason}\n`);
-    setExitCode(
-      await run(
-        io,
-        dir,
-        flags,
-        drift.address,
-        {
-          operations: plan.operations,
-          before: { kind: 'drift', fingerprint: drift.fingerprint },
-          after: { kind: 'clean' },
-          preImage: new Map(drift.changes.map((change) => [formatPath(change.path), change.live])),
-        },
-        confirm,
-      ),
+    if (!plan.operations.length) {
+      io.stdout(
+        `nothing driftgate can apply by API; let Terraform do it:\n${plan.terraformCommands.map((command) => `  $ ${command}\n`).join('')}`,
+      );
+      setExitCode(EXIT_ERROR);
+      return;
+    }
+    // The record the app would commit with the PR, executed the way the app executes it.
+    const tier = drift.tier ?? 2;
+    const date = new Date();
+    const text = renderLedgerRecord({ drift, direction: 'revert', tier, revert: plan, date });
+    const path = ledgerPath(drift, date);
+    const record = parseLedgerRecord(text, path);
+    const executed = await confirmAndExecute(
+      io,
+      dir,
+      flags,
+      target,
+      record.front,
+      'driftgate scanned it a moment ago',
+      confirm,
     );
+    if (executed) {
+      const root = await repositoryRootOf(dir, target.repoRoot);
+      await recordOutcome(
+        io,
+        root,
+        path,
+        record.front,
+        record.prose,
+        executed,
+        commitTrailers(drift, 'revert', tier),
+      );
+    }
+    setExitCode(succeeded(executed));
   });
 
   addStackSourceOptions(
@@ -253,28 +306,54 @@ export function registerRevertCommands(
       setExitCode(await undoCodify(io, ledgerFile, record, flags, confirm));
       return;
     }
+    if (record.front.undo_of !== undefined)
+      throw new DriftgateError(
+        'this record is itself an undo; to take the manual change back again, run driftgate revert',
+        { file: ledgerFile },
+      );
     if (status !== 'applied')
       throw new DriftgateError(
         `only an applied revert can be undone (this record's outcome: ${status ?? 'none'})`,
         { file: ledgerFile },
       );
-    const operations = inversePlan(record.front.planned_operations, preImageOf(record));
-    io.stdout(`Undo the revert of ${record.front.address} (drift ${record.front.drift_id}):\n`);
-    printPlan(io, operations);
-    setExitCode(
-      await run(
-        io,
-        dir,
-        { ...flags, stack: flags.stack ?? record.front.stack },
-        record.front.address,
-        {
-          operations,
-          before: { kind: 'clean' },
-          after: { kind: 'drift', fingerprint: record.front.drift_id },
-          preImage: new Map(record.front.changes.map((change) => [change.path, change.recorded])),
-        },
-        confirm,
-      ),
+    const target = await stackTarget(dir, flags);
+    if (flags.config && target.stack.name !== record.front.stack)
+      throw new DriftgateError(
+        `the record is for stack ${record.front.stack}, but ${dir} is stack ${target.stack.name}`,
+        { file: ledgerFile },
+        'run undo with the directory of the stack the record names, or pass --stack',
+      );
+    const outcome = record.front.outcome as { pull_request?: number | null };
+    const front = undoRecordFront(record, outcome.pull_request ?? basename(ledgerFile), new Date());
+    io.stdout(
+      `Undo the revert of ${record.front.address} (drift ${record.front.drift_id}, stack ${record.front.stack}, ${target.region}): restore the manual change\n`,
     );
+    printPlan(io, front.planned_operations, target.region);
+    const executed = await confirmAndExecute(
+      io,
+      dir,
+      // Without a config the stack's name (part of the fingerprint) is the record's.
+      { ...flags, stack: flags.stack ?? (flags.config ? target.stack.name : record.front.stack) },
+      target,
+      front,
+      'the revert was applied',
+      confirm,
+    );
+    if (executed) {
+      const root = await repositoryRootOf(dir, target.repoRoot);
+      const undoPath = relative(root, resolve(ledgerFile)).startsWith('..')
+        ? `.driftgate/ledger/${front.stack}/${basename(ledgerFile)}`
+        : relative(root, resolve(ledgerFile));
+      await recordOutcome(
+        io,
+        root,
+        undoPath.replace(/\.md$/, '-undo.md'),
+        front,
+        `# Undo: restore the manual change on ${front.address}\n\nUndoes ${typeof front.undo_of === 'number' ? `#${front.undo_of}` : front.undo_of}, run from a terminal.\n`,
+        executed,
+        `Drift-Id: ${front.drift_id}\nDrift-Stack: ${front.stack}\nDrift-Address: ${front.address}\nDrift-Tier: ${front.tier}\nDrift-Direction: undo-revert`,
+      );
+    }
+    setExitCode(succeeded(executed));
   });
 }

@@ -3,6 +3,7 @@ import { basename, dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { StackReport } from '../report/model.js';
 import { loadConfigFile } from '../config/load.js';
+import { assertStackDirInsideRepository } from '../config/repository-path.js';
 import type { DriftgateConfig, StackConfig } from '../config/schema.js';
 import { DriftgateError } from '../errors.js';
 import { countDrifts, type ScanReport } from '../report/model.js';
@@ -12,6 +13,8 @@ import {
   EMPTY_POLICY,
   scanStackFromPlan,
   scanStackLive,
+  stackReader,
+  type StackReader,
 } from '../scan/scan-stack.js';
 import { AwsSession } from '../cloud/aws/session.js';
 import { EXIT_DRIFT, formatOption, type CliIo } from './main.js';
@@ -22,7 +25,7 @@ import {
   type ConnectionFlags,
 } from './shared.js';
 
-type ScanStackConfig = Pick<StackConfig, 'name' | 'environment'> &
+export type ScanStackConfig = Pick<StackConfig, 'name' | 'environment'> &
   Partial<Pick<StackConfig, 'state' | 'workspace' | 'aws'>>;
 
 export interface StackSourceFlags extends ConnectionFlags {
@@ -88,13 +91,17 @@ export function addStackSourceOptions(command: Command): Command {
   return addConnectionOptions(command);
 }
 
-/** Find a stack's drift: from --plan-json, else by a live AWS scan of its state. */
+/**
+ * Find a stack's drift: from --plan-json, else by a live AWS scan of its state. The stack's
+ * code is read (parsed) once, through `readStack`; codify passes its own to reuse it.
+ */
 export async function scanStackFromFlags(
   dir: string,
   flags: StackSourceFlags,
+  readStack: StackReader = stackReader(dir),
 ): Promise<StackReport> {
   const { stackConfig, policy, attribution } = await resolveStackConfig(dir, flags);
-  const common = { dir, stackConfig, policy, now: new Date() };
+  const common = { dir, stackConfig, policy, now: new Date(), readStack };
   if (flags.planJson) return scanStackFromPlan({ ...common, planPath: flags.planJson });
   const workspace = flags.workspace ?? stackConfig.workspace;
   const session = new AwsSession({
@@ -104,18 +111,24 @@ export async function scanStackFromFlags(
   });
   try {
     const stateLocation =
-      flags.state ?? stackConfig.state ?? (await resolveStateLocation(dir, workspace));
+      flags.state ?? stackConfig.state ?? (await resolveStateLocation(dir, workspace, readStack));
     return await scanStackLive({ ...common, session, stateLocation, workspace, attribution });
   } finally {
     session.destroy();
   }
 }
 
-async function resolveStackConfig(
+/**
+ * The stack a directory is: named by --stack, else the config's stack whose `dir` is this
+ * directory, else an unconfigured stack named after the directory. `repoRoot` is the folder
+ * holding `.github/` when there is a config.
+ */
+export async function resolveStackConfig(
   dir: string,
   flags: StackSourceFlags,
 ): Promise<{
   stackConfig: ScanStackConfig;
+  repoRoot?: string | undefined;
   policy: Pick<DriftgateConfig, 'ignore' | 'tiers' | 'hotfix_tag'>;
   attribution: DriftgateConfig['attribution'];
 }> {
@@ -145,8 +158,14 @@ async function resolveStackConfig(
       file: flags.config,
     });
   }
+  if (stack)
+    await assertStackDirInsideRepository(repoRoot, stack.dir, {
+      file: flags.config,
+      key: `stacks[${config.stacks.indexOf(stack)}].dir`,
+    });
   return {
     stackConfig: stack ?? { name: fallbackName, environment: flags.environment ?? 'default' },
+    repoRoot,
     policy: config,
     attribution: config.attribution,
   };

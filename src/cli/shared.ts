@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import type { AwsConnection } from '../cloud/aws/clients.js';
 import { DriftgateError } from '../errors.js';
 import { s3LocationFromBackend } from '../terraform/state-source.js';
-import { readStack } from '../terraform/stack.js';
+import { readStack, type TerraformStack } from '../terraform/stack.js';
 
 export interface ConnectionFlags {
   region?: string;
@@ -46,8 +46,12 @@ export function connectionOptions(flags: ConnectionFlags): AwsConnection {
  * Where a stack's state is when `--state` is not given: its `backend "s3"` block, else a
  * local `terraform.tfstate` (Terraform's local backend default).
  */
-export async function resolveStateLocation(dir: string, workspace?: string): Promise<string> {
-  const stack = await readStack(dir);
+export async function resolveStateLocation(
+  dir: string,
+  workspace?: string,
+  read: () => Promise<TerraformStack> = () => readStack(dir),
+): Promise<string> {
+  const stack = await read();
   if (stack.backend) {
     const location = s3LocationFromBackend(stack.backend, workspace);
     return `s3://${location.bucket}/${location.key}`;

@@ -4,6 +4,7 @@
  */
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
+import { repositoryPathProblem } from './repository-path.js';
 
 function isValidCron(expression: string): boolean {
   try {
@@ -25,6 +26,11 @@ const roleArn = z
   .string()
   .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'expected an IAM role ARN');
 
+/** The default of `limits.plan_json_bytes`: Terraform plans of large estates stay well under. */
+export const DEFAULT_PLAN_JSON_BYTES = 64 * 1024 * 1024;
+/** The most `limits.plan_json_bytes` may be raised to: the app's memory is shared by every repository. */
+export const MAX_PLAN_JSON_BYTES = 256 * 1024 * 1024;
+
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
 
 export const awsSettingsSchema = z
@@ -41,7 +47,16 @@ export const awsSettingsSchema = z
 export const stackSchema = z
   .object({
     name: stackName,
-    dir: z.string().min(1).describe('The Terraform root module, relative to the repository root.'),
+    dir: z
+      .string()
+      .min(1)
+      .superRefine((dir, context) => {
+        const problem = repositoryPathProblem(dir);
+        if (problem) context.addIssue({ code: 'custom', message: problem });
+      })
+      .describe(
+        'The Terraform root module, relative to the repository root (no "..", not absolute).',
+      ),
     environment: z
       .string()
       .min(1)
@@ -50,6 +65,11 @@ export const stackSchema = z
     state: z
       .string()
       .min(1)
+      .superRefine((state, context) => {
+        // A local state file is read from the repository (the app) or the checkout (the CLI).
+        const problem = state.startsWith('s3://') ? undefined : repositoryPathProblem(state);
+        if (problem) context.addIssue({ code: 'custom', message: problem });
+      })
       .optional()
       .describe(
         'State file path or s3://bucket/key; default: the backend "s3" block, else terraform.tfstate.',
@@ -166,9 +186,20 @@ export const configSchema = z
     hotfix_tag: z.string().min(1).default('driftgate:hotfix'),
     attribution: attributionSchema.default({ source: 'lookup-events', lookback_hours: 168 }),
     limits: z
-      .object({ prs_per_hour: z.number().int().positive().default(10) })
+      .object({
+        prs_per_hour: z.number().int().positive().default(10),
+        plan_json_bytes: z
+          .number()
+          .int()
+          .positive()
+          .max(MAX_PLAN_JSON_BYTES)
+          .default(DEFAULT_PLAN_JSON_BYTES)
+          .describe(
+            'Largest plan JSON a plan artifact may inflate to (bytes); a larger or lying zip fails the driftgate/scan check.',
+          ),
+      })
       .strict()
-      .default({ prs_per_hour: 10 }),
+      .default({ prs_per_hour: 10, plan_json_bytes: DEFAULT_PLAN_JSON_BYTES }),
   })
   .strict()
   .superRefine((config, context) => {

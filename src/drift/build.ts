@@ -22,12 +22,28 @@ export interface DriftInput {
 }
 
 export function buildDrift(input: DriftInput): Drift {
-  const changes =
-    input.action === 'delete'
-      ? []
-      : diffValues(input.recorded, input.live, input.isSet ?? noSets).map((change) =>
-          maskChange(change, input.sensitivePaths),
-        );
+  return driftOf(input, changesOf(input));
+}
+
+/**
+ * The drift, or `null` when an update changes nothing. A scan compares every resource and
+ * most are unchanged: they cost the diff alone, never a fingerprint or a security
+ * assessment.
+ */
+export function findDrift(input: DriftInput): Drift | null {
+  const changes = changesOf(input);
+  return input.action === 'update' && changes.length === 0 ? null : driftOf(input, changes);
+}
+
+function changesOf(input: DriftInput): Drift['changes'] {
+  return input.action === 'delete'
+    ? []
+    : diffValues(input.recorded, input.live, input.isSet ?? noSets).map((change) =>
+        maskChange(change, input.sensitivePaths),
+      );
+}
+
+function driftOf(input: DriftInput, changes: Drift['changes']): Drift {
   return {
     stack: input.stack,
     address: input.address,

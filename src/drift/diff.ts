@@ -8,7 +8,11 @@
  *   attributes are sets comes from the resource schema (`setAttributesOf`). Scalar sets
  *   (`cidr_blocks`) are one change when their members differ. Sets of blocks (`ingress`)
  *   pair each removed element with the most similar added one and recurse, so a widened
- *   CIDR in one rule is `ingress[1].cidr_blocks`, not "one rule removed, one added".
+ *   CIDR in one rule is `ingress[1].cidr_blocks` (the index of that rule in the recorded
+ *   list), not "one rule removed, one added". An element with no partner is added or
+ *   removed *as an element*: path `ingress` and `setElement`, never an index (an added
+ *   element has no recorded index, and an index of the live list would name the wrong
+ *   recorded rule).
  * - `undefined` and `null` are the same (absent).
  */
 import type { AttributePath } from '../terraform/path.js';
@@ -20,6 +24,8 @@ export interface RawChange {
   live: unknown;
   /** The enclosing set element, when the change is inside one (see AttributeChange.element). */
   element?: { path: AttributePath; recorded: unknown; live: unknown };
+  /** A whole set element added or removed (see AttributeChange.setElement). */
+  setElement?: 'added' | 'removed';
 }
 
 /** Answers whether the attribute at a (index-free) schema path is a set. */
@@ -104,12 +110,18 @@ function diffSet(
 ): void {
   const liveKeys = live.map((item) => canonicalJson(item));
   const recordedKeys = recorded.map((item) => canonicalJson(item));
+  // Visited in content order, not list order: which elements pair up (and so every path
+  // and the fingerprint) must not depend on how either side happens to order the set.
+  const byContent = (a: { key: string }, b: { key: string }) =>
+    a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
   const removed = recorded
-    .map((item, i) => ({ item, i }))
-    .filter(({ i }) => !liveKeys.includes(recordedKeys[i]!));
+    .map((item, i) => ({ item, i, key: recordedKeys[i]! }))
+    .filter(({ key }) => !liveKeys.includes(key))
+    .sort(byContent);
   const added = live
-    .map((item, i) => ({ item, i }))
-    .filter(({ i }) => !recordedKeys.includes(liveKeys[i]!));
+    .map((item, i) => ({ item, i, key: liveKeys[i]! }))
+    .filter(({ key }) => !recordedKeys.includes(key))
+    .sort(byContent);
   if (removed.length === 0 && added.length === 0) return;
 
   const blocks = [...recorded, ...live].every(isPlainObject);
@@ -128,7 +140,7 @@ function diffSet(
   for (const { item, i } of removed) {
     const partner = mostSimilar(item as Record<string, unknown>, unmatchedAdded);
     if (partner === undefined) {
-      out.push({ path: [...path, i], recorded: item, live: null });
+      out.push({ path, recorded: item, live: null, setElement: 'removed' });
       continue;
     }
     const [match] = unmatchedAdded.splice(partner, 1);
@@ -138,23 +150,38 @@ function diffSet(
       live: match!.item,
     });
   }
-  for (const { item, i } of unmatchedAdded) {
-    // Removed and changed elements carry their index in the recorded list; added ones
-    // their index in the live list, so each path points at the side that has the element.
-    out.push({ path: [...path, i], recorded: null, live: item });
+  for (const { item } of unmatchedAdded) {
+    out.push({ path, recorded: null, live: item, setElement: 'added' });
   }
 }
 
-/** Index of the candidate sharing the most equal keys (at least half), or undefined. */
+function isEmptyValue(value: unknown): boolean {
+  return (
+    value === null ||
+    value === undefined ||
+    value === '' ||
+    value === false ||
+    (Array.isArray(value) && value.length === 0)
+  );
+}
+
+/**
+ * Index of the candidate sharing the most equal keys, or undefined. Only keys set on
+ * either side count, and at least half of them must be equal: two rules that share
+ * nothing but empty defaults (no description, no IPv6) are another rule, not this one
+ * changed.
+ */
 function mostSimilar(
   element: Record<string, unknown>,
   candidates: { item: unknown }[],
 ): number | undefined {
   let best: number | undefined;
   let bestScore = 0;
-  const keys = Object.keys(element);
   candidates.forEach(({ item }, index) => {
     const other = item as Record<string, unknown>;
+    const keys = [...new Set([...Object.keys(element), ...Object.keys(other)])].filter(
+      (key) => !isEmptyValue(element[key]) || !isEmptyValue(other[key]),
+    );
     const score = keys.filter((key) => equal(element[key], other[key])).length;
     if (score > bestScore && score * 2 >= keys.length) {
       best = index;

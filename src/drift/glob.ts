@@ -15,3 +15,10 @@ export function globToRegExp(pattern: string): RegExp {
 export function matchesGlob(value: string, pattern: string): boolean {
   return globToRegExp(pattern).test(value);
 }
+
+/** Does a value match any of these globs? Compiled once, for matching many values. */
+export function globMatcher(patterns: readonly string[]): (value: string) => boolean {
+  if (patterns.length === 0) return () => false;
+  const expression = new RegExp(patterns.map((pattern) => globToRegExp(pattern).source).join('|'));
+  return (value) => expression.test(value);
+}

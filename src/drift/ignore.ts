@@ -5,7 +5,7 @@
  */
 import { formatPath, pathStartsWith, type AttributePath } from '../terraform/path.js';
 import { driftFingerprint } from './fingerprint.js';
-import { matchesGlob } from './glob.js';
+import { globMatcher, matchesGlob } from './glob.js';
 import type { Drift } from './model.js';
 
 export interface IgnoreRule {
@@ -35,11 +35,14 @@ export function applyIgnoreRules(
   rules: readonly IgnoreRule[],
   now: Date,
 ): IgnoreOutcome {
-  const active = rules.filter((rule) => isRuleActive(rule, now));
+  // Each rule's address glob compiled once, not once per drift.
+  const active = rules
+    .filter((rule) => isRuleActive(rule, now))
+    .map((rule) => ({ rule, matches: globMatcher([rule.address]) }));
   const expiredRules = rules.filter((rule) => !isRuleActive(rule, now));
   const kept: Drift[] = [];
   for (const drift of drifts) {
-    const matching = active.filter((rule) => matchesGlob(drift.address, rule.address));
+    const matching = active.filter(({ matches }) => matches(drift.address)).map(({ rule }) => rule);
     if (matching.some((rule) => !rule.attributes || rule.attributes.length === 0)) continue;
     if (drift.action === 'delete') {
       kept.push(drift);
@@ -63,6 +66,8 @@ export function applyIgnoreRules(
 /**
  * Terraform's `ignore_changes`: an update drift loses the changes under the listed
  * paths (`all` drops every change). Deletions are never ignored: the object is gone.
+ * `tags_all` is computed from `tags` and the provider's `default_tags`, so ignoring
+ * `tags` (or `tags.Key`) hides the same keys' drift in `tags_all`, as it does in a plan.
  */
 export function applyIgnoreChanges(
   drift: Drift,
@@ -70,15 +75,21 @@ export function applyIgnoreChanges(
 ): Drift | undefined {
   if (drift.action === 'delete') return drift;
   if (ignore === 'all') return undefined;
+  const paths = ignore.flatMap((path) =>
+    path[0] === 'tags' ? [path, ['tags_all', ...path.slice(1)]] : [path],
+  );
   const changes = drift.changes.filter(
-    (change) => !ignore.some((path) => pathStartsWith(change.path, path)),
+    (change) => !paths.some((path) => pathStartsWith(change.path, path)),
   );
   return changes.length > 0 ? withChanges(drift, changes) : undefined;
 }
 
-/** The drift with fewer changes, and the fingerprint of what remains. */
-function withChanges(drift: Drift, changes: Drift['changes']): Drift {
-  if (changes.length === drift.changes.length) return drift;
+/**
+ * The drift with fewer (or narrowed) changes, and the fingerprint of what remains.
+ * `narrowed`: some change's values were edited, so even the same count is a new drift.
+ */
+export function withChanges(drift: Drift, changes: Drift['changes'], narrowed = false): Drift {
+  if (!narrowed && changes.length === drift.changes.length) return drift;
   // The exposure assessment covered every change; once rule changes are ignored it no longer applies.
   const touchesRules = changes.some(
     (change) => change.path[0] === 'ingress' || change.path[0] === 'egress',

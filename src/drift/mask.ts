@@ -45,5 +45,6 @@ export function maskChange(
     live: maskValue(change.live, change.path, sensitive),
     sensitive: true,
     ...(element ? { element } : {}),
+    ...(change.setElement ? { setElement: change.setElement } : {}),
   };
 }

@@ -9,6 +9,14 @@ export type DriftAction = 'update' | 'delete';
 export type Tier = 1 | 2 | 3;
 export type Direction = 'revert' | 'codify';
 export type DriftSource = 'plan' | 'aws';
+export type AttributionSkipped = 'off' | 'plan';
+
+/** Why no one is named for a drift, in words every output uses. */
+export function attributionSkippedText(skipped: AttributionSkipped): string {
+  return skipped === 'off'
+    ? 'not looked up: attribution is off in the config (attribution.source: off)'
+    : 'not looked up: drift from a plan is not attributed (CloudTrail is read by live scans)';
+}
 
 /** Shown instead of any value Terraform marks sensitive. */
 export const SENSITIVE = '(sensitive)';
@@ -22,11 +30,20 @@ export interface AttributeChange {
   /** True when the value is (or contains) something sensitive; values are already masked. */
   sensitive: boolean;
   /**
-   * For a change inside an element of a set of blocks (`ingress[1].cidr_blocks`): the whole
-   * element before and after, so codify can find the block by content, not by index.
+   * For a change inside an element of a set of blocks (`ingress[1].cidr_blocks`, the index
+   * of the element in the recorded list): the whole element before and after, so codify
+   * and revert find the block by content, not by index.
    */
   element?: { path: AttributePath; recorded: unknown; live: unknown };
+  /**
+   * A whole element added to or removed from a set of blocks. `path` is the set itself
+   * (`ingress`, never an index: set elements have no position), and `recorded` (removed)
+   * or `live` (added) is the element; the other side is null.
+   */
+  setElement?: SetElementChange;
 }
+
+export type SetElementChange = 'added' | 'removed';
 
 export interface Attribution {
   actor: string;
@@ -48,6 +65,12 @@ export interface Drift {
   fingerprint: string;
   source: DriftSource;
   attribution: Attribution | null;
+  /**
+   * Why `attribution` is null when CloudTrail was never asked: attribution is off in the
+   * config, or the drift came from a plan (plan-fed scans do not read CloudTrail).
+   * Absent when CloudTrail was asked (and did not say, when attribution is null).
+   */
+  attributionSkipped?: AttributionSkipped | undefined;
   tier: Tier | null;
   /** The rule that set the tier, for the report and the PR. */
   tierReason: string | null;

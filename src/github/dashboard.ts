@@ -9,7 +9,8 @@
  * scans stay free of writes.
  */
 import { z } from 'zod';
-import { parseHidden, renderHidden } from './hidden-json.js';
+import { parseHidden, renderHidden, type MetadataKey, type RecordReader } from './hidden-json.js';
+import { inlineCode, plainText, tableCell } from '../report/markdown.js';
 
 export const DASHBOARD_TITLE = 'driftgate: drift dashboard';
 export const LABEL_DASHBOARD = 'driftgate:dashboard';
@@ -54,8 +55,12 @@ export const dashboardSchema = z.object({
 export type Dashboard = z.infer<typeof dashboardSchema>;
 export type DashboardStack = z.infer<typeof stackRowSchema>;
 
-export function parseDashboard(body: string | null | undefined): Dashboard | undefined {
-  return parseHidden(body, 'dashboard', dashboardSchema);
+/** The issue's authentic record; a forged or edited one reads as none (and is reported). */
+export function parseDashboard(
+  reader: RecordReader,
+  body: string | null | undefined,
+): Dashboard | undefined {
+  return parseHidden(reader, body, 'dashboard', dashboardSchema);
 }
 
 /** This scan's stacks replace their rows; stacks not scanned this time keep theirs; stacks no longer configured go. */
@@ -94,7 +99,8 @@ export function dashboardNeedsWrite(
   return now.getTime() - Date.parse(previous.updatedAt) >= DASHBOARD_HEARTBEAT_MS;
 }
 
-export function renderDashboard(dashboard: Dashboard): string {
+/** Every name, address, reason and error is escaped (src/report/markdown.ts). */
+export function renderDashboard(key: MetadataKey, dashboard: Dashboard): string {
   const lines = [
     'driftgate keeps this issue up to date; it is rewritten when anything in it changes, and at least daily.',
     '',
@@ -102,8 +108,13 @@ export function renderDashboard(dashboard: Dashboard): string {
   const open = dashboard.stacks.reduce((total, row) => total + row.drifts.length, 0);
   lines.push(`**${open} drift(s)** across ${dashboard.stacks.length} stack(s).`, '');
   for (const row of dashboard.stacks) {
-    lines.push(`## \`${row.name}\` (${row.environment})`, '', `Last scanned: ${row.scannedAt}`);
-    if (row.error) lines.push('', `**The last scan failed:** ${row.error.split('\n')[0]}`);
+    lines.push(
+      `## ${inlineCode(row.name)} (${plainText(row.environment)})`,
+      '',
+      `Last scanned: ${plainText(row.scannedAt)}`,
+    );
+    if (row.error)
+      lines.push('', `**The last scan failed:** ${plainText(row.error.split('\n')[0] ?? '')}`);
     lines.push('');
     if (row.drifts.length) {
       lines.push('| Resource | Tier | Proposal | Pull request |', '| --- | --- | --- | --- |');
@@ -113,7 +124,9 @@ export function renderDashboard(dashboard: Dashboard): string {
           : drift.deferred
             ? 'waiting (hourly PR limit)'
             : '—';
-        lines.push(`| \`${drift.address}\` | ${drift.tier} | ${drift.direction} | ${pr} |`);
+        lines.push(
+          `| ${tableCell(inlineCode(drift.address))} | ${drift.tier} | ${tableCell(plainText(drift.direction))} | ${pr} |`,
+        );
       }
     } else if (!row.error) {
       lines.push('No drift.');
@@ -127,7 +140,7 @@ export function renderDashboard(dashboard: Dashboard): string {
     if (row.notScanned.length)
       lines.push(
         '',
-        `Not compared (driftgate cannot read these types live; use a plan JSON for them): ${row.notScanned.map((entry) => `\`${entry.type}\` × ${entry.count}`).join(', ')}.`,
+        `Not compared (driftgate cannot read these types live; use a plan JSON for them): ${row.notScanned.map((entry) => `${inlineCode(entry.type)} × ${entry.count}`).join(', ')}.`,
       );
     lines.push('');
   }
@@ -135,11 +148,11 @@ export function renderDashboard(dashboard: Dashboard): string {
   if (dashboard.ignored.length) {
     for (const rule of dashboard.ignored)
       lines.push(
-        `- \`${rule.address}\`${rule.attributes?.length ? ` (${rule.attributes.map((path) => `\`${path}\``).join(', ')})` : ''}${rule.until ? `${rule.expired ? ' — **expired**' : ''} until ${rule.until}` : ' — no expiry'}${rule.owner ? ` · owner @${rule.owner}` : ''}${rule.reason ? ` · ${rule.reason}` : ''}`,
+        `- ${inlineCode(rule.address)}${rule.attributes?.length ? ` (${rule.attributes.map((path) => inlineCode(path)).join(', ')})` : ''}${rule.until ? `${rule.expired ? ' — **expired**' : ''} until ${plainText(rule.until)}` : ' — no expiry'}${rule.owner ? ` · owner ${plainText(`@${rule.owner}`)}` : ''}${rule.reason ? ` · ${plainText(rule.reason)}` : ''}`,
       );
   } else {
     lines.push('Nothing is ignored.');
   }
-  lines.push('', renderHidden('dashboard', dashboard));
+  lines.push('', renderHidden(key, 'dashboard', dashboard));
   return lines.join('\n');
 }

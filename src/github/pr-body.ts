@@ -4,11 +4,18 @@
  * metadata is never trusted for authorisation: it only says which drift a PR is about.
  */
 import { z } from 'zod';
-import { parseHidden, renderHidden, replaceHidden } from './hidden-json.js';
-import type { Direction, Drift, Tier } from '../drift/model.js';
-import { formatValue } from '../report/render.js';
-import { formatPath } from '../terraform/path.js';
+import {
+  parseHidden,
+  renderHidden,
+  replaceHidden,
+  type MetadataKey,
+  type RecordReader,
+} from './hidden-json.js';
+import { attributionSkippedText, type Direction, type Drift, type Tier } from '../drift/model.js';
+import { codeBlock, inlineCode, plainText, tableCell } from '../report/markdown.js';
+import { changeCells } from '../report/render.js';
 import type { RevertPlan } from '../remediation/revert.js';
+import { terraformTargetCommand } from '../remediation/shell.js';
 
 /** GitHub rejects bodies over 65,536 characters; keep well under. */
 export const BODY_LIMIT = 60_000;
@@ -33,17 +40,21 @@ export const pullRequestMetaSchema = z.object({
 });
 export type PullRequestMeta = z.infer<typeof pullRequestMetaSchema>;
 
-export function renderMeta(meta: PullRequestMeta): string {
-  return renderHidden('meta', meta);
+export function renderMeta(key: MetadataKey, meta: PullRequestMeta): string {
+  return renderHidden(key, 'meta', meta);
 }
 
 /** The body with its metadata replaced (the visible text stays as it was). */
-export function withMeta(body: string, meta: PullRequestMeta): string {
-  return replaceHidden(body, 'meta', meta);
+export function withMeta(key: MetadataKey, body: string, meta: PullRequestMeta): string {
+  return replaceHidden(key, body, 'meta', meta);
 }
 
-export function parsePullRequestMeta(body: string | null | undefined): PullRequestMeta | undefined {
-  return parseHidden(body, 'meta', pullRequestMetaSchema);
+/** The PR's authentic metadata; a forged or edited record reads as none (and is reported). */
+export function parsePullRequestMeta(
+  reader: RecordReader,
+  body: string | null | undefined,
+): PullRequestMeta | undefined {
+  return parseHidden(reader, body, 'meta', pullRequestMetaSchema);
 }
 
 export interface PullRequestModel {
@@ -53,7 +64,8 @@ export interface PullRequestModel {
   revert: RevertPlan;
   /** Unified diff of the codify patch ('' when codify is refused). */
   codifyDiff: string;
-  codifyRefusals: string[];
+  /** Why codify cannot do it: the attribute (or address) and the reason, as plain text. */
+  codifyRefusals: { subject: string; reason: string }[];
   override?: { direction: Direction; by: string } | undefined;
   /** How this PR merges (auto-merge, driftgate merges when green, review, advisory). */
   mergeNote?: string | undefined;
@@ -67,26 +79,18 @@ export function pullRequestTitle(model: PullRequestModel): string {
   return `driftgate: ${verb} drift on ${model.drift.address} (${model.drift.stack})`;
 }
 
-function fence(text: string, language = ''): string {
-  const ticks = text.includes('```') ? '````' : '```';
-  return `${ticks}${language}\n${text.replace(/\n$/, '')}\n${ticks}`;
-}
-
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
-
-export function renderPullRequestBody(model: PullRequestModel): string {
+/** Every value from the cloud, a plan or a config is escaped (src/report/markdown.ts). */
+export function renderPullRequestBody(key: MetadataKey, model: PullRequestModel): string {
   const { drift } = model;
   const lines: string[] = [];
   const other = model.direction === 'revert' ? 'codify' : 'revert';
   lines.push(
-    `**${drift.address}** in stack \`${drift.stack}\` ${drift.action === 'delete' ? 'was deleted' : 'was changed'} outside Terraform.`,
+    `**${plainText(drift.address)}** in stack ${inlineCode(drift.stack)} ${drift.action === 'delete' ? 'was deleted' : 'was changed'} outside Terraform.`,
     '',
     model.direction === 'revert'
       ? 'This PR proposes to **revert** live state to the code.'
       : 'This PR proposes to **codify** the manual change: the code is updated to say what is live.',
-    `Why this direction: ${drift.directionReason ?? 'default'}.`,
+    `Why this direction: ${plainText(drift.directionReason ?? 'default')}.`,
     '',
     '### What changed',
     '',
@@ -94,8 +98,9 @@ export function renderPullRequestBody(model: PullRequestModel): string {
   if (drift.changes.length) {
     lines.push('| Attribute | Recorded (code) | Live |', '| --- | --- | --- |');
     for (const change of drift.changes) {
+      const [attribute, recorded, live] = changeCells(change);
       lines.push(
-        `| \`${cell(formatPath(change.path))}\` | \`${cell(formatValue(change.recorded))}\` | \`${cell(formatValue(change.live))}\` |`,
+        `| ${tableCell(inlineCode(attribute))} | ${tableCell(inlineCode(recorded))} | ${tableCell(inlineCode(live))} |`,
       );
     }
   } else {
@@ -105,15 +110,17 @@ export function renderPullRequestBody(model: PullRequestModel): string {
   const a = drift.attribution;
   lines.push(
     a
-      ? `${a.eventName} by **${a.actor}** (${a.actorType}) at ${a.time}, via ${a.via}${a.sourceIp ? ` from ${a.sourceIp}` : ''}.`
-      : 'CloudTrail did not say (no matching event, or no access).',
+      ? `${plainText(a.eventName)} by **${plainText(a.actor)}** (${plainText(a.actorType)}) at ${plainText(a.time)}, via ${plainText(a.via)}${a.sourceIp ? ` from ${plainText(a.sourceIp)}` : ''}.`
+      : drift.attributionSkipped
+        ? `Not known: ${plainText(attributionSkippedText(drift.attributionSkipped))}.`
+        : 'CloudTrail did not say (no matching event, or no access).',
   );
   if (drift.security && drift.security.direction !== 'neutral') {
     lines.push(
       '',
-      `### Security: ${drift.security.direction}`,
+      `### Security: ${plainText(drift.security.direction)}`,
       '',
-      `${drift.security.explanation}.`,
+      `${plainText(drift.security.explanation)}.`,
     );
   }
   lines.push('', '### Proposed remediation', '');
@@ -121,7 +128,7 @@ export function renderPullRequestBody(model: PullRequestModel): string {
     if (model.revert.operations.length)
       lines.push(
         ...model.revert.operations.map(
-          (operation) => `- ${operation.description} (\`${operation.api}\`)`,
+          (operation) => `- ${plainText(operation.description)} (${inlineCode(operation.api)})`,
         ),
       );
     if (model.revert.refusals.length) {
@@ -129,16 +136,19 @@ export function renderPullRequestBody(model: PullRequestModel): string {
         '',
         'Not reverted by API (Terraform must do it):',
         ...model.revert.refusals.map(
-          (refusal) => `- \`${refusal.path || drift.address}\`: ${refusal.reason}`,
+          (refusal) =>
+            `- ${inlineCode(refusal.path || drift.address)}: ${plainText(refusal.reason)}`,
         ),
       );
     }
   } else if (model.codifyDiff) {
-    lines.push(fence(model.codifyDiff, 'diff'));
+    lines.push(codeBlock(model.codifyDiff, 'diff'));
   } else {
     lines.push(
       'driftgate cannot codify this drift automatically:',
-      ...model.codifyRefusals.map((reason) => `- ${reason}`),
+      ...model.codifyRefusals.map(
+        (refusal) => `- ${inlineCode(refusal.subject)}: ${plainText(refusal.reason)}`,
+      ),
     );
   }
   lines.push(
@@ -149,7 +159,7 @@ export function renderPullRequestBody(model: PullRequestModel): string {
     '',
     `### Tier ${model.tier}`,
     '',
-    `${model.mergeNote ?? tierMeaning(model.tier)} Set by: ${model.raisedFrom ? `a person's label (policy says tier ${model.raisedFrom}: ${drift.tierReason ?? 'policy'})` : (drift.tierReason ?? 'policy')}.`,
+    `${model.mergeNote ?? tierMeaning(model.tier)} Set by: ${model.raisedFrom ? `a person's label (policy says tier ${model.raisedFrom}: ${plainText(drift.tierReason ?? 'policy')})` : plainText(drift.tierReason ?? 'policy')}.`,
   );
   lines.push('', '### Do it by hand', '');
   const commands =
@@ -162,15 +172,15 @@ export function renderPullRequestBody(model: PullRequestModel): string {
         ]
       : [
           '# after merging the code change, Terraform should see nothing to do:',
-          `terraform plan -target=${drift.address}`,
+          terraformTargetCommand('plan', drift.address),
         ];
-  lines.push(fence(commands.join('\n'), 'sh'));
+  lines.push(codeBlock(commands.join('\n'), 'sh'));
   lines.push(
     '',
-    `<sub>driftgate · fingerprint \`${drift.fingerprint}\` · source: ${drift.source}</sub>`,
+    `<sub>driftgate · fingerprint ${inlineCode(drift.fingerprint)} · source: ${plainText(drift.source)}</sub>`,
   );
   lines.push(
-    renderMeta({
+    renderMeta(key, {
       v: 1,
       stack: drift.stack,
       address: drift.address,
@@ -200,7 +210,9 @@ function tierMeaning(tier: Tier): string {
 /** Keep the body under GitHub's limit: cut the longest fenced block and say so; keep the metadata. */
 export function truncateBody(body: string): string {
   if (body.length <= BODY_LIMIT) return body;
-  const meta = /<!-- driftgate:meta [A-Za-z0-9+/=]+ -->/.exec(body)?.[0] ?? '';
+  // driftgate's record is the last one (values cannot produce another).
+  const meta =
+    [...body.matchAll(/<!-- driftgate:meta [A-Za-z0-9+/=]+ [A-Za-z0-9_-]+ -->/g)].at(-1)?.[0] ?? '';
   const note = "\n\n… (truncated: the full diff is in the PR's commits)\n";
   return `${body.slice(0, BODY_LIMIT - meta.length - note.length - 8)}${note}${meta}`;
 }

@@ -5,9 +5,10 @@
  * state it ensures, and writes nothing when that state already holds.
  */
 import type { ProbotOctokit } from 'probot';
-import { strFromU8, unzipSync } from 'fflate';
 import { DriftgateError } from '../errors.js';
 import type { CheckResult, RepositoryMergeSettings } from '../policy/merge.js';
+import type { RecordReader } from './hidden-json.js';
+import { extractPlanJson } from './plan-artifact.js';
 import { parsePullRequestMeta } from './pr-body.js';
 import type { ExistingPullRequest } from './reconcile.js';
 
@@ -49,6 +50,8 @@ export class GitHubRepository {
     readonly owner: string,
     readonly repo: string,
     readonly defaultBranch: string,
+    /** The app's key for hidden records, and where a rejected record is logged. */
+    readonly records: RecordReader,
   ) {}
 
   private get base() {
@@ -94,7 +97,7 @@ export class GitHubRepository {
         merged: Boolean(pull.merged_at),
         branch: pull.head.ref,
         labels: pull.labels.map((label) => label.name ?? '').filter(Boolean),
-        meta: parsePullRequestMeta(pull.body),
+        meta: parsePullRequestMeta(this.records, pull.body),
         nodeId: pull.node_id,
         headSha: pull.head.sha,
         autoMerge: Boolean(pull.auto_merge),
@@ -426,9 +429,13 @@ export class GitHubRepository {
 
   /**
    * The plan JSON a workflow run uploaded as an artifact (a zip holding one `.json` file:
-   * the output of `terraform show -json PLANFILE`).
+   * the output of `terraform show -json PLANFILE`), at most `limit` bytes uncompressed.
    */
-  async downloadPlanArtifact(runId: number, name: string): Promise<{ path: string; text: string }> {
+  async downloadPlanArtifact(
+    runId: number,
+    name: string,
+    limit: number,
+  ): Promise<{ path: string; text: string }> {
     const where = `artifact "${name}" of workflow run ${runId}`;
     const { data } = await this.octokit.rest.actions.listWorkflowRunArtifacts({
       ...this.base,
@@ -440,29 +447,17 @@ export class GitHubRepository {
       (candidate) => candidate.name === name && !candidate.expired,
     );
     if (!artifact) throw new DriftgateError(`no ${where} (missing or expired)`);
-    if (artifact.size_in_bytes > MAX_PLAN_ARTIFACT_BYTES)
+    // A zip is never much larger than what it holds: one over the limit is not a plan.
+    if (artifact.size_in_bytes > limit)
       throw new DriftgateError(
-        `${where} is ${artifact.size_in_bytes} bytes; the limit is ${MAX_PLAN_ARTIFACT_BYTES}`,
+        `${where} is ${artifact.size_in_bytes} bytes; the limit is ${limit} (limits.plan_json_bytes)`,
       );
     const { data: zip } = await this.octokit.rest.actions.downloadArtifact({
       ...this.base,
       artifact_id: artifact.id,
       archive_format: 'zip',
     });
-    let files: Record<string, Uint8Array>;
-    try {
-      files = unzipSync(new Uint8Array(zip as ArrayBuffer));
-    } catch (error) {
-      throw new DriftgateError(`${where} is not a zip archive (${(error as Error).message})`);
-    }
-    const jsons = Object.keys(files).filter((path) => path.endsWith('.json'));
-    if (jsons.length !== 1)
-      throw new DriftgateError(
-        `${where} must hold exactly one .json file (the plan), not ${jsons.length}`,
-      );
-    return { path: `${name}/${jsons[0]}`, text: strFromU8(files[jsons[0]!]!) };
+    const plan = extractPlanJson(new Uint8Array(zip as ArrayBuffer), where, limit);
+    return { path: `${name}/${plan.name}`, text: plan.text };
   }
 }
-
-/** Plans are JSON; anything this large is not what driftgate was pointed at. */
-export const MAX_PLAN_ARTIFACT_BYTES = 64 * 1024 * 1024;

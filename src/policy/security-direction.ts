@@ -31,15 +31,27 @@ interface DirectedAtom extends RuleAtom {
 
 const INTERNET = new Set(['0.0.0.0/0', '::/0']);
 
-function cidrContains(outer: string, inner: string): boolean {
+/**
+ * A CIDR parsed as the family its text names, or null. `ipaddr.parseCIDR` tries IPv6
+ * first and catches the throw for every IPv4 CIDR, which cost seconds on large scans.
+ */
+function parseCidr(cidr: string): [ipaddr.IPv4 | ipaddr.IPv6, number] | null {
   try {
-    const [outerAddress, outerBits] = ipaddr.parseCIDR(outer);
-    const [innerAddress, innerBits] = ipaddr.parseCIDR(inner);
-    if (outerAddress.kind() !== innerAddress.kind()) return false;
-    return innerBits >= outerBits && innerAddress.match([outerAddress, outerBits]);
+    return cidr.includes(':') ? ipaddr.IPv6.parseCIDR(cidr) : ipaddr.IPv4.parseCIDR(cidr);
   } catch {
-    return outer === inner;
+    return null;
   }
+}
+
+function cidrContains(outer: string, inner: string): boolean {
+  if (outer === inner) return true;
+  const outerCidr = parseCidr(outer);
+  const innerCidr = parseCidr(inner);
+  if (!outerCidr || !innerCidr) return false;
+  const [outerAddress, outerBits] = outerCidr;
+  const [innerAddress, innerBits] = innerCidr;
+  if (outerAddress.kind() !== innerAddress.kind()) return false;
+  return innerBits >= outerBits && innerAddress.match([outerAddress, outerBits]);
 }
 
 /** Does `a` allow everything `b` allows? */

@@ -5,7 +5,7 @@
  */
 import type { DriftgateConfig, TierRule } from '../config/schema.js';
 import { parseAddress } from '../terraform/address.js';
-import { matchesGlob } from '../drift/glob.js';
+import { globMatcher } from '../drift/glob.js';
 import type { Tier } from '../drift/model.js';
 
 export interface TierSubject {
@@ -57,11 +57,10 @@ export const DEFAULT_TIER_RULES: TierRule[] = [
 /** With no rule matching at all, a human still reviews: tier 2. */
 const FALLBACK: TierDecision = { tier: 2, reason: 'no tier rule matched (default)' };
 
-function anyMatch(value: string, patterns: string | string[] | undefined): boolean {
-  if (patterns === undefined) return true;
-  return (Array.isArray(patterns) ? patterns : [patterns]).some((pattern) =>
-    matchesGlob(value, pattern),
-  );
+/** A rule's criterion: absent matches everything. */
+function criterion(patterns: string | string[] | undefined): (value: string) => boolean {
+  if (patterns === undefined) return () => true;
+  return globMatcher(Array.isArray(patterns) ? patterns : [patterns]);
 }
 
 function describeRule(rule: TierRule, index: number, builtIn: boolean): string {
@@ -75,27 +74,46 @@ export function decideTier(
   rules: TierRule[],
   useDefaults = true,
 ): TierDecision {
+  return tierDecider(rules, useDefaults)(subject);
+}
+
+/**
+ * `decideTier` with the rules' globs compiled once: for deciding many drifts against one
+ * config (a scan), where compiling per drift and rule dominated classification.
+ */
+export function tierDecider(
+  rules: TierRule[],
+  useDefaults = true,
+): (subject: TierSubject) => TierDecision {
   const candidates = [
     ...(useDefaults
       ? DEFAULT_TIER_RULES.map((rule, index) => ({ rule, index, builtIn: true }))
       : []),
     ...rules.map((rule, index) => ({ rule, index, builtIn: false })),
-  ];
-  let decision: TierDecision | undefined;
-  for (const { rule, index, builtIn } of candidates) {
-    const { match } = rule;
-    const matches =
-      anyMatch(subject.environment, match.environment) &&
-      anyMatch(subject.type, match.type) &&
-      anyMatch(subject.address, match.address) &&
-      anyMatch(subject.stack, match.stack);
-    if (!matches) continue;
-    // Later rules win ties so a repository's own rule names itself over the built-in one.
-    if (!decision || rule.tier >= decision.tier) {
-      decision = { tier: rule.tier, reason: describeRule(rule, index, builtIn) };
+  ].map(({ rule, index, builtIn }) => ({
+    tier: rule.tier,
+    reason: describeRule(rule, index, builtIn),
+    environment: criterion(rule.match.environment),
+    type: criterion(rule.match.type),
+    address: criterion(rule.match.address),
+    stack: criterion(rule.match.stack),
+  }));
+  return (subject) => {
+    let decision: TierDecision | undefined;
+    for (const rule of candidates) {
+      const matches =
+        rule.environment(subject.environment) &&
+        rule.type(subject.type) &&
+        rule.address(subject.address) &&
+        rule.stack(subject.stack);
+      if (!matches) continue;
+      // Later rules win ties so a repository's own rule names itself over the built-in one.
+      if (!decision || rule.tier >= decision.tier) {
+        decision = { tier: rule.tier, reason: rule.reason };
+      }
     }
-  }
-  return decision ?? FALLBACK;
+    return decision ?? FALLBACK;
+  };
 }
 
 /**

@@ -10,6 +10,7 @@
  */
 import type { Drift } from '../drift/model.js';
 import { formatPath } from '../terraform/path.js';
+import { describeOperation } from './describe.js';
 
 export interface PlannedOperation {
   api: string;
@@ -95,9 +96,10 @@ export function inverseOperation(
       {
         api: operation.inverse.api,
         params: operation.inverse.params,
-        description: operation.inverse.description ?? `undo: ${operation.description ?? api}`,
+        // Said from the call itself: an undo of a revoke is an authorize, and says so.
+        description: describeOperation(operation.inverse.api, operation.inverse.params),
         // The inverse of the inverse is the operation itself (an undo can be rolled back).
-        inverse: { api, params, description: operation.description },
+        inverse: { api, params, description: describeOperation(api, params) },
       },
     ];
   if (RULE_INVERSES[api])
@@ -105,7 +107,8 @@ export function inverseOperation(
       {
         api: RULE_INVERSES[api],
         params,
-        description: `undo: ${operation.description ?? api}`,
+        description: describeOperation(RULE_INVERSES[api], params),
+        inverse: { api, params, description: describeOperation(api, params) },
       },
     ];
   if (api === 'CreateTags' || api === 'DeleteTags') {
@@ -122,7 +125,7 @@ export function inverseOperation(
             {
               api: 'CreateTags',
               params: { Resources: resources, Tags: restore },
-              description: `undo: restore tags ${restore.map((tag) => tag.Key).join(', ')}`,
+              description: describeOperation('CreateTags', { Resources: resources, Tags: restore }),
             },
           ]
         : []),
@@ -131,7 +134,7 @@ export function inverseOperation(
             {
               api: 'DeleteTags',
               params: { Resources: resources, Tags: remove },
-              description: `undo: remove tags ${remove.map((tag) => tag.Key).join(', ')}`,
+              description: describeOperation('DeleteTags', { Resources: resources, Tags: remove }),
             },
           ]
         : []),
@@ -142,13 +145,8 @@ export function inverseOperation(
     const [attribute, value] = Object.entries(params).find(
       ([key]) => !/^(VpcId|SubnetId|InstanceId)$/.test(key),
     ) as [string, { Value: unknown }];
-    return [
-      {
-        api,
-        params: { ...params, [attribute]: { Value: !value.Value } },
-        description: `undo: ${operation.description ?? api}`,
-      },
-    ];
+    const flipped = { ...params, [attribute]: { Value: !value.Value } };
+    return [{ api, params: flipped, description: describeOperation(api, flipped) }];
   }
   throw new Error(`no inverse known for ${api}`);
 }
@@ -200,6 +198,8 @@ export async function execute(
     after: LiveExpectation;
     /** Live values before the plan runs, by path: what a rollback restores. */
     preImage: ReadonlyMap<string, unknown>;
+    /** When `before` was seen, for the pre-check's message (default: the PR was opened). */
+    since?: string | undefined;
   },
   ports: ExecutionPorts,
 ): Promise<ExecutionReport> {
@@ -224,7 +224,7 @@ export async function execute(
       status: 'precheck-failed',
       steps: [],
       rollback: [],
-      precheck: `live changed since the PR was opened: expected ${describeExpectation(plan.before)}, found ${describeLive(current)}; nothing applied`,
+      precheck: `live changed since ${plan.since ?? 'the PR was opened'}: expected ${describeExpectation(plan.before)}, found ${describeLive(current)}; nothing applied`,
       verification: 'not run',
     });
   const precheck = `live still shows ${describeExpectation(plan.before)}, as recorded`;

@@ -3,11 +3,19 @@
  * YAML front matter (machine-readable) plus prose (for people reading `git log -p`).
  * Values are the drift's, already masked: secrets never reach the ledger. Pure.
  */
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { z } from 'zod';
-import { DriftgateError } from '../errors.js';
+import { DriftgateError, formatKeyPath } from '../errors.js';
+import { parseYamlInput } from '../yaml-input.js';
+import { plannedOperationSchema } from './operation-schema.js';
 import type { Direction, Drift, Tier } from '../drift/model.js';
 import { formatPath } from '../terraform/path.js';
+import {
+  inversePlan,
+  type ExecutionReport,
+  type LiveExpectation,
+  type PlannedOperation,
+} from './execute.js';
 import type { RevertPlan } from './revert.js';
 
 /** The ledger record among a commit's or PR's files, if it has one. */
@@ -96,22 +104,12 @@ const ledgerFrontSchema = z
     detected_at: z.string(),
     attribution: z.object({ actor: z.string() }).passthrough().nullable(),
     changes: z.array(z.object({ path: z.string(), recorded: z.unknown(), live: z.unknown() })),
-    planned_operations: z.array(
-      z.object({
-        api: z.string(),
-        params: z.record(z.string(), z.unknown()),
-        description: z.string().optional(),
-        inverse: z
-          .object({
-            api: z.string(),
-            params: z.record(z.string(), z.unknown()),
-            description: z.string().optional(),
-          })
-          .optional(),
-      }),
-    ),
-    /** Set on an undo record: the PR whose remediation this one undoes. */
-    undo_of: z.number().int().optional(),
+    planned_operations: z.array(plannedOperationSchema),
+    /**
+     * Set on an undo record: the PR whose remediation this one undoes, or (an undo run from
+     * a terminal of a revert run from a terminal) the file name of that revert's record.
+     */
+    undo_of: z.union([z.number().int(), z.string().min(1)]).optional(),
     outcome: z.record(z.string(), z.unknown()).nullable(),
   })
   .passthrough();
@@ -131,20 +129,14 @@ export function parseLedgerRecord(text: string, source: string): LedgerRecord {
     throw new DriftgateError('not a driftgate ledger record (no YAML front matter)', {
       file: source,
     });
-  let data: unknown;
-  try {
-    data = parse(match[1]!);
-  } catch (error) {
-    throw new DriftgateError(`front matter is not YAML: ${(error as Error).message}`, {
-      file: source,
-    });
-  }
-  const parsed = ledgerFrontSchema.safeParse(data);
+  // The front matter starts on the file's second line, after `---`.
+  const input = parseYamlInput(match[1]!, source, { lineOffset: 1 });
+  const parsed = ledgerFrontSchema.safeParse(input.value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new DriftgateError(
-      `not a driftgate ledger record: ${issue.path.join('.') || '(top level)'}: ${issue.message}`,
-      { file: source },
+      `not a driftgate ledger record: ${formatKeyPath(issue.path)}: ${issue.message}`,
+      input.locate(issue.path),
     );
   }
   return { front: parsed.data, prose: text.slice(match[0].length) };
@@ -153,8 +145,12 @@ export function parseLedgerRecord(text: string, source: string): LedgerRecord {
 /** What happened when the remediation was merged: the audit trail's last word. */
 export interface LedgerOutcome {
   status: string;
-  pull_request: number;
+  /** The merged PR; null when the remediation ran from a terminal (`driftgate revert`). */
+  pull_request: number | null;
   merged_by: string | null;
+  /** From a terminal: who ran it (git user), and how. */
+  executed_by?: string;
+  via?: 'cli';
   approved_by: string[];
   executed_at: string;
   operations: { api: string; result: string; error?: string }[];
@@ -164,13 +160,99 @@ export interface LedgerOutcome {
   duration_ms: number;
 }
 
+/** The outcome of an execution, as the app and the CLI both record it. */
+export function outcomeFromReport(
+  report: ExecutionReport,
+  who: Pick<LedgerOutcome, 'pull_request' | 'merged_by' | 'approved_by' | 'executed_by' | 'via'>,
+  executedAt: Date,
+): LedgerOutcome {
+  const steps = (list: ExecutionReport['steps']) =>
+    list.map(({ api, result, error }) => ({ api, result, ...(error ? { error } : {}) }));
+  return {
+    status: report.status,
+    ...who,
+    executed_at: executedAt.toISOString(),
+    operations: steps(report.steps),
+    rollback: steps(report.rollback),
+    precheck: report.precheck,
+    verification: report.verification,
+    duration_ms: report.durationMs,
+  };
+}
+
 export function withOutcome(record: LedgerRecord, outcome: LedgerOutcome): string {
   const front = { ...record.front, outcome };
-  const line = `\nOutcome: ${outcome.status} on ${outcome.executed_at}, merged by ${outcome.merged_by ?? 'unknown'}${outcome.approved_by.length ? `, approved by ${outcome.approved_by.join(', ')}` : ''} (#${outcome.pull_request}). ${outcome.verification}.\n`;
+  const how =
+    outcome.pull_request === null
+      ? `, run from a terminal by ${outcome.executed_by ?? 'unknown'}`
+      : `, merged by ${outcome.merged_by ?? 'unknown'}${outcome.approved_by.length ? `, approved by ${outcome.approved_by.join(', ')}` : ''} (#${outcome.pull_request})`;
+  const line = `\nOutcome: ${outcome.status} on ${outcome.executed_at}${how}. ${outcome.verification}.\n`;
   return `---\n${stringify(front).trimEnd()}\n---\n${record.prose.replace(/\nOutcome: [^\n]*\n$/, '')}${line}`;
 }
 
 /** Live values before the remediation, by path: what a rollback or an undo restores. */
 export function preImageOf(record: LedgerRecord): Map<string, unknown> {
   return new Map(record.front.changes.map((change) => [change.path, change.live]));
+}
+
+/**
+ * What executing a record means — the app on merge and the CLI both run exactly this: a
+ * revert goes from the recorded drift to no drift, an undo from no drift back to the drift,
+ * and a rollback restores the live values before the record ran.
+ */
+export function executionPlanOf(front: LedgerFront): {
+  operations: PlannedOperation[];
+  before: LiveExpectation;
+  after: LiveExpectation;
+  preImage: Map<string, unknown>;
+} {
+  const isUndo = front.undo_of !== undefined;
+  const drift: LiveExpectation = { kind: 'drift', fingerprint: front.drift_id };
+  const clean: LiveExpectation = { kind: 'clean' };
+  return {
+    operations: front.planned_operations,
+    before: isUndo ? clean : drift,
+    after: isUndo ? drift : clean,
+    preImage: new Map(
+      front.changes.map((change) => [change.path, isUndo ? change.recorded : change.live]),
+    ),
+  };
+}
+
+/**
+ * The front matter of the record that undoes an applied revert: the inverse operations,
+ * newest first, from the pre-image. `/driftgate undo` commits it on an undo PR; `driftgate
+ * undo` writes it beside the original.
+ */
+export function undoRecordFront(
+  record: LedgerRecord,
+  undoOf: number | string,
+  date: Date,
+): LedgerFront {
+  const operations = inversePlan(record.front.planned_operations, preImageOf(record));
+  return {
+    ...record.front,
+    detected_at: date.toISOString(),
+    undo_of: undoOf,
+    outcome: null,
+    planned_operations: operations.map(({ api, params, description, inverse }) => ({
+      api,
+      params,
+      ...(description !== undefined ? { description } : {}),
+      ...(inverse
+        ? {
+            inverse: {
+              api: inverse.api,
+              params: inverse.params,
+              ...(inverse.description !== undefined ? { description: inverse.description } : {}),
+            },
+          }
+        : {}),
+    })),
+  };
+}
+
+/** A record's text from its front matter and prose. */
+export function renderRecord(front: LedgerFront, prose: string): string {
+  return `---\n${stringify(front).trimEnd()}\n---\n\n${prose}`;
 }

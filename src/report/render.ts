@@ -2,8 +2,10 @@
  * Scan reports for people (text, markdown) and machines (JSON, the contract in
  * docs/architecture.md). Values are already masked by the drift model.
  */
-import type { Drift } from '../drift/model.js';
+import { attributionSkippedText, type AttributeChange, type Drift } from '../drift/model.js';
+import { describeSetElement, describeSetElementChange } from './set-element.js';
 import { formatPath } from '../terraform/path.js';
+import { inlineCode, plainText, tableCell } from './markdown.js';
 import { countDrifts, type ScanReport, type StackReport } from './model.js';
 
 export function driftToJson(drift: Drift): Record<string, unknown> {
@@ -14,11 +16,13 @@ export function driftToJson(drift: Drift): Record<string, unknown> {
     fingerprint: drift.fingerprint,
     changes: drift.changes.map((change) => ({
       path: formatPath(change.path),
+      ...(change.setElement ? { set_element: change.setElement } : {}),
       recorded: change.recorded,
       live: change.live,
       ...(change.sensitive ? { sensitive: true } : {}),
     })),
     attribution: drift.attribution,
+    ...(drift.attributionSkipped ? { attribution_skipped: drift.attributionSkipped } : {}),
     tier: drift.tier,
     tier_reason: drift.tierReason,
     direction: drift.direction,
@@ -51,6 +55,19 @@ export function renderJson(report: ScanReport): string {
     null,
     2,
   )}\n`;
+}
+
+/**
+ * A change as table cells (attribute, recorded, live): a whole set element is named by
+ * its content (`+ ingress` | `(absent)` | `{tcp/22 from 0.0.0.0/0}`), never by an index.
+ */
+export function changeCells(change: AttributeChange): [string, string, string] {
+  if (change.setElement) {
+    const sign = change.setElement === 'added' ? '+' : '-';
+    const side = (value: unknown) => (value === null ? '(absent)' : describeSetElement(value));
+    return [`${sign} ${formatPath(change.path)}`, side(change.recorded), side(change.live)];
+  }
+  return [formatPath(change.path), formatValue(change.recorded), formatValue(change.live)];
 }
 
 export function formatValue(value: unknown): string {
@@ -93,10 +110,14 @@ export function renderText(report: ScanReport): string {
       if (drift.attribution) {
         const a = drift.attribution;
         lines.push(`      by ${a.actor} at ${a.time} (${a.eventName}, via ${a.via})`);
+      } else if (drift.attributionSkipped === 'off') {
+        lines.push(`      by: ${attributionSkippedText('off')}`);
       }
       for (const change of drift.changes) {
         lines.push(
-          `      ${formatPath(change.path)}: ${formatValue(change.recorded)} → ${formatValue(change.live)}`,
+          change.setElement
+            ? `      ${describeSetElementChange(change)}`
+            : `      ${formatPath(change.path)}: ${formatValue(change.recorded)} → ${formatValue(change.live)}`,
         );
       }
       if (drift.security && drift.security.direction !== 'neutral') {
@@ -112,32 +133,42 @@ export function renderText(report: ScanReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-function markdownCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
-
 export function renderMarkdown(report: ScanReport): string {
   const lines = [`## driftgate scan`, '', summaryLine(report)];
   for (const stack of report.stacks) {
-    lines.push('', `### Stack \`${stack.name}\` (\`${stack.dir}\`, ${stack.environment})`, '');
+    lines.push(
+      '',
+      `### Stack ${inlineCode(stack.name)} (${inlineCode(stack.dir)}, ${plainText(stack.environment)})`,
+      '',
+    );
     if (stack.drifts.length === 0) lines.push('No drift.');
     for (const drift of stack.drifts) {
       lines.push(
-        `#### \`${drift.address}\` ${drift.action === 'delete' ? 'deleted' : 'changed'} outside Terraform`,
+        `#### ${inlineCode(drift.address)} ${drift.action === 'delete' ? 'deleted' : 'changed'} outside Terraform`,
         '',
-        `${tierText(drift)} · fingerprint \`${drift.fingerprint}\``,
+        `${plainText(tierText(drift))} · fingerprint ${inlineCode(drift.fingerprint)}`,
         '',
       );
+      if (!drift.attribution && drift.attributionSkipped === 'off') {
+        lines.push(`Who: ${attributionSkippedText('off')}.`, '');
+      }
       if (drift.security && drift.security.direction !== 'neutral') {
-        lines.push(`**Security: ${drift.security.direction}.** ${drift.security.explanation}.`, '');
+        lines.push(
+          `**Security: ${plainText(drift.security.direction)}.** ${plainText(drift.security.explanation)}.`,
+          '',
+        );
       }
       if (drift.direction)
-        lines.push(`Proposed: **${drift.direction}** — ${drift.directionReason}.`, '');
+        lines.push(
+          `Proposed: **${plainText(drift.direction)}** — ${plainText(drift.directionReason ?? '')}.`,
+          '',
+        );
       if (drift.changes.length) {
         lines.push('| Attribute | Recorded | Live |', '| --- | --- | --- |');
         for (const change of drift.changes) {
+          const [attribute, recorded, live] = changeCells(change);
           lines.push(
-            `| \`${markdownCell(formatPath(change.path))}\` | \`${markdownCell(formatValue(change.recorded))}\` | \`${markdownCell(formatValue(change.live))}\` |`,
+            `| ${tableCell(inlineCode(attribute))} | ${tableCell(inlineCode(recorded))} | ${tableCell(inlineCode(live))} |`,
           );
         }
         lines.push('');
@@ -147,10 +178,13 @@ export function renderMarkdown(report: ScanReport): string {
       lines.push(
         '',
         '**Not scanned:**',
-        ...stack.notScanned.map((item) => `- \`${item.address}\`: ${item.reason}`),
+        ...stack.notScanned.map(
+          (item) => `- ${inlineCode(item.address)}: ${plainText(item.reason)}`,
+        ),
       );
     }
-    if (stack.warnings.length) lines.push('', ...stack.warnings.map((warning) => `> ${warning}`));
+    if (stack.warnings.length)
+      lines.push('', ...stack.warnings.map((warning) => `> ${plainText(warning)}`));
   }
   return `${lines.join('\n')}\n`;
 }

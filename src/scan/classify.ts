@@ -5,8 +5,13 @@
 import type { DriftgateConfig } from '../config/schema.js';
 import { applyIgnoreChanges, applyIgnoreRules } from '../drift/ignore.js';
 import type { Drift } from '../drift/model.js';
+import {
+  applyProviderTagRules,
+  providerTagRulesFor,
+  providerTagRuleWarnings,
+} from '../drift/tag-rules.js';
 import { decideDirection } from '../policy/direction.js';
-import { decideTier } from '../policy/tiers.js';
+import { tierDecider } from '../policy/tiers.js';
 import { findResource, type TerraformStack } from '../terraform/stack.js';
 
 export const DEFAULT_HOTFIX_TAG = 'driftgate:hotfix';
@@ -28,30 +33,33 @@ export interface ClassifyOutput {
 export function classifyDrifts(input: ClassifyInput): ClassifyOutput {
   const afterLifecycle: Drift[] = [];
   for (const drift of input.drifts) {
+    // The provider never reports tags it ignores (`aws:*`, ignore_tags): neither does driftgate.
+    const visible = applyProviderTagRules(drift, providerTagRulesFor(input.stack, drift.address));
+    if (!visible) continue;
     // Only root-module resources have their declaration in this stack's files.
     const declaration =
       input.stack && !drift.address.startsWith('module.')
         ? findResource(input.stack, drift.address)
         : undefined;
-    const kept = declaration ? applyIgnoreChanges(drift, declaration.ignoreChanges) : drift;
+    const kept = declaration ? applyIgnoreChanges(visible, declaration.ignoreChanges) : visible;
     if (kept) afterLifecycle.push(kept);
   }
   const { drifts, expiredRules } = applyIgnoreRules(afterLifecycle, input.config.ignore, input.now);
-  const warnings = expiredRules.map(
-    (rule) =>
-      `ignore rule for ${rule.address} expired on ${rule.until}${rule.reason ? ` (${rule.reason})` : ''}: its drift is reported again`,
-  );
+  const warnings = [
+    ...providerTagRuleWarnings(input.stack),
+    ...expiredRules.map(
+      (rule) =>
+        `ignore rule for ${rule.address} expired on ${rule.until}${rule.reason ? ` (${rule.reason})` : ''}: its drift is reported again`,
+    ),
+  ];
+  const decideTier = tierDecider(input.config.tiers.rules, input.config.tiers.use_defaults);
   const tiered = drifts.map((drift) => {
-    const decision = decideTier(
-      {
-        stack: input.stackName,
-        environment: input.environment,
-        address: drift.address,
-        type: drift.type,
-      },
-      input.config.tiers.rules,
-      input.config.tiers.use_defaults,
-    );
+    const decision = decideTier({
+      stack: input.stackName,
+      environment: input.environment,
+      address: drift.address,
+      type: drift.type,
+    });
     const direction = decideDirection(drift, input.config.hotfix_tag ?? DEFAULT_HOTFIX_TAG);
     return {
       ...drift,

@@ -16,6 +16,7 @@ import { readState } from '../terraform/state-source.js';
 import type { TerraformState } from '../terraform/state.js';
 import { readStack, type TerraformStack } from '../terraform/stack.js';
 import { classifyDrifts } from './classify.js';
+import { DriftgateError } from '../errors.js';
 
 export const EMPTY_POLICY: Pick<DriftgateConfig, 'ignore' | 'tiers' | 'hotfix_tag'> = {
   ignore: [],
@@ -30,10 +31,32 @@ export interface StackScanInput {
   now: Date;
 }
 
-/** Read the stack's `.tf` files when there are any (a plan alone is enough to report drift). */
-export async function readStackIfPresent(dir: string): Promise<TerraformStack | undefined> {
-  const stack = await readStack(dir);
-  return stack.files.length > 0 ? stack : undefined;
+/**
+ * Read the stack's `.tf` files. A directory without any is an error, even with a plan: a
+ * typo'd directory would otherwise silently drop `ignore_changes`, the provider's tag
+ * rules and every rule keyed on the code.
+ */
+export async function readStackRequired(
+  dir: string,
+  read: StackReader = stackReader(dir),
+): Promise<TerraformStack> {
+  const stack = await read();
+  if (stack.files.length === 0) {
+    throw new DriftgateError(
+      'no .tf files in this directory: it is not a Terraform root module',
+      { file: dir },
+      "pass the directory that holds the stack's .tf files",
+    );
+  }
+  return stack;
+}
+
+/** Reads a stack's `.tf` files once, however many steps (state location, scan, codify) ask. */
+export type StackReader = () => Promise<TerraformStack>;
+
+export function stackReader(dir: string): StackReader {
+  let read: Promise<TerraformStack> | undefined;
+  return () => (read ??= readStack(dir));
 }
 
 export function finishStackReport(
@@ -68,9 +91,9 @@ export function finishStackReport(
 }
 
 export async function scanStackFromPlan(
-  input: StackScanInput & { planPath: string },
+  input: StackScanInput & { planPath: string; readStack?: StackReader },
 ): Promise<StackReport> {
-  const stack = await readStackIfPresent(input.dir);
+  const stack = await readStackRequired(input.dir, input.readStack);
   const plan = await readPlanFile(input.planPath);
   return scanLoadedPlan({ ...input, stack, plan });
 }
@@ -90,7 +113,10 @@ export function scanLoadedPlan(
     );
   }
   return finishStackReport(input, stack, {
-    drifts: driftsFromPlan(plan, input.stackConfig.name),
+    drifts: driftsFromPlan(plan, input.stackConfig.name).map((drift) => ({
+      ...drift,
+      attributionSkipped: 'plan' as const,
+    })),
     source: 'plan',
     warnings,
   });
@@ -102,9 +128,10 @@ export async function scanStackLive(
     stateLocation: string;
     workspace?: string | undefined;
     attribution?: AttributionConfig;
+    readStack?: StackReader;
   },
 ): Promise<StackReport> {
-  const stack = await readStackIfPresent(input.dir);
+  const stack = await readStackRequired(input.dir, input.readStack);
   const state = await readState(input.stateLocation, {
     workspace: input.workspace,
     s3: input.session.s3(),
@@ -155,7 +182,13 @@ async function attribute(
   session: AwsSession,
   settings: AttributionConfig,
 ): Promise<{ drifts: Drift[]; warnings: string[] }> {
-  if (settings.source === 'off' || drifts.length === 0) return { drifts, warnings: [] };
+  if (settings.source === 'off') {
+    return {
+      drifts: drifts.map((drift) => ({ ...drift, attributionSkipped: 'off' as const })),
+      warnings: [],
+    };
+  }
+  if (drifts.length === 0) return { drifts, warnings: [] };
   const source =
     settings.source === 's3' && settings.s3
       ? new S3LogSource(session, {

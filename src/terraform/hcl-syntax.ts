@@ -6,12 +6,15 @@
  * with interpolation) is kept as text with the references it mentions.
  *
  * hcl2-parser (HashiCorp's own HCL implementation compiled to JavaScript) is the
- * second opinion: a file tree-sitter accepts but HashiCorp's parser rejects is an error.
+ * second opinion, on request (`verify`): it costs 6–30 µs a byte, so reading a stack does
+ * not ask it; codify asks it about every block it edits (remediation/codify), and the
+ * tests about every file of the project's HCL corpus.
  */
 import { createRequire } from 'node:module';
 import hcl2 from 'hcl2-parser';
 import { Language, Parser, type Node } from 'web-tree-sitter';
 import { DriftgateError } from '../errors.js';
+import { MAX_HCL_FILE_CHARS, MAX_HCL_TREE_DEPTH } from '../input-limits.js';
 
 export interface SourceRange {
   /** Offsets into the file text (UTF-16 code units, as JavaScript strings index). */
@@ -93,11 +96,33 @@ export function loadHclParser(): Promise<Parser> {
 
 export interface ParseOptions {
   /**
-   * Also require HashiCorp's parser (hcl2-parser) to accept the file. It is the reference,
-   * but slow (about 6 µs a byte), so code that re-parses text it just edited checks the
-   * edited blocks with it instead (see remediation/codify).
+   * Also require HashiCorp's parser (hcl2-parser) to accept the file (off by default). It is
+   * the reference, but slow (6–30 µs a byte), so reading a stack does not ask it: codify
+   * checks the blocks it edits with it instead (see remediation/codify), and the tests run
+   * it over every HCL file of the project.
    */
   verify?: boolean;
+}
+
+/**
+ * HashiCorp's parser, contained. It is Go compiled to JavaScript: a construct its JSON
+ * conversion cannot represent (an object key `null`, which Terraform reads as the string
+ * "null") panics, and deep nesting overflows the stack. A panic is not a verdict on the
+ * file; only a returned error is.
+ */
+export type HashicorpParse =
+  | { kind: 'parsed'; value: unknown }
+  | { kind: 'rejected' }
+  | { kind: 'too-deep' }
+  | { kind: 'crashed' };
+
+export function parseWithHashicorp(text: string): HashicorpParse {
+  try {
+    const [value, error] = hcl2.parseToObject(text);
+    return error ? { kind: 'rejected' } : { kind: 'parsed', value };
+  } catch (error) {
+    return error instanceof RangeError ? { kind: 'too-deep' } : { kind: 'crashed' };
+  }
 }
 
 /** Parse one HCL file. Throws a DriftgateError with file:line:column on a syntax error. */
@@ -106,11 +131,24 @@ export async function parseHcl(
   text: string,
   options: ParseOptions = {},
 ): Promise<HclFile> {
+  if (text.length > MAX_HCL_FILE_CHARS) {
+    throw new DriftgateError(
+      `file too large: ${text.length} characters; driftgate reads Terraform files up to ${MAX_HCL_FILE_CHARS} (1 MiB)`,
+      { file: path },
+    );
+  }
   const parser = await loadHclParser();
   const tree = parser.parse(text);
   if (!tree) throw new DriftgateError('the HCL parser returned no tree', { file: path });
   try {
     const lines = lineStarts(text);
+    const tooDeep = firstNodeDeeperThan(tree.rootNode, MAX_HCL_TREE_DEPTH);
+    if (tooDeep) {
+      throw new DriftgateError(
+        `nested too deeply: the syntax tree is more than ${MAX_HCL_TREE_DEPTH} levels deep here (about 60 levels of brackets, braces, calls or blocks); driftgate refuses such files`,
+        { file: path, ...positionOf(lines, tooDeep.startIndex) },
+      );
+    }
     const problem = firstSyntaxProblem(tree.rootNode);
     if (problem) {
       const at = positionOf(lines, problem.startIndex);
@@ -122,15 +160,66 @@ export async function parseHcl(
           : 'syntax error: unexpected end of file';
       throw new DriftgateError(message, { file: path, ...at });
     }
-    const [, hashicorpError] =
-      options.verify === false ? [undefined, undefined] : hcl2.parseToObject(text);
-    if (hashicorpError) {
+    const hashicorp = options.verify ? parseWithHashicorp(text) : undefined;
+    if (hashicorp?.kind === 'rejected') {
       throw new DriftgateError("HashiCorp's HCL parser rejects this file", { file: path });
+    }
+    if (hashicorp?.kind === 'too-deep') {
+      throw new DriftgateError("nested too deeply for HashiCorp's HCL parser", { file: path });
     }
     const reader = new CstReader(path, text, lines);
     const bodyNode = tree.rootNode.namedChildren.find((n) => n?.type === 'body');
     const body = bodyNode ? reader.body(bodyNode) : { attributes: [], blocks: [] };
     return { path, text, ...body };
+  } finally {
+    tree.delete();
+  }
+}
+
+/** The first node deeper than `limit`, found with a cursor (no recursion). */
+function firstNodeDeeperThan(root: Node, limit: number): Node | undefined {
+  const cursor = root.walk();
+  try {
+    let depth = 0;
+    for (;;) {
+      if (cursor.gotoFirstChild()) {
+        depth++;
+        if (depth > limit) return cursor.currentNode;
+        continue;
+      }
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) return undefined;
+        depth--;
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+}
+
+/**
+ * Read the top-level items of `text.slice(start, end)` alone, with ranges in `text`'s
+ * coordinates: the bytes an edit changed, cut at top-level item boundaries, so a file is
+ * not re-read whole for a small edit. Undefined when the slice has a syntax error (the
+ * caller re-reads the whole file for the exact message).
+ */
+export async function parseHclRegion(
+  path: string,
+  text: string,
+  lines: readonly number[],
+  start: number,
+  end: number,
+): Promise<HclBody | undefined> {
+  const parser = await loadHclParser();
+  const region = text.slice(start, end);
+  const tree = parser.parse(region);
+  if (!tree) return undefined;
+  try {
+    if (firstNodeDeeperThan(tree.rootNode, MAX_HCL_TREE_DEPTH) || firstSyntaxProblem(tree.rootNode))
+      return undefined;
+    const reader = new CstReader(path, region, lines, start);
+    const bodyNode = tree.rootNode.namedChildren.find((n) => n?.type === 'body');
+    return bodyNode ? reader.body(bodyNode) : { attributes: [], blocks: [] };
   } finally {
     tree.delete();
   }
@@ -147,13 +236,18 @@ function firstSyntaxProblem(node: Node): Node | undefined {
   return node;
 }
 
-function lineStarts(text: string): number[] {
+/** Offset of the first character of every line. */
+export function lineStarts(text: string): number[] {
   const starts = [0];
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
   return starts;
 }
 
-function positionOf(lines: number[], offset: number): { line: number; column: number } {
+/** 1-based line and column of an offset, from `lineStarts`. */
+export function positionOf(
+  lines: readonly number[],
+  offset: number,
+): { line: number; column: number } {
   let low = 0;
   let high = lines.length - 1;
   while (low < high) {
@@ -165,22 +259,24 @@ function positionOf(lines: number[], offset: number): { line: number; column: nu
 }
 
 class CstReader {
+  /**
+   * `text` is what tree-sitter parsed; it starts at `base` in the file whose line starts
+   * are `lines`, and every range is given in the file's coordinates.
+   */
   constructor(
     private readonly path: string,
     private readonly text: string,
-    private readonly lines: number[],
+    private readonly lines: readonly number[],
+    private readonly base = 0,
   ) {}
 
   range(node: Node): SourceRange {
-    return {
-      start: node.startIndex,
-      end: node.endIndex,
-      ...positionOf(this.lines, node.startIndex),
-    };
+    return this.rangeBetween(node.startIndex, node.endIndex);
   }
 
   rangeBetween(start: number, end: number): SourceRange {
-    return { start, end, ...positionOf(this.lines, start) };
+    const at = this.base + start;
+    return { start: at, end: this.base + end, ...positionOf(this.lines, at) };
   }
 
   body(node: Node): HclBody {
@@ -291,6 +387,9 @@ class CstReader {
   objectKey(node: Node): string | null {
     const parts = node.namedChildren.filter((n): n is Node => n !== null);
     if (parts.length === 1 && parts[0]!.type === 'variable_expr') return parts[0]!.text;
+    // A bare keyword key is its name, as in Terraform: `{ null = 1 }` has the key "null".
+    const keyword = parts.length === 1 ? parts[0]!.namedChildren[0] : undefined;
+    if (keyword?.type === 'null_lit' || keyword?.type === 'bool_lit') return keyword.text;
     const expression = this.expression(node);
     if (expression.kind === 'literal' && typeof expression.value === 'string')
       return expression.value;
@@ -311,7 +410,7 @@ class CstReader {
       default:
         throw new DriftgateError(`unsupported literal ${inner.type}`, {
           file: this.path,
-          ...positionOf(this.lines, inner.startIndex),
+          ...positionOf(this.lines, this.base + inner.startIndex),
         });
     }
   }

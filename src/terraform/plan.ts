@@ -7,15 +7,20 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { DriftgateError } from '../errors.js';
+import { assertJsonDepth } from '../input-limits.js';
 import {
   jsonErrorPosition,
   parseWith,
+  sensitivityMark,
   showJsonStateValues,
   instancesFromShowJson,
   type StateInstance,
 } from './state.js';
 
 const changeAction = z.enum(['no-op', 'create', 'read', 'update', 'delete', 'forget', 'open']);
+
+/** A resource's values: an object of attributes, or null when the object does not exist. */
+const resourceValues = z.record(z.string(), z.unknown()).nullable();
 
 const resourceChange = z
   .object({
@@ -30,10 +35,10 @@ const resourceChange = z
     change: z
       .object({
         actions: z.array(changeAction).min(1),
-        before: z.unknown().optional(),
-        after: z.unknown().optional(),
-        before_sensitive: z.unknown().optional(),
-        after_sensitive: z.unknown().optional(),
+        before: resourceValues.optional(),
+        after: resourceValues.optional(),
+        before_sensitive: sensitivityMark.optional(),
+        after_sensitive: sensitivityMark.optional(),
         after_unknown: z.unknown().optional(),
       })
       .loose(),
@@ -78,6 +83,7 @@ export function parsePlan(text: string, source: string): TerraformPlan {
       { file: source },
     );
   }
+  assertJsonDepth(raw, source);
   if ('values' in raw && !('planned_values' in raw) && !('resource_changes' in raw)) {
     throw new DriftgateError('this is `terraform show -json` of a state, not of a plan', {
       file: source,

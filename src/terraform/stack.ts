@@ -3,9 +3,10 @@
  * (Terraform does not recurse into sub-directories), with the declarations driftgate
  * needs: resources and their lifecycle, variables, locals, modules, the S3 backend.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { DriftgateError } from '../errors.js';
+import { MAX_HCL_FILE_CHARS } from '../input-limits.js';
 import {
   literalValueOf,
   parseHcl,
@@ -17,6 +18,7 @@ import {
   type HclValue,
 } from './hcl-syntax.js';
 import { parsePath, type AttributePath } from './path.js';
+import { decodeSource } from './source-text.js';
 
 export interface ResourceDeclaration {
   mode: 'managed' | 'data';
@@ -29,6 +31,25 @@ export interface ResourceDeclaration {
   ignoreChanges: AttributePath[] | 'all';
   count: HclExpression | undefined;
   forEach: HclExpression | undefined;
+  /** `provider = aws.west`: the provider configuration it uses (`aws.west`), if not the default. */
+  provider: string | undefined;
+}
+
+/** The provider's `ignore_tags` block, as literal lists (see drift/tag-rules.ts). */
+export interface IgnoreTagsDeclaration {
+  keys: string[];
+  keyPrefixes: string[];
+}
+
+export interface ProviderDeclaration {
+  /** The provider's local name (`aws`). */
+  name: string;
+  /** `aws.west` for `alias = "west"`; `aws` for the default configuration. */
+  reference: string;
+  ignoreTags: IgnoreTagsDeclaration;
+  /** Settings driftgate could not read (not literal): reported, never guessed. */
+  unreadable: string[];
+  block: HclBlock;
 }
 
 export interface VariableDeclaration {
@@ -48,6 +69,8 @@ export interface ModuleDeclaration {
   name: string;
   source: string | undefined;
   block: HclBlock;
+  /** `providers = { aws = aws.west }`: the module's provider name → the root's configuration. */
+  providers: Record<string, string>;
 }
 
 export interface BackendDeclaration {
@@ -64,29 +87,76 @@ export interface TerraformStack {
   variables: Map<string, VariableDeclaration>;
   locals: Map<string, LocalDeclaration>;
   modules: ModuleDeclaration[];
+  providers: ProviderDeclaration[];
   backend: BackendDeclaration | undefined;
+  /** What each file declares, by path: look-ups by address, and one file replaced alone. */
+  declarations: ReadonlyMap<string, FileDeclarations>;
+}
+
+/** The declarations of one file, in block order. */
+export interface FileDeclarations {
+  resources: Map<string, ResourceDeclaration>;
+  variables: VariableDeclaration[];
+  locals: LocalDeclaration[];
+  modules: ModuleDeclaration[];
+  providers: ProviderDeclaration[];
+  backends: BackendDeclaration[];
 }
 
 /** Read every `.tf` file of a stack directory (sorted, as Terraform loads them). */
 export async function readStack(dir: string): Promise<TerraformStack> {
+  return buildStack(dir, await readTerraformSources(dir, (name) => name.endsWith('.tf')));
+}
+
+/**
+ * The regular files of `dir` whose names pass `include`, sorted, with their text.
+ * Directories (even one named `x.tf`) are skipped, as Terraform skips them; a file too
+ * large to be Terraform is refused before it is read.
+ */
+export async function readTerraformSources(
+  dir: string,
+  include: (name: string) => boolean,
+): Promise<{ path: string; text: string }[]> {
+  const failure = (error: unknown, file: string, what: string) =>
+    new DriftgateError(
+      `cannot read ${what}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      { file },
+    );
   let names: string[];
   try {
-    names = (await readdir(dir)).filter((name) => name.endsWith('.tf')).sort();
+    names = (await readdir(dir)).filter(include).sort();
   } catch (error) {
-    throw new DriftgateError(
-      `cannot read stack directory: ${(error as NodeJS.ErrnoException).code ?? error}`,
-      {
-        file: dir,
-      },
-    );
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT'
+        ? 'no such directory'
+        : code === 'ENOTDIR'
+          ? 'not a directory'
+          : `cannot read the directory (${code ?? String(error)})`;
+    throw new DriftgateError(`${reason}: a stack is a Terraform root module directory`, {
+      file: dir,
+    });
   }
-  const sources = await Promise.all(
-    names.map(async (name) => ({
-      path: join(dir, name),
-      text: await readFile(join(dir, name), 'utf8'),
-    })),
-  );
-  return buildStack(dir, sources);
+  const sources: { path: string; text: string }[] = [];
+  for (const name of names) {
+    const path = join(dir, name);
+    try {
+      const info = await stat(path);
+      if (!info.isFile()) continue;
+      // A character is at most four bytes: anything larger cannot be within the limit.
+      if (info.size > 4 * MAX_HCL_FILE_CHARS) {
+        throw new DriftgateError(
+          `file too large: ${info.size} bytes; driftgate reads Terraform files up to ${MAX_HCL_FILE_CHARS} characters (1 MiB)`,
+          { file: path },
+        );
+      }
+      sources.push({ path, text: decodeSource(path, await readFile(path)) });
+    } catch (error) {
+      if (error instanceof DriftgateError) throw error;
+      throw failure(error, path, 'file');
+    }
+  }
+  return sources;
 }
 
 /** Build a stack from in-memory sources (the GitHub app reads files through the API). */
@@ -108,6 +178,81 @@ export async function buildStack(
         : await parseHcl(path, source.text, options),
     );
   }
+  return stackOfFiles(dir, files);
+}
+
+/** A stack of files already parsed. Duplicates and malformed declarations throw, in file order. */
+export function stackOfFiles(dir: string, files: HclFile[]): TerraformStack {
+  const declarations = new Map<string, FileDeclarations>();
+  const seen = new Set<string>();
+  for (const file of files) {
+    const declared = declarationsOf(file, (address) => seen.has(address));
+    for (const address of declared.resources.keys()) seen.add(address);
+    declarations.set(file.path, declared);
+  }
+  return assemble(dir, files, declarations);
+}
+
+/**
+ * The stack with some files replaced by new versions (same paths), reading declarations
+ * again only in those files: the rest of the stack is shared with `stack`. Errors are the
+ * ones a full read would give (on any, the whole stack is read again to name the first).
+ */
+export function replaceStackFiles(stack: TerraformStack, changed: HclFile[]): TerraformStack {
+  const replacements = new Map(changed.map((file) => [file.path, file]));
+  const files = stack.files.map((file) => replacements.get(file.path) ?? file);
+  const declarations = new Map(stack.declarations);
+  try {
+    for (const file of changed) {
+      const previous = changed.length === 1 ? stack.declarations.get(file.path) : undefined;
+      const declared = declarationsOf(
+        file,
+        (address) =>
+          // Unique before, and no other file changed: still unique.
+          !previous?.resources.has(address) &&
+          [...declarations].some(
+            ([path, other]) => path !== file.path && other.resources.has(address),
+          ),
+      );
+      declarations.set(file.path, declared);
+    }
+  } catch {
+    return stackOfFiles(stack.dir, files);
+  }
+  const touched = changed.flatMap(({ path }) => [
+    stack.declarations.get(path),
+    declarations.get(path),
+  ]);
+  const declares = (kind: 'variables' | 'locals' | 'modules' | 'providers' | 'backends') =>
+    touched.some((declared) => declared && declared[kind].length > 0);
+  if (
+    declares('variables') ||
+    declares('locals') ||
+    declares('modules') ||
+    declares('providers') ||
+    declares('backends')
+  )
+    return assemble(stack.dir, files, declarations);
+  // Each file's resources are one run of `resources`, in file order: swap the runs.
+  const resources: ResourceDeclaration[] = [];
+  let from = 0;
+  for (const file of stack.files) {
+    const count = stack.declarations.get(file.path)!.resources.size;
+    if (replacements.has(file.path)) {
+      resources.push(...declarations.get(file.path)!.resources.values());
+    } else {
+      for (let index = from; index < from + count; index++) resources.push(stack.resources[index]!);
+    }
+    from += count;
+  }
+  return { ...stack, files, resources, declarations };
+}
+
+function assemble(
+  dir: string,
+  files: HclFile[],
+  declarations: ReadonlyMap<string, FileDeclarations>,
+): TerraformStack {
   const stack: TerraformStack = {
     dir,
     files,
@@ -115,20 +260,46 @@ export async function buildStack(
     variables: new Map(),
     locals: new Map(),
     modules: [],
+    providers: [],
     backend: undefined,
+    declarations,
   };
   for (const file of files) {
-    for (const block of file.blocks) collectDeclaration(stack, block);
+    const declared = declarations.get(file.path)!;
+    stack.resources.push(...declared.resources.values());
+    for (const variable of declared.variables) stack.variables.set(variable.name, variable);
+    for (const local of declared.locals) stack.locals.set(local.name, local);
+    stack.modules.push(...declared.modules);
+    stack.providers.push(...declared.providers);
+    stack.backend = declared.backends.at(-1) ?? stack.backend;
   }
   return stack;
 }
 
-function displayPath(path: string): string {
+function declarationsOf(file: HclFile, takenElsewhere: (address: string) => boolean) {
+  const declared: FileDeclarations = {
+    resources: new Map(),
+    variables: [],
+    locals: [],
+    modules: [],
+    providers: [],
+    backends: [],
+  };
+  for (const block of file.blocks) collectDeclaration(declared, block, takenElsewhere);
+  return declared;
+}
+
+/** A file's path as driftgate names it: relative to the working directory when inside it. */
+export function displayPath(path: string): string {
   const rel = relative(process.cwd(), path);
   return rel.startsWith('..') ? path : rel;
 }
 
-function collectDeclaration(stack: TerraformStack, block: HclBlock): void {
+function collectDeclaration(
+  declared: FileDeclarations,
+  block: HclBlock,
+  takenElsewhere: (address: string) => boolean,
+): void {
   switch (block.type) {
     case 'resource':
     case 'data': {
@@ -137,10 +308,10 @@ function collectDeclaration(stack: TerraformStack, block: HclBlock): void {
         throw blockError(block, `a ${block.type} block needs two labels: type and name`);
       const mode = block.type === 'resource' ? 'managed' : 'data';
       const address = mode === 'managed' ? `${type}.${name}` : `data.${type}.${name}`;
-      if (stack.resources.some((r) => r.address === address)) {
+      if (declared.resources.has(address) || takenElsewhere(address)) {
         throw blockError(block, `duplicate ${block.type} ${JSON.stringify(address)}`);
       }
-      stack.resources.push({
+      declared.resources.set(address, {
         mode,
         type,
         name,
@@ -149,6 +320,7 @@ function collectDeclaration(stack: TerraformStack, block: HclBlock): void {
         ignoreChanges: readIgnoreChanges(block),
         count: attributeOf(block, 'count')?.value,
         forEach: attributeOf(block, 'for_each')?.value,
+        provider: providerReference(attributeOf(block, 'provider')?.value),
       });
       return;
     }
@@ -157,7 +329,7 @@ function collectDeclaration(stack: TerraformStack, block: HclBlock): void {
       if (!name) throw blockError(block, 'a variable block needs a name label');
       const defaultAttribute = attributeOf(block, 'default');
       const sensitive = attributeOf(block, 'sensitive');
-      stack.variables.set(name, {
+      declared.variables.push({
         name,
         block,
         default: defaultAttribute ? literalValueOf(defaultAttribute.value) : undefined,
@@ -167,7 +339,7 @@ function collectDeclaration(stack: TerraformStack, block: HclBlock): void {
     }
     case 'locals':
       for (const attribute of block.attributes) {
-        stack.locals.set(attribute.name, { name: attribute.name, attribute, file: block.file });
+        declared.locals.push({ name: attribute.name, attribute, file: block.file });
       }
       return;
     case 'module': {
@@ -175,11 +347,26 @@ function collectDeclaration(stack: TerraformStack, block: HclBlock): void {
       if (!name) throw blockError(block, 'a module block needs a name label');
       const source = attributeOf(block, 'source');
       const sourceValue = source ? literalValueOf(source.value) : undefined;
-      stack.modules.push({
+      const providers: Record<string, string> = {};
+      const mapping = attributeOf(block, 'providers')?.value;
+      if (mapping?.kind === 'object') {
+        for (const item of mapping.items) {
+          const target = providerReference(item.value);
+          if (item.key !== null && target) providers[item.key] = target;
+        }
+      }
+      declared.modules.push({
         name,
         block,
         source: typeof sourceValue === 'string' ? sourceValue : undefined,
+        providers,
       });
+      return;
+    }
+    case 'provider': {
+      const [name] = block.labels;
+      if (!name) throw blockError(block, 'a provider block needs a name label');
+      declared.providers.push(readProvider(name, block));
       return;
     }
     case 'terraform':
@@ -197,7 +384,7 @@ function collectDeclaration(stack: TerraformStack, block: HclBlock): void {
           }
           config[attribute.name] = value;
         }
-        stack.backend = { type: inner.labels[0] ?? '', config, block: inner };
+        declared.backends.push({ type: inner.labels[0] ?? '', config, block: inner });
       }
       return;
   }
@@ -208,6 +395,49 @@ export function attributeOf(
   name: string,
 ): HclAttribute | undefined {
   return block.attributes.find((attribute) => attribute.name === name);
+}
+
+/** `aws.west` from `provider = aws.west` (or the deprecated `"aws.west"`). */
+function providerReference(expression: HclExpression | undefined): string | undefined {
+  if (!expression) return undefined;
+  if (expression.kind === 'reference') return expression.traversal;
+  if (expression.kind === 'literal' && typeof expression.value === 'string')
+    return expression.value;
+  return undefined;
+}
+
+function readProvider(name: string, block: HclBlock): ProviderDeclaration {
+  const unreadable: string[] = [];
+  const where = (range: { line: number }) => `${block.file}:${range.line}`;
+  const alias = attributeOf(block, 'alias');
+  const aliasValue = alias ? literalValueOf(alias.value) : undefined;
+  if (alias && typeof aliasValue !== 'string')
+    unreadable.push(`${where(alias.range)}: provider alias is not a literal string`);
+  const ignoreTags: IgnoreTagsDeclaration = { keys: [], keyPrefixes: [] };
+  for (const inner of block.blocks.filter((candidate) => candidate.type === 'ignore_tags')) {
+    for (const [attributeName, into] of [
+      ['keys', ignoreTags.keys],
+      ['key_prefixes', ignoreTags.keyPrefixes],
+    ] as const) {
+      const attribute = attributeOf(inner, attributeName);
+      if (!attribute) continue;
+      const value = literalValueOf(attribute.value);
+      if (Array.isArray(value) && value.every((item) => typeof item === 'string')) {
+        into.push(...(value as string[]));
+      } else {
+        unreadable.push(
+          `${where(attribute.range)}: ignore_tags.${attributeName} is not a literal list of strings`,
+        );
+      }
+    }
+  }
+  return {
+    name,
+    reference: typeof aliasValue === 'string' ? `${name}.${aliasValue}` : name,
+    ignoreTags,
+    unreadable,
+    block,
+  };
 }
 
 function readIgnoreChanges(block: HclBlock): AttributePath[] | 'all' {
@@ -256,5 +486,9 @@ export function findResource(
 ): ResourceDeclaration | undefined {
   // Instances of count/for_each resources (`aws_subnet.private[0]`) share one declaration.
   const withoutKey = address.replace(/\[[^\]]*\]$/, '');
-  return stack.resources.find((resource) => resource.address === withoutKey);
+  for (const declared of stack.declarations.values()) {
+    const found = declared.resources.get(withoutKey);
+    if (found) return found;
+  }
+  return undefined;
 }

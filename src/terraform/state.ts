@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DriftgateError, formatKeyPath } from '../errors.js';
+import { assertJsonDepth } from '../input-limits.js';
 import { formatInstanceKey, parseAddress, type InstanceKey } from './address.js';
 import { type AttributePath } from './path.js';
 
@@ -77,6 +78,19 @@ const v4State = z
   })
   .loose();
 
+/**
+ * A sensitivity mark as Terraform writes it (`before_sensitive`, `sensitive_values`):
+ * `true` / `false`, or an object or array of marks shaped like the value. Anything else
+ * (`"true"`, `1`, `null`) is refused at the edge rather than guessed at.
+ */
+export type SensitivityMark = boolean | SensitivityMark[] | { [key: string]: SensitivityMark };
+
+export const sensitivityMark: z.ZodType<SensitivityMark> = z.lazy(() =>
+  z.union([z.boolean(), z.array(sensitivityMark), z.record(z.string(), sensitivityMark)], {
+    error: 'a sensitivity mark must be true, false, or an object or array of marks',
+  }),
+);
+
 interface ShowJsonModule {
   address?: string | undefined;
   resources?: ShowJsonResource[] | undefined;
@@ -90,7 +104,7 @@ interface ShowJsonResource {
   index?: string | number | undefined;
   provider_name?: string | undefined;
   values?: Record<string, unknown> | undefined;
-  sensitive_values?: unknown;
+  sensitive_values?: SensitivityMark | undefined;
   deposed_key?: string | undefined;
 }
 
@@ -103,7 +117,7 @@ const showJsonResource: z.ZodType<ShowJsonResource> = z
     index: z.union([z.string(), z.number()]).optional(),
     provider_name: z.string().optional(),
     values: z.record(z.string(), z.unknown()).optional(),
-    sensitive_values: z.unknown().optional(),
+    sensitive_values: sensitivityMark.optional(),
     deposed_key: z.string().optional(),
   })
   .loose();
@@ -142,6 +156,7 @@ export function parseState(text: string, source: string): TerraformState {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new DriftgateError('a Terraform state must be a JSON object', { file: source });
   }
+  assertJsonDepth(raw, source);
   const record = raw as Record<string, unknown>;
   if ('version' in record) {
     if (record.version !== 4) {
@@ -283,10 +298,12 @@ function modulePrefixOf(address: string): string {
 
 /**
  * Turn a `*_sensitive` mask (`{"password": true, "tags": {"x": true}}`, as in plan and
- * show JSON) into the list of sensitive paths.
+ * show JSON) into the list of sensitive paths. Fails closed: a mark that is neither
+ * `false` nor a container (`"true"`, `1`, `null`) makes its whole path sensitive. The
+ * readers reject such marks first; this is the second line for any other caller.
  */
 export function sensitivePathsFromMask(mask: unknown, prefix: AttributePath = []): AttributePath[] {
-  if (mask === true) return [prefix];
+  if (mask === undefined || mask === false) return [];
   if (Array.isArray(mask))
     return mask.flatMap((item, i) => sensitivePathsFromMask(item, [...prefix, i]));
   if (mask && typeof mask === 'object') {
@@ -294,5 +311,5 @@ export function sensitivePathsFromMask(mask: unknown, prefix: AttributePath = []
       sensitivePathsFromMask(value, [...prefix, key]),
     );
   }
-  return [];
+  return [prefix];
 }

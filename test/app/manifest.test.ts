@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { appManifest } from '../../scripts/app-manifest.js';
 import { createDriftgate } from '../../src/index.js';
 import { testJobLayer } from '../support/jobs.js';
+import { TEST_ENVIRONMENT } from '../support/records.js';
 
 describe('app.yml', () => {
   it('subscribes to exactly the events the app handles', async () => {
@@ -16,7 +17,11 @@ describe('app.yml', () => {
       },
       log: { info() {}, warn() {}, error() {} },
     };
-    void createDriftgate({ jobs: testJobLayer(), worker: false })(recorder as unknown as Probot, {
+    void createDriftgate({
+      jobs: testJobLayer(),
+      environment: TEST_ENVIRONMENT,
+      worker: false,
+    })(recorder as unknown as Probot, {
       cwd: process.cwd(),
       addHandler: () => undefined,
     });

@@ -6,9 +6,9 @@
 import { strToU8, zipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parsePullRequestMeta } from '../../src/github/pr-body.js';
-import { HAS_CORPUS, corpusText } from '../support/corpus.js';
+import { corpusText } from '../support/corpus.js';
 import { FakeGitHub } from '../support/fake-github.js';
-import { INSTALLATION, driftgateApp, examplePayload } from '../support/probot.js';
+import { INSTALLATION, TEST_RECORDS, driftgateApp, examplePayload } from '../support/probot.js';
 
 const MAIN_TF = `resource "test_instance" "no_refresh" {
   ami = "bar"
@@ -31,7 +31,7 @@ attribution:
   source: off
 `;
 
-describe.skipIf(!HAS_CORPUS)('drift from a plan artifact (repository_dispatch)', () => {
+describe('drift from a plan artifact (repository_dispatch)', () => {
   let github: FakeGitHub;
   const repository = examplePayload('repository_dispatch').repository as Record<string, unknown>;
   const app = driftgateApp();
@@ -98,10 +98,11 @@ describe.skipIf(!HAS_CORPUS)('drift from a plan artifact (repository_dispatch)',
     const [pr] = open;
     expect(pr!.body).toContain('| `ami` | `"refresh-me"` | `"refreshed"` |');
     expect(pr!.body).toContain(
-      "found by a Terraform plan: reverted by `terraform apply -target` (the repository's apply workflow, when configured)",
+      // Reasons are escaped like any other text: the backticks show literally.
+      "found by a Terraform plan: reverted by \\`terraform apply -target\\` (the repository's apply workflow, when configured)",
     );
     expect(pr!.body).toContain("terraform apply -target='test_instance.should_refresh'");
-    expect(parsePullRequestMeta(pr!.body)).toMatchObject({
+    expect(parsePullRequestMeta(TEST_RECORDS, pr!.body)).toMatchObject({
       stack: 'legacy',
       plan_run_id: 4242,
       plan_artifact: 'driftgate-plan-legacy',

@@ -1,6 +1,7 @@
-import { cp, mkdtemp, readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { captureIo } from '../support/cli.js';
@@ -23,16 +24,18 @@ async function copyOfStack(): Promise<string> {
 describe('driftgate codify', () => {
   it('--diff prints a unified diff, lists refusals with where to act, exits 3, and writes nothing', async () => {
     const before = await readFile(`${STACK}/main.tf`, 'utf8');
-    const { code, out } = await run(['codify', STACK, '--plan-json', PLAN]);
+    const { code, out, err } = await run(['codify', STACK, '--plan-json', PLAN]);
     expect(code).toBe(3);
     expect(out).toContain(`--- a/${STACK}/main.tf\n+++ b/${STACK}/main.tf\n`);
     expect(out).toContain('+    CostCenter  = "cc-1234"\n');
     expect(out).toContain(
       '-    cidr_blocks = [var.office_cidr]\n+    cidr_blocks = [var.office_cidr, "203.0.113.7/32"]\n',
     );
-    expect(out).toContain(
-      `refused: aws_db_instance.orders password: the value is sensitive; driftgate never writes secrets into code (${STACK}/main.tf:85)`,
+    // Refusals go to stderr, naming file:line and the expression (never a value).
+    expect(err).toBe(
+      `refused: aws_db_instance.orders password: the value is sensitive; driftgate never writes secrets into code (${STACK}/main.tf:92: password)\n`,
     );
+    expect(out).not.toContain('refused');
     expect(await readFile(`${STACK}/main.tf`, 'utf8')).toBe(before);
   });
 
@@ -84,5 +87,52 @@ describe('driftgate codify', () => {
       code: 1,
       err: 'driftgate: error: no drift for aws_vpc.other\n',
     });
+  });
+
+  it('--diff > fix.patch is a clean patch: git apply --check accepts stdout', async () => {
+    const { code, out } = await run(['codify', STACK, '--plan-json', PLAN]);
+    expect(code).toBe(3);
+    const patch = join(await mkdtemp(join(tmpdir(), 'driftgate-patch-')), 'fix.patch');
+    // Nothing but the patch: every line is a header, a hunk header or a hunk line.
+    const notPatch = out
+      .split('\n')
+      .filter((line) => line !== '' && !/^(--- |\+\+\+ |@@ |[ +\-\\])/.test(line));
+    expect(notPatch).toEqual([]);
+    await writeFile(patch, out);
+    // Throws (and fails the test) when git cannot apply the patch to this checkout.
+    execFileSync('git', ['apply', '--check', patch], { stdio: 'pipe' });
+  });
+
+  it('works with an absolute stack path (inside the working directory)', async () => {
+    const relative = await run(['codify', STACK, '--plan-json', PLAN]);
+    const absolute = await run(['codify', resolve(STACK), '--plan-json', PLAN]);
+    expect(absolute).toEqual(relative);
+    expect(absolute.out).toContain(`--- a/${STACK}/main.tf\n`);
+  });
+
+  it('refuses a .tf that is not valid UTF-8 with file:line, and writes nothing', async () => {
+    const dir = await copyOfStack();
+    const main = join(dir, 'main.tf');
+    const original = await readFile(main);
+    const lines = original.toString('utf8').split('\n');
+    // Line 3 gets a Latin-1 "é" (0xE9), as an editor with the wrong encoding would write it.
+    const broken = Buffer.concat([
+      Buffer.from(`${lines.slice(0, 2).join('\n')}\n# caf`),
+      Buffer.from([0xe9]),
+      Buffer.from(`\n${lines.slice(2).join('\n')}`),
+    ]);
+    await writeFile(main, broken);
+    const result = await run([
+      'codify',
+      dir,
+      '--plan-json',
+      join(dir, 'refresh-only.plan.json'),
+      '--write',
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.err).toBe(
+      `driftgate: error: ${main}:3: the file is not valid UTF-8 (Terraform requires UTF-8); nothing was changed\n`,
+    );
+    expect((await readFile(main)).equals(broken)).toBe(true);
   });
 });

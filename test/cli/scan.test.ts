@@ -1,12 +1,11 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { captureIo } from '../support/cli.js';
-import { HAS_CORPUS } from '../support/corpus.js';
 
 const STACK = 'examples/prod-network';
 const PLAN = `${STACK}/refresh-only.plan.json`;
@@ -120,12 +119,15 @@ describe('driftgate scan --plan-json', () => {
     expect(clean.out).toContain('No drift: 1 stack matches');
   });
 
-  it.skipIf(!HAS_CORPUS)('reads the corpus drift plan (any provider)', async () => {
+  it('reads the corpus drift plan (any provider)', async () => {
+    // The corpus holds the plan without its code; a stack directory must hold .tf files.
+    const dir = await mkdtemp(join(tmpdir(), 'driftgate-corpus-'));
+    await writeFile(join(dir, 'main.tf'), 'resource "test_instance" "should_refresh" {}\n');
     const { out } = await run([
       'scan',
-      '../shared/corpus/terraform-show-json/drift',
+      dir,
       '--plan-json',
-      '../shared/corpus/terraform-show-json/drift/output.json',
+      'test/fixtures/corpus/terraform-show-json/drift/output.json',
       '--format',
       'json',
     ]);
@@ -138,6 +140,74 @@ describe('driftgate scan --plan-json', () => {
         [{ path: 'ami', recorded: 'refresh-me', live: 'refreshed' }],
       ],
     ]);
+  });
+});
+
+describe('lifecycle.ignore_changes on a plan-fed scan', () => {
+  /** The example stack with its main.tf edited. */
+  async function editedStack(edit: (mainTf: string) => string): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'driftgate-lifecycle-'));
+    await cp(STACK, dir, { recursive: true });
+    const mainTf = await readFile(join(dir, 'main.tf'), 'utf8');
+    const edited = edit(mainTf);
+    expect(edited).not.toBe(mainTf);
+    await writeFile(join(dir, 'main.tf'), edited);
+    return dir;
+  }
+
+  async function driftedAddresses(dir: string): Promise<Record<string, string[]>> {
+    const { code, out, err } = await run(['scan', dir, '--plan-json', PLAN, '--format', 'json']);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    return Object.fromEntries(
+      JSON.parse(out).stacks[0].drifts.map(
+        (d: { address: string; changes: { path: string }[] }) => [
+          d.address,
+          d.changes.map((c) => c.path),
+        ],
+      ),
+    );
+  }
+
+  const vpcTags = `tags = {
+    Name        = "prod-main"
+    Environment = "prod"
+  }
+`;
+
+  it('ignore_changes = [tags] also hides the same drift in tags_all', async () => {
+    const dir = await editedStack((tf) =>
+      tf.replace(vpcTags, `${vpcTags}\n  lifecycle {\n    ignore_changes = [tags]\n  }\n`),
+    );
+    const drifts = await driftedAddresses(dir);
+    expect(Object.keys(drifts).sort()).toEqual([
+      'aws_db_instance.orders',
+      'aws_security_group.web',
+    ]);
+  });
+
+  it('ignore_changes = [tags["CostCenter"]] hides tags_all.CostCenter, not other keys', async () => {
+    const dir = await editedStack((tf) =>
+      tf.replace(
+        vpcTags,
+        `${vpcTags}\n  lifecycle {\n    ignore_changes = [tags["CostCenter"]]\n  }\n`,
+      ),
+    );
+    expect((await driftedAddresses(dir))['aws_vpc.main']).toBeUndefined();
+    const other = await editedStack((tf) =>
+      tf.replace(vpcTags, `${vpcTags}\n  lifecycle {\n    ignore_changes = [tags["Owner"]]\n  }\n`),
+    );
+    expect((await driftedAddresses(other))['aws_vpc.main']).toEqual([
+      'tags.CostCenter',
+      'tags_all.CostCenter',
+    ]);
+  });
+
+  it('ignore_changes = all hides every change of the resource', async () => {
+    const dir = await editedStack((tf) =>
+      tf.replace(vpcTags, `${vpcTags}\n  lifecycle {\n    ignore_changes = all\n  }\n`),
+    );
+    expect((await driftedAddresses(dir))['aws_vpc.main']).toBeUndefined();
   });
 });
 
@@ -192,7 +262,7 @@ describe('driftgate on bad input: exit 1, a message naming the file, no stack tr
           join(d, 'c.yml'),
         ),
       ],
-      /c\.yml: invalid configuration\n {2}stacks\[0\]\.name/,
+      /c\.yml:1:\d+: invalid configuration\n {2}stacks\[0\]\.name/,
     ],
     [
       'malformed state',
@@ -207,6 +277,21 @@ describe('driftgate on bad input: exit 1, a message naming the file, no stack tr
       /s\.tfstate: invalid at serial/,
     ],
     [
+      'a stack directory without .tf files (even with a plan)',
+      async () => ['scan', await mkdtemp(join(tmpdir(), 'driftgate-empty-')), '--plan-json', PLAN],
+      /driftgate-empty-\w+: no \.tf files in this directory/,
+    ],
+    [
+      'a stack directory that does not exist (a typo)',
+      async () => ['scan', 'examples/prod-netwrok', '--plan-json', PLAN],
+      /examples\/prod-netwrok: no such directory/,
+    ],
+    [
+      'a file passed as the stack directory',
+      async () => ['scan', PLAN, '--plan-json', PLAN],
+      /refresh-only\.plan\.json: not a directory/,
+    ],
+    [
       'unknown format',
       async () => ['scan', STACK, '--plan-json', PLAN, '--format', 'yaml'],
       /argument 'yaml' is invalid/,
@@ -219,6 +304,49 @@ describe('driftgate on bad input: exit 1, a message naming the file, no stack tr
       expect(result.code).toBe(1);
       expect(result.err).toMatch(message);
       expect(result.err).not.toMatch(/\n\s+at /);
+      expect(result.out).toBe('');
+    });
+  }
+});
+
+describe('a stack dir that leaves the repository', () => {
+  /** A checkout with a config, and a stack dir (or a file in it) that is a symlink to `outside`. */
+  async function checkout(link: 'dir' | 'file'): Promise<{ repo: string; config: string }> {
+    const root = await mkdtemp(join(tmpdir(), 'driftgate-symlink-'));
+    const outside = join(root, 'outside');
+    const repo = join(root, 'repo');
+    await cp(STACK, outside, { recursive: true });
+    await mkdir(join(repo, '.github'), { recursive: true });
+    if (link === 'dir') await symlink(outside, join(repo, 'net'));
+    else {
+      await mkdir(join(repo, 'net'));
+      await symlink(join(outside, 'main.tf'), join(repo, 'net', 'main.tf'));
+    }
+    const config = join(repo, '.github', 'driftgate.yml');
+    await writeFile(
+      config,
+      'stacks:\n  - name: other\n    dir: other\n  - name: net\n    dir: net\n',
+    );
+    return { repo, config };
+  }
+
+  for (const link of ['dir', 'file'] as const) {
+    it(`is refused when the ${link === 'dir' ? 'directory' : 'a .tf file in it'} is a symlink to outside, naming the key`, async () => {
+      const { repo, config } = await checkout(link);
+      const result = await run([
+        'scan',
+        join(repo, 'net'),
+        '--plan-json',
+        PLAN,
+        '--config',
+        config,
+      ]);
+      expect(result.code).toBe(1);
+      expect(result.err).toMatch(
+        new RegExp(
+          `^driftgate: error: ${config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: stacks\\[1\\]\\.dir: "net${link === 'dir' ? '' : '/main.tf'}" is a symlink that leaves the repository`,
+        ),
+      );
       expect(result.out).toBe('');
     });
   }

@@ -88,20 +88,29 @@ describe('LookupEvents source (recorded responses)', () => {
   });
 
   it('finds the newest write on the resource, once per resource, two requests per second at most', async () => {
+    // A virtual clock: waiting advances it, so the spacing CloudTrail would see is exact
+    // whatever the machine's load.
+    let virtualMs = 1_000_000;
+    const clock = {
+      now: () => virtualMs,
+      sleep: async (ms: number) => {
+        virtualMs += ms;
+      },
+    };
     const seen: number[] = [];
     nock(CLOUDTRAIL)
       .post('/', (body) => body.LookupAttributes?.[0]?.AttributeValue === 'sg-0123456789abcdef0')
       .reply(200, () => {
-        seen.push(Date.now());
+        seen.push(clock.now());
         return recorded;
       })
       .post('/', (body) => body.LookupAttributes?.[0]?.AttributeValue === 'sg-0fedcba9876543210')
       .reply(200, () => {
-        seen.push(Date.now());
+        seen.push(clock.now());
         return { Events: [] };
       });
     const session = new AwsSession({ region: 'us-east-1' });
-    const source = new LookupEventsSource(session, 168);
+    const source = new LookupEventsSource(session, 168, undefined, 500, clock);
     const instances = new Map([
       ['aws_security_group.sg-0123456789abcdef0', instance('sg-0123456789abcdef0')],
       [

@@ -54,6 +54,27 @@ describe('config (.github/driftgate.yml)', () => {
     );
   });
 
+  it('keeps every stack dir (and local state file) inside the repository, naming the key', () => {
+    const stacks = (dir: string, extra = '') =>
+      `stacks:\n  - name: a\n    dir: ok\n  - name: b\n    dir: also/ok\n  - name: c\n    dir: "${dir}"\n${extra}`;
+    expect(errorOf(stacks('../../etc'))).toBe(
+      '.github/driftgate.yml:7:10: invalid configuration\n  stacks[2].dir: must stay inside the repository: "../../etc" has a ".." segment',
+    );
+    expect(errorOf(stacks('envs/../../x'))).toContain(
+      'stacks[2].dir: must stay inside the repository',
+    );
+    expect(errorOf(stacks('/etc'))).toContain(
+      'stacks[2].dir: must be relative to the repository root, not absolute: "/etc"',
+    );
+    expect(errorOf(stacks('C:\\\\Windows'))).toContain('stacks[2].dir: must be relative');
+    expect(errorOf(stacks('x', '    state: /home/me/.aws/credentials\n'))).toContain(
+      'stacks[2].state: must be relative to the repository root, not absolute',
+    );
+    // Names that merely contain dots, the root itself, and S3 state stay valid.
+    expect(() => parseConfig(stacks('envs/..prod/x..y'))).not.toThrow();
+    expect(() => parseConfig(stacks('.', '    state: s3://bucket/../key\n'))).not.toThrow();
+  });
+
   it('rejects a schedule cron cannot read', () => {
     expect(errorOf(`${minimal}schedule: "61 * * * *"\n`)).toContain(
       'schedule: not a valid cron expression',

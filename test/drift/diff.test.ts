@@ -52,17 +52,40 @@ describe('structural differ', () => {
     });
   });
 
-  it('reports added and removed set elements whole', () => {
+  it('reports added and removed set elements whole, named by the set, never by an index', () => {
     const recorded = { ingress: [rule(443, ['0.0.0.0/0'])] };
     const live = { ingress: [rule(443, ['0.0.0.0/0']), rule(3389, ['0.0.0.0/0'])] };
     const added = diffValues(recorded, live, sgSets);
     expect(added).toEqual([
-      { path: ['ingress', 1], recorded: null, live: rule(3389, ['0.0.0.0/0']) },
+      { path: ['ingress'], recorded: null, live: rule(3389, ['0.0.0.0/0']), setElement: 'added' },
     ]);
     const removed = diffValues(live, recorded, sgSets);
     expect(removed).toEqual([
-      { path: ['ingress', 1], recorded: rule(3389, ['0.0.0.0/0']), live: null },
+      { path: ['ingress'], recorded: rule(3389, ['0.0.0.0/0']), live: null, setElement: 'removed' },
     ]);
+  });
+
+  it('never names an index whose recorded element is not the one that changed', () => {
+    // The provider lists the live set in its own order: the new rule comes first, so its
+    // live index (0) is the recorded index of an untouched rule.
+    const recorded = { ingress: [rule(443, ['0.0.0.0/0']), rule(22, ['10.0.0.0/8'], 'SSH')] };
+    const live = {
+      ingress: [
+        rule(3389, ['0.0.0.0/0']),
+        rule(22, ['10.0.0.0/8', '0.0.0.0/0'], 'SSH'),
+        rule(443, ['0.0.0.0/0']),
+      ],
+    };
+    const changes = diffValues(recorded, live, sgSets);
+    expect(changes.map((c) => [formatPath(c.path), c.setElement ?? 'changed'])).toEqual([
+      ['ingress[1].cidr_blocks', 'changed'],
+      ['ingress', 'added'],
+    ]);
+    for (const change of changes) {
+      const index = change.path[1];
+      if (typeof index === 'number')
+        expect(change.element?.recorded).toEqual(recorded.ingress[index]);
+    }
   });
 
   it('treats scalar sets without order and lists with order', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildDrift } from '../../src/drift/build.js';
 import { applyIgnoreChanges, applyIgnoreRules } from '../../src/drift/ignore.js';
 import { SENSITIVE } from '../../src/drift/model.js';
+import { setPredicateFor } from '../../src/cloud/aws/schema.js';
 import { formatPath } from '../../src/terraform/path.js';
 
 const base = {
@@ -159,5 +160,59 @@ describe('ignore rules', () => {
     expect(applyIgnoreChanges(drift, 'all')).toBeUndefined();
     const deleted = buildDrift({ ...base, action: 'delete', recorded: {}, live: null });
     expect(applyIgnoreChanges(deleted, 'all')).toBe(deleted);
+  });
+});
+
+describe('set elements in drift', () => {
+  const rule = (port: number, cidrs: string[]) => ({
+    cidr_blocks: cidrs,
+    description: '',
+    from_port: port,
+    to_port: port,
+    protocol: 'tcp',
+    ipv6_cidr_blocks: [],
+    prefix_list_ids: [],
+    security_groups: [],
+    self: false,
+  });
+  const group = (ingress: unknown[]) =>
+    buildDrift({
+      stack: 'prod-network',
+      address: 'aws_security_group.web',
+      type: 'aws_security_group',
+      action: 'update',
+      source: 'aws',
+      sensitivePaths: [],
+      recorded: { ingress: ingress.slice(0, 3) },
+      live: { ingress: ingress.slice(3) },
+      isSet: setPredicateFor('aws_security_group'),
+    });
+
+  it('has a fingerprint that does not depend on the order of the set on either side', () => {
+    const a = rule(443, ['0.0.0.0/0']);
+    const b = rule(22, ['10.0.0.0/8', '192.168.0.0/16']);
+    const c = rule(8080, ['10.1.0.0/16']);
+    const bWidened = rule(22, ['0.0.0.0/0', '192.168.0.0/16']);
+    const added = rule(3389, ['0.0.0.0/0']);
+    const first = group([a, b, c, added, bWidened, a]);
+    // The same sets, listed in other orders (state rewritten, the API sorting differently).
+    const second = group([
+      b,
+      c,
+      a,
+      { ...a },
+      added,
+      { ...bWidened, cidr_blocks: ['192.168.0.0/16', '0.0.0.0/0'] },
+    ]);
+    expect(first.changes.length).toBe(3);
+    expect(second.fingerprint).toBe(first.fingerprint);
+    // ...and the paths differ only in the recorded index, which names the changed rule.
+    for (const drift of [first, second]) {
+      const inside = drift.changes.find((change) => change.element)!;
+      expect(inside.element!.recorded).toEqual(b);
+    }
+    expect(
+      first.changes.filter((change) => change.setElement).map((change) => change.setElement),
+    ).toEqual(['removed', 'added']);
   });
 });

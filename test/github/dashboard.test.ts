@@ -6,6 +6,9 @@ import {
   renderDashboard,
   type DashboardStack,
 } from '../../src/github/dashboard.js';
+import { TEST_ENVIRONMENT, TEST_RECORDS } from '../support/records.js';
+
+const KEY = TEST_ENVIRONMENT.metadataKey;
 
 const row = (name: string, scannedAt: string, drifts: DashboardStack['drifts'] = []) => ({
   name,
@@ -45,12 +48,12 @@ describe('the drift dashboard', () => {
   );
 
   it('renders every stack, its drifts with their PRs, what was not compared, and the ignores', () => {
-    const body = renderDashboard(first);
+    const body = renderDashboard(KEY, first);
     expect(body).toContain('**1 drift(s)** across 2 stack(s).');
     expect(body).toContain('| `aws_security_group.web` | 2 | revert | #7 |');
     expect(body).toContain('`aws_lambda_function` × 3');
-    expect(body).toContain('- `aws_vpc.legacy` until 2026-12-01 · owner @ana · migration');
-    expect(parseDashboard(body)).toEqual(first);
+    expect(body).toContain('- `aws_vpc.legacy` until 2026-12-01 · owner @\u2060ana · migration');
+    expect(parseDashboard(TEST_RECORDS, body)).toEqual(first);
   });
 
   it('a scan of one stack keeps the other rows; removed stacks disappear', () => {

@@ -96,7 +96,13 @@ describeWithMoto('merging a tier-2 revert PR', () => {
       .find((candidate) => candidate.head.ref.startsWith('driftgate-undo/'))!;
     expect(undo.title).toBe(`driftgate: Undo #${merged.number} (revert of aws_security_group.web)`);
     expect(labelsOf(undo)).toEqual(['driftgate:tier-2', 'driftgate:undo']);
-    expect(undo.body).toContain('(`AuthorizeSecurityGroupIngress`)');
+    expect(undo.body).toMatch(
+      /- authorize ingress tcp\/3389 0\.0\.0\.0\/0 on sg-[0-9a-f]+ \(`AuthorizeSecurityGroupIngress`\)/,
+    );
+    // Do it by hand: the exact parameters, quoted, in the stack's region.
+    expect(undo.body).toMatch(
+      /aws ec2 authorize-security-group-ingress --cli-input-json '\{"GroupId":"sg-[0-9a-f]+".*\}' --region '[a-z]+-[a-z]+-\d'/,
+    );
     expect(merged.comments.at(-1)).toContain(`Opened #${undo.number} to undo this remediation.`);
 
     await world.mergeAsHuman(undo, 'maintainer', ['reviewer']);
@@ -143,7 +149,7 @@ describeWithMoto('merges that must not execute', () => {
     // The rescan opened a PR describing the live state as it is now.
     const [fresh] = world.driftPullRequests();
     expect(fresh!.number).not.toBe(pr!.number);
-    expect(fresh!.body).toContain('"from_port":80');
+    expect(fresh!.body).toContain('| `+ ingress` | `(absent)` | `{tcp/80 from 0.0.0.0/0}` |');
   });
 
   it('tier 2 merged without an approving review from someone with write access: not executed', async () => {
@@ -272,7 +278,10 @@ describeWithMoto('an operation fails midway', () => {
     expect(comment).toMatch(
       /\| 2 \| apply \| restore ingress tcp\/22 .*\| failed: .*does not exist/,
     );
-    expect(comment).toMatch(/\| 3 \| rollback \| undo: revoke ingress tcp\/3389 .*\| ok \|/);
+    // The rollback step says what it sends: it authorizes the rule the revert revoked.
+    expect(comment).toMatch(
+      /\| 3 \| rollback \| authorize ingress tcp\/3389 0\.0\.0\.0\/0 on sg-[0-9a-f]+ \(`AuthorizeSecurityGroupIngress`\) \| ok \|/,
+    );
     expect(comment).toContain('rolled back: live shows drift');
     const run = world.github.checkRuns.find((candidate) => candidate.name === 'driftgate/apply')!;
     expect(run.conclusion).toBe('failure');

@@ -10,7 +10,7 @@ import { parsePullRequestMeta } from '../../src/github/pr-body.js';
 import { parseConfig } from '../../src/config/load.js';
 import { DriftRepository, labelsOf } from '../support/drift-repository.js';
 import { describeWithMoto, useMotoEndpointForApp } from '../support/moto.js';
-import { examplePayload } from '../support/probot.js';
+import { TEST_RECORDS, examplePayload } from '../support/probot.js';
 
 useMotoEndpointForApp();
 
@@ -169,11 +169,11 @@ describeWithMoto('a drift that changes', () => {
     expect(world.driftPullRequests().map((candidate) => candidate.number)).toEqual([pr!.number]);
     expect(world.github.branches.get(pr!.head.ref)).not.toBe(before.head);
     expect(pr!.body).not.toBe(before.body);
-    expect(pr!.body).toContain('"from_port":80');
+    expect(pr!.body).toContain('| `+ ingress` | `(absent)` | `{tcp/80 from 0.0.0.0/0}` |');
     expect(labelsOf(pr)).toEqual(['needs-discussion', 'driftgate:tier-2', 'driftgate:revert']);
     expect(
-      parsePullRequestMeta(pr!.body)!.fingerprint ===
-        parsePullRequestMeta(before.body)!.fingerprint,
+      parsePullRequestMeta(TEST_RECORDS, pr!.body)!.fingerprint ===
+        parsePullRequestMeta(TEST_RECORDS, before.body)!.fingerprint,
     ).toBe(false);
     expect(world.github.writes).toEqual([
       expect.stringMatching(/^POST .*\/git\/trees$/),
@@ -228,17 +228,25 @@ describeWithMoto('tier 2: labels below the policy floor are restored', () => {
     );
   });
 
-  it('an edited PR body cannot lower the floor: it comes from the config', async () => {
+  it("an edited PR record is not driftgate's: a tier label does nothing, the next scan restores it", async () => {
     const [pr] = world.driftPullRequests();
-    pr!.body = pr!.body.replace(
-      /<!-- driftgate:meta ([A-Za-z0-9+/=]+) -->/,
-      (_, meta: string) =>
+    const edited = pr!.body.replace(
+      /<!-- driftgate:meta ([A-Za-z0-9+/=]+) ([A-Za-z0-9_-]+) -->/,
+      (_, meta: string, mac: string) =>
         `<!-- driftgate:meta ${Buffer.from(
           JSON.stringify({ ...JSON.parse(Buffer.from(meta, 'base64').toString()), tier: 1 }),
-        ).toString('base64')} -->`,
+        ).toString('base64')} ${mac} -->`,
     );
+    expect(edited).not.toBe(pr!.body);
+    pr!.body = edited;
+    expect(parsePullRequestMeta(TEST_RECORDS, pr!.body)).toBeUndefined();
+    world.github.writes.length = 0;
     await world.label(pr!, 'labeled', 'driftgate:tier-1', 'intern');
-    expect(labelsOf(pr)).toEqual(['driftgate:revert', 'driftgate:tier-2']);
+    // driftgate does not act on a PR whose record it did not write.
+    expect(world.github.writes).toEqual([]);
+    await world.scan();
+    expect(parsePullRequestMeta(TEST_RECORDS, pr!.body)).toMatchObject({ tier: 2 });
+    expect([...labelsOf(pr)!].sort()).toEqual(['driftgate:revert', 'driftgate:tier-2']);
   });
 });
 
@@ -267,7 +275,7 @@ describeWithMoto('/driftgate ignore', () => {
     expect(configPr.head.ref).toBe('driftgate-config/ignore/net/aws_security_group.web');
     expect(pr!.comments.at(-1)).toContain(`The rule is proposed in #${configPr.number}.`);
     const until = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
-    expect(parsePullRequestMeta(pr!.body)?.ignored_until).toBe(until);
+    expect(parsePullRequestMeta(TEST_RECORDS, pr!.body)?.ignored_until).toBe(until);
     const config = world.github.filesAt(configPr.head.ref).get('.github/driftgate.yml')!;
     expect(config.startsWith(world.config())).toBe(true);
     expect(parseConfig(config).ignore).toEqual([
@@ -291,7 +299,7 @@ describeWithMoto('/driftgate ignore', () => {
     world.github.merge(configPr.number, 'maintainer');
     await world.scan();
     expect(world.driftPullRequests()).toEqual([]);
-    const dashboard = parseDashboard(world.github.issues[0]!.body)!;
+    const dashboard = parseDashboard(TEST_RECORDS, world.github.issues[0]!.body)!;
     expect(dashboard.ignored).toEqual([
       expect.objectContaining({
         address: 'aws_security_group.web',
@@ -309,7 +317,9 @@ describeWithMoto('/driftgate ignore', () => {
     const reopened = world.driftPullRequests();
     expect(reopened).toHaveLength(1);
     expect(reopened[0]!.body).toContain('tcp/3389 from 0.0.0.0/0');
-    expect(parseDashboard(world.github.issues[0]!.body)!.ignored[0]!.expired).toBe(true);
+    expect(parseDashboard(TEST_RECORDS, world.github.issues[0]!.body)!.ignored[0]!.expired).toBe(
+      true,
+    );
   });
 });
 

@@ -20,7 +20,7 @@ import {
 } from '../support/drift-repository.js';
 import { FakeGitHub } from '../support/fake-github.js';
 import { motoEc2, motoEndpoint, describeWithMoto } from '../support/moto.js';
-import { INSTALLATION, driftgateApp, examplePayload } from '../support/probot.js';
+import { INSTALLATION, TEST_RECORDS, driftgateApp, examplePayload } from '../support/probot.js';
 import { securityGroup, v4State } from '../support/state-builder.js';
 
 const DIR = 'envs/prod/network';
@@ -143,11 +143,14 @@ describeWithMoto('drift pull requests (repository_dispatch driftgate-scan)', () 
     expect(pr!.body).toContain(
       'the change opened tcp/3389 from 0.0.0.0/0 (the internet); reverting would close it.',
     );
-    expect(pr!.body).toContain(
-      `aws ec2 revoke-security-group-ingress --group-id ${groupId} --ip-permissions`,
+    expect(pr!.body).toMatch(
+      new RegExp(
+        `aws ec2 revoke-security-group-ingress --group-id '${groupId}' --ip-permissions '\\[.*\\]' --region 'us-east-1'`,
+      ),
     );
+    expect(pr!.body).toContain(`terraform plan -target='aws_security_group.web'`);
     expect(pr!.body).toContain('`/driftgate codify`');
-    expect(parsePullRequestMeta(pr!.body)).toMatchObject({
+    expect(parsePullRequestMeta(TEST_RECORDS, pr!.body)).toMatchObject({
       stack: 'prod-network',
       address: 'aws_security_group.web',
       direction: 'revert',
@@ -219,9 +222,10 @@ describeWithMoto('drift pull requests (repository_dispatch driftgate-scan)', () 
     expect(open()).toHaveLength(1);
     expect(pr!.labels.map((label) => label.name)).toEqual(['driftgate:tier-2', 'driftgate:codify']);
     expect(pr!.body).toContain(
-      'Why this direction: chosen by @maintainer with `/driftgate codify`.',
+      // Reasons are escaped text: the backticks show, and the name does not ping again.
+      'Why this direction: chosen by @\u2060maintainer with \\`/driftgate codify\\`.',
     );
-    expect(parsePullRequestMeta(pr!.body)).toMatchObject({
+    expect(parsePullRequestMeta(TEST_RECORDS, pr!.body)).toMatchObject({
       direction: 'codify',
       override: 'codify',
       override_by: 'maintainer',
@@ -288,8 +292,10 @@ describeWithMoto('drift pull requests (repository_dispatch driftgate-scan)', () 
     expect(pr!.labels.map((label) => label.name)).toEqual(['driftgate:tier-2', 'driftgate:codify']);
     expect(pr!.body).toContain('reverting would re-open tcp/22 from 10.0.0.0/8');
     const files = github.commits.get(github.branches.get(pr!.head.ref)!)!.files;
+    // The group's only ingress rule is gone: `ingress = []` keeps Terraform managing the
+    // direction (without it the rule would merely become unmanaged).
     expect(files.get(`${DIR}/main.tf`)).toBe(
-      MAIN_TF.replace(/ {2}ingress \{[\s\S]*?\n {2}\}\n\n/, ''),
+      MAIN_TF.replace(/ {2}ingress \{[\s\S]*?\n {2}\}\n\n/, '  ingress = []\n\n'),
     );
     expect(pr!.body).toContain('-    description = "SSH from the VPN"');
   });

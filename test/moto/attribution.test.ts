@@ -10,10 +10,14 @@ import {
 } from '@aws-sdk/client-ec2';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { beforeAll, expect, it } from 'vitest';
+import { TEST_ENVIRONMENT } from '../support/records.js';
 import { runCli } from '../../src/cli/main.js';
+import { scanStackFromFlags } from '../../src/cli/scan.js';
+import { renderPullRequestBody } from '../../src/github/pr-body.js';
+import { planRevert } from '../../src/remediation/revert.js';
 import { captureIo } from '../support/cli.js';
 import { describeWithMoto, motoEc2, motoEndpoint, motoS3 } from '../support/moto.js';
-import { securityGroup, v4State } from '../support/state-builder.js';
+import { securityGroup, writeStackFiles } from '../support/state-builder.js';
 
 const ACCOUNT = '123456789012';
 
@@ -87,20 +91,17 @@ describeWithMoto('attribution from CloudTrail log files in S3', () => {
     const ownerId = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] })))
       .SecurityGroups![0]!.OwnerId!;
     dir = await mkdtemp(join(tmpdir(), 'driftgate-attr-'));
-    await writeFile(
-      join(dir, 'terraform.tfstate'),
-      v4State([
-        securityGroup('web', {
-          id: groupId,
-          name: 'web',
-          description: 'web',
-          vpcId,
-          ownerId,
-          ingress: [],
-          egress: [{ protocol: '-1', from_port: 0, to_port: 0, cidr_blocks: ['0.0.0.0/0'] }],
-        }),
-      ]),
-    );
+    await writeStackFiles(dir, [
+      securityGroup('web', {
+        id: groupId,
+        name: 'web',
+        description: 'web',
+        vpcId,
+        ownerId,
+        ingress: [],
+        egress: [{ protocol: '-1', from_port: 0, to_port: 0, cidr_blocks: ['0.0.0.0/0'] }],
+      }),
+    ]);
     // The manual change, and the trail's record of it (plus an older, unrelated event).
     await ec2.send(
       new AuthorizeSecurityGroupIngressCommand({
@@ -185,5 +186,64 @@ describeWithMoto('attribution from CloudTrail log files in S3', () => {
     expect(stack.warnings.join('\n')).toMatch(
       /^attribution unavailable: CloudTrail could not be read/,
     );
+  });
+  it('says attribution is off in the config (text, JSON, PR body) instead of "CloudTrail did not say"', async () => {
+    const offConfig = join(dir, 'attribution-off.yml');
+    await writeFile(
+      offConfig,
+      'stacks:\n  - name: web\n    dir: .\n    environment: prod\nattribution:\n  source: off\n',
+    );
+    const io = captureIo();
+    expect(
+      await runCli(['scan', dir, '--config', offConfig, '--endpoint-url', motoEndpoint()], io),
+    ).toBe(0);
+    expect(io.out()).toContain(
+      'by: not looked up: attribution is off in the config (attribution.source: off)',
+    );
+    const json = captureIo();
+    await runCli(
+      ['scan', dir, '--config', offConfig, '--endpoint-url', motoEndpoint(), '--format', 'json'],
+      json,
+    );
+    const markdown = captureIo();
+    await runCli(
+      [
+        'scan',
+        dir,
+        '--config',
+        offConfig,
+        '--endpoint-url',
+        motoEndpoint(),
+        '--format',
+        'markdown',
+      ],
+      markdown,
+    );
+    expect(markdown.out()).toContain('Who: not looked up: attribution is off in the config');
+    expect(JSON.parse(json.out()).stacks[0].drifts[0]).toMatchObject({
+      attribution: null,
+      attribution_skipped: 'off',
+    });
+
+    const body = async (config: string | undefined) => {
+      const report = await scanStackFromFlags(dir, {
+        ...(config ? { config } : {}),
+        endpointUrl: motoEndpoint(),
+      });
+      const [drift] = report.drifts;
+      return renderPullRequestBody(TEST_ENVIRONMENT.metadataKey, {
+        drift: drift!,
+        direction: 'revert',
+        tier: 2,
+        revert: planRevert(drift!, 'sg-1'),
+        codifyDiff: '',
+        codifyRefusals: [],
+      });
+    };
+    const off = await body(offConfig);
+    expect(off).toContain('attribution is off in the config');
+    expect(off).not.toContain('CloudTrail did not say');
+    // With attribution on and CloudTrail silent (moto has no LookupEvents), it says that instead.
+    expect(await body(undefined)).toContain('CloudTrail did not say');
   });
 });

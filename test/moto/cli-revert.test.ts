@@ -108,7 +108,7 @@ describeWithMoto('driftgate revert / undo from a terminal', () => {
       `1. revoke ingress tcp/3389 0.0.0.0/0 on ${groupId} (RevokeSecurityGroupIngress)`,
     );
     expect(result.out).toContain(
-      `$ aws ec2 revoke-security-group-ingress --group-id ${groupId} --ip-permissions`,
+      `$ aws ec2 revoke-security-group-ingress --group-id '${groupId}' --ip-permissions`,
     );
     expect(result.out).toContain('dry run: nothing was sent.');
     expect(await live()).toEqual(['tcp/22', 'tcp/3389']);

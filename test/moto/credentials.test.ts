@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { captureIo } from '../support/cli.js';
 import { describeWithMoto, motoEc2, motoEndpoint } from '../support/moto.js';
-import { securityGroup, v4State } from '../support/state-builder.js';
+import { securityGroup, writeStackFiles } from '../support/state-builder.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/driftgate-read';
 
@@ -30,20 +30,17 @@ async function stackWithRole(role: string): Promise<{ dir: string; config: strin
   const group = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] })))
     .SecurityGroups![0]!;
   const dir = await mkdtemp(join(tmpdir(), 'driftgate-cred-'));
-  await writeFile(
-    join(dir, 'terraform.tfstate'),
-    v4State([
-      securityGroup('g', {
-        id: groupId,
-        name: group.GroupName!,
-        description: 'g',
-        vpcId,
-        ownerId: group.OwnerId!,
-        ingress: [],
-        egress: [{ protocol: '-1', from_port: 0, to_port: 0, cidr_blocks: ['0.0.0.0/0'] }],
-      }),
-    ]),
-  );
+  await writeStackFiles(dir, [
+    securityGroup('g', {
+      id: groupId,
+      name: group.GroupName!,
+      description: 'g',
+      vpcId,
+      ownerId: group.OwnerId!,
+      ingress: [],
+      egress: [{ protocol: '-1', from_port: 0, to_port: 0, cidr_blocks: ['0.0.0.0/0'] }],
+    }),
+  ]);
   await mkdir(join(dir, '.github'));
   const config = join(dir, '.github/driftgate.yml');
   await writeFile(
@@ -116,20 +113,17 @@ describeWithMoto('unreachable endpoints and throttling', () => {
     const address = throttler.address();
     throttlerUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
     dir = await mkdtemp(join(tmpdir(), 'driftgate-throttle-'));
-    await writeFile(
-      join(dir, 'terraform.tfstate'),
-      v4State([
-        securityGroup('g', {
-          id: 'sg-0123456789abcdef0',
-          name: 'g',
-          description: 'g',
-          vpcId: 'vpc-1',
-          ownerId: '1',
-          ingress: [],
-          egress: [],
-        }),
-      ]),
-    );
+    await writeStackFiles(dir, [
+      securityGroup('g', {
+        id: 'sg-0123456789abcdef0',
+        name: 'g',
+        description: 'g',
+        vpcId: 'vpc-1',
+        ownerId: '1',
+        ingress: [],
+        egress: [],
+      }),
+    ]);
   });
   afterAll(() => throttler.close());
 

@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -23,7 +23,12 @@ import { beforeAll, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { captureIo } from '../support/cli.js';
 import { describeWithMoto, motoEc2, motoEndpoint } from '../support/moto.js';
-import { securityGroup, tags, v4State, type BuiltResource } from '../support/state-builder.js';
+import {
+  securityGroup,
+  tags,
+  type BuiltResource,
+  writeStackFiles,
+} from '../support/state-builder.js';
 
 interface Stack {
   dir: string;
@@ -256,7 +261,7 @@ async function createStack(ec2: EC2Client): Promise<Stack> {
     { type: 'aws_iam_role', name: 'deployer', attributes: { id: 'deployer', name: 'deployer' } },
   ];
   const dir = await mkdtemp(join(tmpdir(), 'driftgate-live-'));
-  await writeFile(join(dir, 'terraform.tfstate'), v4State(resources));
+  await writeStackFiles(dir, resources);
   return { dir, vpcId, webId, appId, instanceId, metricsRuleId };
 }
 
@@ -375,12 +380,17 @@ describeWithMoto('live AWS scan (driftgate scan without --plan-json)', () => {
         (d: {
           address: string;
           action: string;
-          changes: { path: string; recorded: unknown; live: unknown }[];
+          changes: { path: string; set_element?: string; recorded: unknown; live: unknown }[];
         }) => [
           d.address,
           {
             action: d.action,
-            changes: Object.fromEntries(d.changes.map((c) => [c.path, [c.recorded, c.live]])),
+            changes: Object.fromEntries(
+              d.changes.map((c) => [
+                c.set_element ? `${c.path} ${c.set_element === 'added' ? '+' : '-'}` : c.path,
+                [c.recorded, c.live],
+              ]),
+            ),
           },
         ],
       ),
@@ -403,7 +413,8 @@ describeWithMoto('live AWS scan (driftgate scan without --plan-json)', () => {
       },
       'aws_security_group.app': {
         action: 'update',
-        changes: { 'ingress[0]': [null, rule(5432, ['10.1.0.0/16'])] },
+        // A whole element added: named by the set and its content, never by an index.
+        changes: { 'ingress +': [null, rule(5432, ['10.1.0.0/16'])] },
       },
       'aws_security_group.web': {
         action: 'update',
@@ -412,8 +423,8 @@ describeWithMoto('live AWS scan (driftgate scan without --plan-json)', () => {
             ['10.0.0.0/8', '192.168.0.0/16'],
             ['0.0.0.0/0', '192.168.0.0/16'],
           ],
-          // Added elements carry their index in the live (provider-sorted) list.
-          'ingress[1]': [null, rule(3389, ['0.0.0.0/0'])],
+          // The index of a changed rule is its index in the recorded list; an added rule has none.
+          'ingress +': [null, rule(3389, ['0.0.0.0/0'])],
         },
       },
       'aws_vpc.main': {
@@ -449,6 +460,6 @@ describeWithMoto('live AWS scan (driftgate scan without --plan-json)', () => {
       (byAddress.get('aws_security_group.app') as { changes: { path: string }[] }).changes
         .map((c) => c.path)
         .sort(),
-    ).toEqual(['egress[0]', 'ingress[0]']);
+    ).toEqual(['egress', 'ingress']);
   });
 });

@@ -2,7 +2,7 @@
  * The network resource families on moto: a stack recorded as Terraform would record it
  * is clean; one manual change per family is reported with its provider-shaped path.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -26,7 +26,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { captureIo } from '../support/cli.js';
 import { describeWithMoto, motoEc2, motoEndpoint } from '../support/moto.js';
-import { tags, v4State, type BuiltResource, emptyRoute } from '../support/state-builder.js';
+import { tags, type BuiltResource, emptyRoute, writeStackFiles } from '../support/state-builder.js';
 
 interface Network {
   dir: string;
@@ -165,23 +165,36 @@ async function createNetwork(ec2: EC2Client): Promise<Network> {
     },
   ];
   const dir = await mkdtemp(join(tmpdir(), 'driftgate-net-'));
-  await writeFile(join(dir, 'terraform.tfstate'), v4State(resources));
+  await writeStackFiles(dir, resources);
   return { dir, vpcId, subnetId, routeTableId, aclId, igwId, natId };
 }
 
-async function scan(dir: string) {
+async function scanOutput(dir: string, format: 'json' | 'text' | 'markdown'): Promise<string> {
   const io = captureIo();
   const code = await runCli(
-    ['scan', dir, '--endpoint-url', motoEndpoint(), '--format', 'json'],
+    ['scan', dir, '--endpoint-url', motoEndpoint(), '--format', format],
     io,
   );
   if (code !== 0) throw new Error(io.err());
-  const stack = JSON.parse(io.out()).stacks[0];
+  return io.out();
+}
+
+/** Drifts by address, changes by path (`route +` / `route -` for a whole set element). */
+async function scan(dir: string) {
+  const stack = JSON.parse(await scanOutput(dir, 'json')).stacks[0];
   return Object.fromEntries(
     stack.drifts.map(
-      (d: { address: string; changes: { path: string; recorded: unknown; live: unknown }[] }) => [
+      (d: {
+        address: string;
+        changes: { path: string; set_element?: string; recorded: unknown; live: unknown }[];
+      }) => [
         d.address,
-        Object.fromEntries(d.changes.map((c) => [c.path, [c.recorded, c.live]])),
+        Object.fromEntries(
+          d.changes.map((c) => [
+            c.set_element ? `${c.path} ${c.set_element === 'added' ? '+' : '-'}` : c.path,
+            [c.recorded, c.live],
+          ]),
+        ),
       ],
     ),
   );
@@ -244,10 +257,10 @@ describeWithMoto(
       expect(drifts['aws_vpc.main']).toEqual({ enable_dns_hostnames: [false, true] });
       expect(drifts['aws_subnet.public']).toEqual({ map_public_ip_on_launch: [false, true] });
       expect(drifts['aws_route_table.public']).toEqual({
-        'route[1]': [null, { ...emptyRoute, cidr_block: '192.168.0.0/16', gateway_id: net.igwId }],
+        'route +': [null, { ...emptyRoute, cidr_block: '192.168.0.0/16', gateway_id: net.igwId }],
       });
       expect(drifts['aws_network_acl.public']).toEqual({
-        'ingress[1]': [
+        'ingress +': [
           null,
           {
             action: 'allow',
@@ -270,6 +283,17 @@ describeWithMoto(
         'tags.Owner': [null, 'oncall'],
         'tags_all.Owner': [null, 'oncall'],
       });
+
+      // People see each added element as such, by its content, in every format.
+      const text = await scanOutput(net.dir, 'text');
+      expect(text).toContain(`      + route {192.168.0.0/16 → ${net.igwId}}`);
+      expect(text).toContain('      + ingress {rule 200 allow all traffic from 0.0.0.0/0}');
+      expect(text).not.toMatch(/(route|ingress)\[\d+\]/);
+      const markdown = await scanOutput(net.dir, 'markdown');
+      expect(markdown).toContain(
+        `| \`+ route\` | \`(absent)\` | \`{192.168.0.0/16 → ${net.igwId}}\` |`,
+      );
+      expect(markdown).not.toMatch(/(route|ingress)\[\d+\]/);
     });
   },
 );

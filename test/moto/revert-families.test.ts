@@ -28,7 +28,7 @@ import { scanStackFromFlags } from '../../src/cli/scan.js';
 import { captureIo } from '../support/cli.js';
 import { writeAppliedRevertRecord } from '../support/ledger.js';
 import { describeWithMoto, motoEc2, motoEndpoint } from '../support/moto.js';
-import { securityGroup, tags, v4State, emptyRoute } from '../support/state-builder.js';
+import { securityGroup, tags, emptyRoute, writeStackFiles } from '../support/state-builder.js';
 
 describeWithMoto('reverting routes and rule descriptions', () => {
   const ec2 = motoEc2();
@@ -101,39 +101,36 @@ describeWithMoto('reverting routes and rule descriptions', () => {
       config(),
       'stacks:\n  - name: core\n    dir: .\n    environment: staging\nattribution:\n  source: off\n',
     );
-    await writeFile(
-      join(dir, 'terraform.tfstate'),
-      v4State([
-        {
-          type: 'aws_route_table',
-          name: 'public',
-          attributes: {
-            id: tableId,
-            vpc_id: vpcId,
-            route: [{ ...emptyRoute, cidr_block: '0.0.0.0/0', gateway_id: igwId }],
-            propagating_vgws: [],
-            ...tags({}),
-          },
+    await writeStackFiles(dir, [
+      {
+        type: 'aws_route_table',
+        name: 'public',
+        attributes: {
+          id: tableId,
+          vpc_id: vpcId,
+          route: [{ ...emptyRoute, cidr_block: '0.0.0.0/0', gateway_id: igwId }],
+          propagating_vgws: [],
+          ...tags({}),
         },
-        securityGroup('db', {
-          id: groupId,
-          name: 'db',
-          description: 'db',
-          vpcId,
-          ownerId,
-          ingress: [
-            {
-              protocol: 'tcp',
-              from_port: 22,
-              to_port: 22,
-              cidr_blocks: ['10.0.0.0/8'],
-              description: 'SSH from the VPN',
-            },
-          ],
-          egress: [],
-        }),
-      ]),
-    );
+      },
+      securityGroup('db', {
+        id: groupId,
+        name: 'db',
+        description: 'db',
+        vpcId,
+        ownerId,
+        ingress: [
+          {
+            protocol: 'tcp',
+            from_port: 22,
+            to_port: 22,
+            cidr_blocks: ['10.0.0.0/8'],
+            description: 'SSH from the VPN',
+          },
+        ],
+        egress: [],
+      }),
+    ]);
   });
 
   it('reverts a re-pointed default route and an added route, then undoes exactly that', async () => {
@@ -170,10 +167,10 @@ describeWithMoto('reverting routes and rule descriptions', () => {
     ]);
     expect(reverted.err).toBe('');
     expect(reverted.out).toContain(
-      `$ aws ec2 replace-route --route-table-id ${tableId} --destination-cidr-block 0.0.0.0/0 --gateway-id ${igwId}`,
+      `$ aws ec2 replace-route --route-table-id '${tableId}' --destination-cidr-block '0.0.0.0/0' --gateway-id '${igwId}' --region 'us-east-1'`,
     );
     expect(reverted.out).toContain(
-      `$ aws ec2 delete-route --route-table-id ${tableId} --destination-cidr-block 192.168.0.0/16`,
+      `$ aws ec2 delete-route --route-table-id '${tableId}' --destination-cidr-block '192.168.0.0/16' --region 'us-east-1'`,
     );
     expect(reverted.out).toContain('verification: verified: live now shows no drift');
     expect(await routes()).toEqual([`0.0.0.0/0 ${igwId}`]);

@@ -11,6 +11,12 @@ async function refusalOf(files: Record<string, string>, target: Drift) {
   // Refused means: not one byte written.
   expect(Object.fromEntries(outcome.after)).toEqual(files);
   expect(outcome.refused.length).toBeGreaterThan(0);
+  // Every refusal says where a human must act: file:line and the expression there.
+  for (const refusal of outcome.refused) {
+    expect(refusal.file, refusal.reason).toEqual(expect.any(String));
+    expect(refusal.line, refusal.reason).toEqual(expect.any(Number));
+    expect(refusal.expression, refusal.reason).toEqual(expect.any(String));
+  }
   return outcome.refused[0]!;
 }
 
@@ -62,7 +68,7 @@ describe('codify refuses, precisely, instead of corrupting', () => {
     expect(refusal.reason).toMatch(
       /^the block defines several instances \(for_each = toset\(\["a", "b"\]\)\)/,
     );
-    expect(refusal).toMatchObject({ file: 'main.tf', line: 1 });
+    expect(refusal).toMatchObject({ file: 'main.tf', line: 2, expression: 'toset(["a", "b"])' });
   });
 
   it('a dynamic block', async () => {
@@ -89,7 +95,22 @@ describe('codify refuses, precisely, instead of corrupting', () => {
         { path: ['enable_dns_hostnames'], recorded: false, live: true },
       ]),
     );
-    expect(refusal.reason).toContain('inside a module');
+    expect(refusal.reason).toContain('inside module.vpc (source "terraform-aws-modules/vpc/aws")');
+    expect(refusal).toMatchObject({ file: 'main.tf', line: 1, expression: 'module "vpc"' });
+  });
+
+  it('a module resource whose attribute is a module input: names the input, its file:line and expression', async () => {
+    const refusal = await refusalOf(
+      {
+        'main.tf':
+          'module "vpc" {\n  source = "./modules/vpc"\n\n  enable_dns_hostnames = false\n}\n',
+      },
+      drift('module.vpc.aws_vpc.this', [
+        { path: ['enable_dns_hostnames'], recorded: false, live: true },
+      ]),
+    );
+    expect(refusal).toMatchObject({ file: 'main.tf', line: 4, expression: 'false' });
+    expect(refusal.reason).toContain('change the input `enable_dns_hostnames` of the module block');
   });
 
   it("a sensitive value, and a tag that only comes from the provider's default_tags", async () => {
@@ -135,12 +156,88 @@ describe('codify refuses, precisely, instead of corrupting', () => {
     );
   });
 
+  it('tags written as tomap(...): names file:line and the expression', async () => {
+    const refusal = await refusalOf(
+      {
+        'main.tf':
+          'resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n  tags       = tomap({ Name = "main" })\n}\n',
+      },
+      drift('aws_vpc.main', [{ path: ['tags', 'Owner'], recorded: null, live: 'team-a' }]),
+    );
+    expect(refusal).toMatchObject({
+      file: 'main.tf',
+      line: 3,
+      expression: 'tomap({ Name = "main" })',
+    });
+    expect(refusal.reason).toContain('`tags` is not written as a map literal here');
+  });
+
+  it("a root volume that AWS replaced: says why it cannot be written, at the block's file:line", async () => {
+    const refusal = await refusalOf(
+      {
+        'main.tf':
+          'resource "aws_instance" "api" {\n  ami = "ami-1"\n\n  root_block_device {\n    volume_size = 8\n  }\n}\n',
+      },
+      drift('aws_instance.api', [
+        { path: ['root_block_device', 0, 'volume_id'], recorded: 'vol-1', live: 'vol-2' },
+      ]),
+    );
+    expect(refusal).toMatchObject({ file: 'main.tf', line: 4, expression: 'root_block_device' });
+    expect(refusal.reason).toContain('root volume was replaced or re-attached outside Terraform');
+  });
+
+  it('several blocks of a set match the changed element: refused, not guessed', async () => {
+    const refusal = await refusalOf(
+      {
+        'main.tf':
+          'resource "aws_instance" "api" {\n  ami = "ami-1"\n\n  ebs_block_device {\n    volume_size = 50\n  }\n\n  ebs_block_device {\n    volume_size = 50\n  }\n}\n',
+      },
+      drift('aws_instance.api', [
+        {
+          path: ['ebs_block_device', 0, 'volume_size'],
+          recorded: 50,
+          live: 60,
+          element: {
+            path: ['ebs_block_device', 0],
+            recorded: { device_name: '/dev/sdf', volume_size: 50 },
+            live: { device_name: '/dev/sdf', volume_size: 60 },
+          },
+        },
+      ]),
+    );
+    expect(refusal.reason).toBe(
+      '2 ebs_block_device blocks match the changed one; change the right one by hand',
+    );
+  });
+
   it('a deleted resource', async () => {
     const refusal = await refusalOf(
       { 'main.tf': 'resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n' },
       drift('aws_vpc.main', [], { action: 'delete' }),
     );
     expect(refusal.reason).toContain('deleted outside Terraform');
+  });
+
+  it("a block HashiCorp's parser rejects is an error when codify edits it, naming the file; untouched, it costs nothing", async () => {
+    // tree-sitter reads a duplicate argument; HashiCorp's parser (and Terraform) reject it.
+    const odd = {
+      path: 'odd.tf',
+      text: 'resource "aws_vpc" "odd" {\n  cidr_block = "10.0.0.0/16"\n  cidr_block = "10.9.0.0/16"\n}\n',
+    };
+    const main = {
+      path: 'main.tf',
+      text: 'resource "aws_instance" "web" {\n  instance_type = "t3.micro"\n}\n',
+    };
+    const resize = drift('aws_instance.web', [
+      { path: ['instance_type'], recorded: 't3.micro', live: 't3.large' },
+    ]);
+    const outcome = await codifyDrifts('.', [odd, main], [resize]);
+    expect(outcome.after.get('main.tf')).toContain('instance_type = "t3.large"');
+    const tagOdd = drift('aws_vpc.odd', [{ path: ['tags', 'Env'], recorded: null, live: 'prod' }]);
+    await expect(codifyDrifts('.', [odd, main], [tagOdd])).rejects.toMatchObject({
+      message: "HashiCorp's HCL parser rejects this file",
+      location: { file: 'odd.tf' },
+    });
   });
 
   it('malformed HCL in the stack is an error naming file:line:column, and writes nothing', async () => {

@@ -4,7 +4,12 @@ import { aDrift } from '../support/drift-builder.js';
 
 const revoke: PlannedOperation = {
   api: 'RevokeSecurityGroupIngress',
-  params: { GroupId: 'sg-1', IpPermissions: [{ IpProtocol: 'tcp', FromPort: 3389 }] },
+  params: {
+    GroupId: 'sg-1',
+    IpPermissions: [
+      { IpProtocol: 'tcp', FromPort: 3389, ToPort: 3389, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+    ],
+  },
   description: 'revoke ingress tcp/3389',
 };
 const tags: PlannedOperation = {
@@ -19,12 +24,17 @@ const tags: PlannedOperation = {
 };
 
 describe('inverse operations (what a rollback sends)', () => {
-  it('swaps authorize and revoke with the same rule', () => {
+  it('swaps authorize and revoke with the same rule, and says what the inverse really does', () => {
     expect(inverseOperation(revoke, new Map())).toEqual([
       {
         api: 'AuthorizeSecurityGroupIngress',
         params: revoke.params,
-        description: 'undo: revoke ingress tcp/3389',
+        description: 'authorize ingress tcp/3389 0.0.0.0/0 on sg-1',
+        inverse: {
+          api: 'RevokeSecurityGroupIngress',
+          params: revoke.params,
+          description: 'revoke ingress tcp/3389 0.0.0.0/0 on sg-1',
+        },
       },
     ]);
   });

@@ -1,11 +1,11 @@
-/** The shared corpus: real Terraform state and plan JSON files from HashiCorp's repositories. */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+/**
+ * Real Terraform state and plan JSON files from HashiCorp's repositories (MPL-2.0), copied
+ * into the repository so that a clone alone runs every test (see SOURCE.md beside them).
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-export const CORPUS = join(import.meta.dirname, '../../../shared/corpus');
-
-/** Present in the project's CI (../shared beside the clone); absent in a plain fork. */
-export const HAS_CORPUS = existsSync(CORPUS);
+export const CORPUS = join(import.meta.dirname, '../fixtures/corpus');
 
 export function corpusFiles(predicate: (path: string) => boolean): string[] {
   const out: string[] = [];
@@ -16,7 +16,7 @@ export function corpusFiles(predicate: (path: string) => boolean): string[] {
       else if (predicate(name)) out.push(relative(CORPUS, full));
     }
   };
-  if (existsSync(CORPUS)) walk(CORPUS);
+  walk(CORPUS);
   return out;
 }
 

@@ -5,6 +5,9 @@ import { Probot, ProbotOctokit } from 'probot';
 import { createDriftgate } from '../../src/index.js';
 import type { JobLayer } from '../../src/jobs/job-layer.js';
 import { testJobLayer, type TestJobOptions } from './jobs.js';
+import { TEST_ENVIRONMENT } from './records.js';
+
+export { TEST_ENVIRONMENT, TEST_RECORDS } from './records.js';
 
 const { privateKey } = generateKeyPairSync('rsa', {
   modulusLength: 2048,
@@ -43,6 +46,7 @@ export function driftgateApp(
   void probot.load(
     createDriftgate({
       jobs,
+      environment: TEST_ENVIRONMENT,
       worker: { concurrency: 2 },
       now: options.now,
       targetedScanDelayMs: 300,

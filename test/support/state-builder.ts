@@ -1,3 +1,6 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
 /**
  * Builds Terraform v4 state the way terraform-provider-aws records these resources, from
  * live objects a test created with the SDK: the "matching state" of a stack.
@@ -36,6 +39,13 @@ export function v4State(resources: BuiltResource[], serial = 1): string {
     2,
   );
 }
+
+/**
+ * A stack's code when a test is about its state and live objects only: a `.tf` file
+ * (driftgate refuses a stack directory without one) that declares no resources, so the
+ * scan behaves as it does for resources whose code is not at hand (a module's).
+ */
+export const STATE_ONLY_CODE = 'terraform {\n  required_version = ">= 1.5"\n}\n';
 
 export interface RuleSpec {
   protocol: string;
@@ -116,3 +126,9 @@ export const emptyRoute = {
   vpc_endpoint_id: '',
   vpc_peering_connection_id: '',
 };
+
+/** Write a stack directory: its state (`terraform.tfstate`) and its code (`main.tf`). */
+export async function writeStackFiles(dir: string, resources: BuiltResource[]): Promise<void> {
+  await writeFile(join(dir, 'terraform.tfstate'), v4State(resources));
+  await writeFile(join(dir, 'main.tf'), STATE_ONLY_CODE);
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parsePlan } from '../../src/terraform/plan.js';
-import { HAS_CORPUS, corpusFiles, corpusText, isPlanFile } from '../support/corpus.js';
+import { corpusFiles, corpusText, isPlanFile } from '../support/corpus.js';
 
 const INVALID = 'terraform-json/invalid/plan.json';
 
@@ -60,7 +60,7 @@ const EXPECTED: Record<
   'terraform-show-json/unknown-output/output.json': { drift: [], changes: 0 },
 };
 
-describe.skipIf(!HAS_CORPUS)('plan JSON reader on the shared corpus', () => {
+describe('plan JSON reader on the HashiCorp corpus (test/fixtures/corpus)', () => {
   it('finds every plan of the corpus', () => {
     expect(corpusFiles(isPlanFile).sort()).toEqual([...Object.keys(EXPECTED), INVALID].sort());
   });

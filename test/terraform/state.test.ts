@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compareAddresses } from '../../src/terraform/address.js';
 import { parseState } from '../../src/terraform/state.js';
 import { DriftgateError } from '../../src/errors.js';
-import { HAS_CORPUS, corpusFiles, corpusText, isStateFile } from '../support/corpus.js';
+import { corpusFiles, corpusText, isStateFile } from '../support/corpus.js';
 
 /** `terraform state list` for each state in the corpus: Terraform's sort (module depth, data first, keys). */
 const EXPECTED_STATE_LIST: Record<string, string[]> = {
@@ -82,7 +82,7 @@ const EXPECTED_STATE_LIST: Record<string, string[]> = {
 
 const INVALID = 'terraform-json/invalid/state.json';
 
-describe.skipIf(!HAS_CORPUS)('state reader on the shared corpus', () => {
+describe('state reader on the HashiCorp corpus (test/fixtures/corpus)', () => {
   const files = corpusFiles(isStateFile);
 
   it('finds every state file of the corpus', () => {

@@ -148,9 +148,18 @@ export interface AttributionSource {
   eventsFor(resourceId: string): Promise<CloudTrailRecord[]>;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Time as the rate limiter sees it: real by default; tests pass a virtual one. */
+export interface RateClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
 
-/** LookupEvents by resource name, at most 2 requests per second, each resource once. */
+const REAL_CLOCK: RateClock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/** LookupEvents by resource name, at most 2 requests per second (retries included), each resource once. */
 export class LookupEventsSource implements AttributionSource {
   private readonly cache = new Map<string, Promise<CloudTrailRecord[]>>();
   private nextSlot = 0;
@@ -160,6 +169,7 @@ export class LookupEventsSource implements AttributionSource {
     private readonly lookbackHours: number,
     private readonly now: () => Date = () => new Date(),
     private readonly minIntervalMs = 500,
+    private readonly clock: RateClock = REAL_CLOCK,
   ) {}
 
   private async throttle(): Promise<void> {
@@ -170,9 +180,10 @@ export class LookupEventsSource implements AttributionSource {
         `${this.session.account ?? 'default'}:${this.session.region}`,
         1000 / this.minIntervalMs,
       );
-    const wait = this.nextSlot - Date.now();
-    this.nextSlot = Math.max(Date.now(), this.nextSlot) + this.minIntervalMs;
-    if (wait > 0) await sleep(wait);
+    const now = this.clock.now();
+    const wait = this.nextSlot - now;
+    this.nextSlot = Math.max(now, this.nextSlot) + this.minIntervalMs;
+    if (wait > 0) await this.clock.sleep(wait);
   }
 
   eventsFor(resourceId: string): Promise<CloudTrailRecord[]> {
@@ -191,16 +202,23 @@ export class LookupEventsSource implements AttributionSource {
     let token: string | undefined;
     // Two pages of 50 are the newest 100 events on the resource: enough to find the last write.
     for (let page = 0; page < 2; page++) {
-      await this.throttle();
-      const response = await this.session.cloudTrail().send(
-        new LookupEventsCommand({
-          LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: resourceId }],
-          StartTime: start,
-          EndTime: end,
-          MaxResults: 50,
-          NextToken: token,
-        }),
+      const command = new LookupEventsCommand({
+        LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: resourceId }],
+        StartTime: start,
+        EndTime: end,
+        MaxResults: 50,
+        NextToken: token,
+      });
+      // The limit counts requests as CloudTrail receives them, retries included: wait for
+      // a slot just before each attempt goes on the wire, after the SDK's own work.
+      command.middlewareStack.add(
+        (next) => async (args) => {
+          await this.throttle();
+          return next(args);
+        },
+        { step: 'finalizeRequest', priority: 'low', name: 'driftgateLookupEventsRate' },
       );
+      const response = await this.session.cloudTrail().send(command);
       for (const event of response.Events ?? []) {
         if (!event.CloudTrailEvent) continue;
         const record = JSON.parse(event.CloudTrailEvent) as CloudTrailRecord;

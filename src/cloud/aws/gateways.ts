@@ -1,13 +1,22 @@
-/** `aws_internet_gateway` and `aws_nat_gateway`: one paged Describe* each. */
-import { paginateDescribeInternetGateways, paginateDescribeNatGateways } from '@aws-sdk/client-ec2';
+/**
+ * `aws_internet_gateway` and `aws_nat_gateway`: paged Describe* each. An internet gateway
+ * can be detached from its VPC in place, so it is never listed by VPC (a detached one
+ * would look deleted); a NAT gateway's VPC is fixed by its subnet.
+ */
 import {
-  collectPages,
+  paginateDescribeInternetGateways,
+  paginateDescribeNatGateways,
+  type InternetGateway,
+  type NatGateway,
+} from '@aws-sdk/client-ec2';
+import {
   compareById,
-  idFilter,
   idOf,
+  livePages,
   liveTagAttributes,
   pick,
-  readByIds,
+  readLive,
+  recordedScope,
   recordedTagAttributes,
   tagMap,
   type ResourceFamily,
@@ -17,15 +26,17 @@ export const internetGatewayFamily: ResourceFamily = {
   name: 'internet gateways',
   types: ['aws_internet_gateway'],
   async scan(session, instances) {
-    const gateways = await readByIds(instances.map(idOf), (ids) =>
-      collectPages(
-        paginateDescribeInternetGateways(
-          { client: session.ec2(), pageSize: 1000 },
-          idFilter('internet-gateway-id', ids),
+    const gateways = await readLive<InternetGateway>({
+      ids: instances.map(idOf),
+      idFilter: 'internet-gateway-id',
+      pageSize: 1000,
+      idOf: (gateway) => gateway.InternetGatewayId,
+      pages: (Filters) =>
+        livePages(
+          paginateDescribeInternetGateways({ client: session.ec2(), pageSize: 1000 }, { Filters }),
+          (page) => page.InternetGateways,
         ),
-        (page) => page.InternetGateways,
-      ),
-    );
+    });
     const comparisons = await compareById(
       instances,
       gateways,
@@ -55,15 +66,18 @@ export const natGatewayFamily: ResourceFamily = {
   name: 'NAT gateways',
   types: ['aws_nat_gateway'],
   async scan(session, instances) {
-    const gateways = await readByIds(instances.map(idOf), (ids) =>
-      collectPages(
-        paginateDescribeNatGateways(
-          { client: session.ec2(), pageSize: 1000 },
-          ids ? { Filter: idFilter('nat-gateway-id', ids).Filters } : {},
+    const gateways = await readLive<NatGateway>({
+      ids: instances.map(idOf),
+      idFilter: 'nat-gateway-id',
+      scope: recordedScope(instances, 'vpc-id', 'vpc_id'),
+      pageSize: 1000,
+      idOf: (gateway) => gateway.NatGatewayId,
+      pages: (Filter) =>
+        livePages(
+          paginateDescribeNatGateways({ client: session.ec2(), pageSize: 1000 }, { Filter }),
+          (page) => page.NatGateways,
         ),
-        (page) => page.NatGateways,
-      ),
-    );
+    });
     const comparisons = await compareById(
       instances,
       gateways.filter((gateway) => gateway.State !== 'deleted'),

@@ -1,18 +1,23 @@
 /**
- * `aws_instance`: one paged DescribeInstances for the stack. `user_data` is compared as
+ * `aws_instance`: paged DescribeInstances, listed by the subnets state records (an
+ * instance cannot leave its subnet) or by id. `user_data` is compared as
  * the provider records it, the hex SHA-1 of the script; reading it costs one
  * DescribeInstanceAttribute per instance that has user data in state.
  */
 import { createHash } from 'node:crypto';
-import { DescribeInstanceAttributeCommand, paginateDescribeInstances } from '@aws-sdk/client-ec2';
 import {
-  collectPages,
+  DescribeInstanceAttributeCommand,
+  paginateDescribeInstances,
+  type Instance,
+} from '@aws-sdk/client-ec2';
+import {
   compareById,
-  idFilter,
   idOf,
+  livePages,
   liveTagAttributes,
   pick,
-  readByIds,
+  readLive,
+  recordedScope,
   recordedTagAttributes,
   tagMap,
   type ResourceFamily,
@@ -64,15 +69,18 @@ export const instanceFamily: ResourceFamily = {
   name: 'EC2 instances',
   types: ['aws_instance'],
   async scan(session, instances) {
-    const found = await readByIds(instances.map(idOf), (ids) =>
-      collectPages(
-        paginateDescribeInstances(
-          { client: session.ec2(), pageSize: 1000 },
-          idFilter('instance-id', ids),
+    const found = await readLive<Instance>({
+      ids: instances.map(idOf),
+      idFilter: 'instance-id',
+      scope: recordedScope(instances, 'subnet-id', 'subnet_id'),
+      pageSize: 1000,
+      idOf: (instance) => instance.InstanceId,
+      pages: (Filters) =>
+        livePages(
+          paginateDescribeInstances({ client: session.ec2(), pageSize: 1000 }, { Filters }),
+          (page) => (page.Reservations ?? []).flatMap((reservation) => reservation.Instances ?? []),
         ),
-        (page) => (page.Reservations ?? []).flatMap((reservation) => reservation.Instances ?? []),
-      ),
-    );
+    });
     const comparisons = await compareById(
       instances,
       found.filter((instance) => instance.State?.Name !== 'terminated'),

@@ -1,18 +1,20 @@
 /**
- * `aws_network_acl` with its `ingress`/`egress` entry sets and `subnet_ids`: one paged
- * DescribeNetworkAcls. The default deny entry (rule 32767) is AWS's, not the code's.
+ * `aws_network_acl` with its `ingress`/`egress` entry sets and `subnet_ids`: paged
+ * DescribeNetworkAcls (100 per page, the API's maximum), by VPC or by id. The default deny entry (rule 32767) is AWS's, not the code's.
  */
 import {
   DescribeNetworkAclsCommand,
   paginateDescribeNetworkAcls,
+  type NetworkAcl,
   type NetworkAclEntry,
 } from '@aws-sdk/client-ec2';
 import {
-  collectPages,
   compareById,
   idOf,
+  livePages,
   liveTagAttributes,
-  readByIds,
+  readLive,
+  recordedScope,
   recordedTagAttributes,
   tagMap,
   type ResourceFamily,
@@ -71,18 +73,24 @@ export const networkAclFamily: ResourceFamily = {
   name: 'network ACLs',
   types: ['aws_network_acl'],
   async scan(session, instances) {
-    const acls = await readByIds(instances.map(idOf), async (ids) => {
-      if (ids) {
-        // By id (at most 200, so one response): EC2's NetworkAclIds rather than a filter.
-        return (
-          (await session.ec2().send(new DescribeNetworkAclsCommand({ NetworkAclIds: ids })))
-            .NetworkAcls ?? []
-        );
-      }
-      return collectPages(
-        paginateDescribeNetworkAcls({ client: session.ec2(), pageSize: 100 }, {}),
-        (page) => page.NetworkAcls,
-      );
+    const acls = await readLive<NetworkAcl>({
+      ids: instances.map(idOf),
+      idFilter: 'network-acl-id',
+      scope: recordedScope(instances, 'vpc-id', 'vpc_id'),
+      pageSize: 100,
+      idOf: (acl) => acl.NetworkAclId,
+      pages: (Filters) =>
+        livePages(
+          paginateDescribeNetworkAcls({ client: session.ec2(), pageSize: 100 }, { Filters }),
+          (page) => page.NetworkAcls,
+        ),
+      // EC2's NetworkAclIds (200 ids, one unpaged response), which moto also implements.
+      byIds: async function* (NetworkAclIds) {
+        const response = await session
+          .ec2()
+          .send(new DescribeNetworkAclsCommand({ NetworkAclIds }));
+        yield { items: response.NetworkAcls, nextToken: undefined };
+      },
     });
     const comparisons = await compareById(instances, acls, (acl) => acl.NetworkAclId, {
       recorded: (instance) => ({

@@ -1,16 +1,16 @@
 /**
- * `aws_route_table` and its `route` set: one paged DescribeRouteTables (100 per page, the
- * API's maximum). The implicit local route and propagated routes are not the code's, so
+ * `aws_route_table` and its `route` set: paged DescribeRouteTables (100 per page, the
+ * API's maximum), listed by the VPCs state records or by id. The implicit local route and propagated routes are not the code's, so
  * they are left out, as the provider does.
  */
-import { paginateDescribeRouteTables, type Route } from '@aws-sdk/client-ec2';
+import { paginateDescribeRouteTables, type Route, type RouteTable } from '@aws-sdk/client-ec2';
 import {
-  collectPages,
   compareById,
-  idFilter,
   idOf,
+  livePages,
   liveTagAttributes,
-  readByIds,
+  readLive,
+  recordedScope,
   recordedTagAttributes,
   tagMap,
   type ResourceFamily,
@@ -62,15 +62,18 @@ export const routeTableFamily: ResourceFamily = {
   name: 'route tables',
   types: ['aws_route_table'],
   async scan(session, instances) {
-    const tables = await readByIds(instances.map(idOf), (ids) =>
-      collectPages(
-        paginateDescribeRouteTables(
-          { client: session.ec2(), pageSize: 100 },
-          idFilter('route-table-id', ids),
+    const tables = await readLive<RouteTable>({
+      ids: instances.map(idOf),
+      idFilter: 'route-table-id',
+      scope: recordedScope(instances, 'vpc-id', 'vpc_id'),
+      pageSize: 100,
+      idOf: (table) => table.RouteTableId,
+      pages: (Filters) =>
+        livePages(
+          paginateDescribeRouteTables({ client: session.ec2(), pageSize: 100 }, { Filters }),
+          (page) => page.RouteTables,
         ),
-        (page) => page.RouteTables,
-      ),
-    );
+    });
     const comparisons = await compareById(instances, tables, (table) => table.RouteTableId, {
       recorded: (instance) => ({
         vpc_id: instance.attributes.vpc_id ?? null,

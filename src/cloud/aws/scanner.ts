@@ -3,8 +3,9 @@
  * batched reader and compared in the provider's attribute shape. A type no family reads
  * is reported as not scanned — never silently clean.
  */
-import { buildDrift } from '../../drift/build.js';
+import { findDrift } from '../../drift/build.js';
 import type { Drift } from '../../drift/model.js';
+import { applyProviderTagRules, providerTagRulesFor } from '../../drift/tag-rules.js';
 import type { StackReport } from '../../report/model.js';
 import type { StateInstance, TerraformState } from '../../terraform/state.js';
 import type { TerraformStack } from '../../terraform/stack.js';
@@ -62,10 +63,13 @@ export async function scanLiveAws(input: {
   stackName: string;
 }): Promise<LiveScanResult> {
   const managed = input.state.instances.filter((instance) => instance.mode === 'managed');
+  const familyOfType = new Map(
+    RESOURCE_FAMILIES.flatMap((family) => family.types.map((type) => [type, family] as const)),
+  );
   const byFamily = new Map<ResourceFamily, StateInstance[]>();
   const notScanned: StackReport['notScanned'] = [];
   for (const instance of managed) {
-    const family = RESOURCE_FAMILIES.find((candidate) => candidate.types.includes(instance.type));
+    const family = familyOfType.get(instance.type);
     if (!family) {
       notScanned.push({
         address: instance.address,
@@ -74,7 +78,9 @@ export async function scanLiveAws(input: {
       });
       continue;
     }
-    byFamily.set(family, [...(byFamily.get(family) ?? []), instance]);
+    const members = byFamily.get(family);
+    if (members) members.push(instance);
+    else byFamily.set(family, [instance]);
   }
 
   const scans = await inPool(
@@ -92,7 +98,7 @@ export async function scanLiveAws(input: {
   const drifts: Drift[] = [];
   for (const { comparisons } of scans) {
     for (const { instance, recorded, live } of comparisons) {
-      const drift = buildDrift({
+      const drift = findDrift({
         stack: input.stackName,
         address: instance.address,
         type: instance.type,
@@ -103,7 +109,12 @@ export async function scanLiveAws(input: {
         isSet: setPredicateFor(instance.type),
         source: 'aws',
       });
-      if (drift.action === 'delete' || drift.changes.length > 0) drifts.push(drift);
+      // Tags the provider ignores (`aws:*`, ignore_tags) are not drift: drop them before
+      // attribution spends CloudTrail calls on them.
+      const visible =
+        drift && applyProviderTagRules(drift, providerTagRulesFor(input.stack, instance.address));
+      if (visible && (visible.action === 'delete' || visible.changes.length > 0))
+        drifts.push(visible);
     }
   }
   drifts.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));

@@ -2,9 +2,11 @@
  * What driftgate knows of the AWS provider's schema: which attributes are sets (their
  * order carries no meaning, so re-ordering is not drift) and which are always sensitive.
  * Terraform's JSON output renders sets as arrays, so without this a re-ordered
- * `vpc_security_group_ids` would look like a change.
+ * `vpc_security_group_ids` would look like a change. Set-nested blocks (`ingress`,
+ * `aws_autoscaling_group`'s `tag`) come from the block table in providers/aws/blocks.ts.
  */
 import type { SetPredicate } from '../../drift/diff.js';
+import { setBlockPaths } from '../../providers/aws/blocks.js';
 
 const SECURITY_GROUP_RULE_SETS = [
   'cidr_blocks',
@@ -74,10 +76,16 @@ const SENSITIVE_ATTRIBUTES: Record<string, string[]> = {
   aws_instance: ['password_data'],
 };
 
+/** Set-typed attributes and set-nested blocks (from the provider's block table). */
 export function setPredicateFor(resourceType: string): SetPredicate {
-  const sets = new Set(SET_ATTRIBUTES[resourceType] ?? []);
+  const sets = new Set([...(SET_ATTRIBUTES[resourceType] ?? []), ...setBlockPaths(resourceType)]);
   return (schemaPath) => sets.has(schemaPath.join('.'));
 }
+
+/** Every resource type this table describes (each must also have a nested-block entry). */
+export const DESCRIBED_RESOURCE_TYPES: readonly string[] = [
+  ...new Set([...Object.keys(SET_ATTRIBUTES), ...Object.keys(SENSITIVE_ATTRIBUTES)]),
+];
 
 export function knownSensitiveAttributes(resourceType: string): string[][] {
   return (SENSITIVE_ATTRIBUTES[resourceType] ?? []).map((dotted) => dotted.split('.'));

@@ -100,6 +100,8 @@ function stringList(value: unknown): string[] {
 export function atomsFromBlocks(blocks: unknown, ownerId: string | undefined): RuleAtom[] {
   const atoms: RuleAtom[] = [];
   for (const raw of Array.isArray(blocks) ? blocks : []) {
+    // A plan is input: an element that is not a rule block (null, a string) holds no rule.
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) continue;
     const block = raw as Record<string, unknown>;
     const protocol = normaliseProtocol(block.protocol as string);
     const ports = normalisePorts(protocol, block.from_port, block.to_port);
@@ -120,7 +122,8 @@ export function atomsFromBlocks(blocks: unknown, ownerId: string | undefined): R
 export function blocksFromAtoms(atoms: readonly RuleAtom[]): RuleBlock[] {
   const blocks = new Map<string, RuleBlock>();
   for (const atom of atoms) {
-    const key = canonicalJson([atom.protocol, atom.from_port, atom.to_port, atom.description]);
+    // A list of scalars: plain JSON is already canonical.
+    const key = JSON.stringify([atom.protocol, atom.from_port, atom.to_port, atom.description]);
     let block = blocks.get(key);
     if (!block) {
       block = {
@@ -146,12 +149,16 @@ export function blocksFromAtoms(atoms: readonly RuleAtom[]): RuleBlock[] {
     prefix_list_ids: block.prefix_list_ids.sort(),
     security_groups: block.security_groups.sort(),
   }));
-  return sorted.sort((a, b) => (canonicalJson(a) < canonicalJson(b) ? -1 : 1));
+  // Sort by each block's canonical text, computed once per block rather than per comparison.
+  return sorted
+    .map((block) => ({ block, key: canonicalJson(block) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map(({ block }) => block);
 }
 
 /** Identity of an atom for "is this source authorised": everything but the description. */
 export function atomKey(atom: RuleAtom): string {
-  return canonicalJson([atom.protocol, atom.from_port, atom.to_port, atom.kind, atom.source]);
+  return JSON.stringify([atom.protocol, atom.from_port, atom.to_port, atom.kind, atom.source]);
 }
 
 /** Atoms an `aws_security_group_rule` in state stands for. */

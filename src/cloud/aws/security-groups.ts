@@ -36,8 +36,10 @@ import type { StateInstance } from '../../terraform/state.js';
 import { attributeOf, findResource, type TerraformStack } from '../../terraform/stack.js';
 import {
   idOf,
+  livePages,
   liveTagAttributes,
-  readByIds,
+  readLive,
+  recordedScope,
   recordedTagAttributes,
   tagMap,
   type Comparison,
@@ -156,30 +158,50 @@ function inlineDirections(
   return hasRuleResources ? new Set() : new Set(['ingress', 'egress']);
 }
 
-async function describeGroups(session: AwsSession, ids: string[]): Promise<SecurityGroup[]> {
-  return readByIds(ids, async (filterIds) => {
-    const groups: SecurityGroup[] = [];
-    const pages = paginateDescribeSecurityGroups(
-      { client: session.ec2(), pageSize: 1000 },
-      filterIds ? { Filters: [{ Name: 'group-id', Values: filterIds }] } : {},
-    );
-    for await (const page of pages) groups.push(...(page.SecurityGroups ?? []));
-    return groups;
+/**
+ * Groups by id, or listed by the VPCs the groups in state record (a group cannot leave
+ * its VPC); groups known only from a rule resource have no recorded VPC and go by id.
+ */
+async function describeGroups(
+  session: AwsSession,
+  ids: string[],
+  groups: readonly StateInstance[],
+): Promise<SecurityGroup[]> {
+  return readLive<SecurityGroup>({
+    ids,
+    idFilter: 'group-id',
+    scope: recordedScope(groups, 'vpc-id', 'vpc_id'),
+    pageSize: 1000,
+    idOf: (group) => group.GroupId,
+    pages: (Filters) =>
+      livePages(
+        paginateDescribeSecurityGroups({ client: session.ec2(), pageSize: 1000 }, { Filters }),
+        (page) => page.SecurityGroups,
+      ),
   });
 }
 
+/** `sgr-` rules by id, or listed by their groups (a rule cannot move to another group). */
 async function describeRules(
   session: AwsSession,
-  groupIds: string[],
+  rules: readonly StateInstance[],
 ): Promise<SecurityGroupRule[]> {
-  return readByIds(groupIds, async (filterIds) => {
-    const rules: SecurityGroupRule[] = [];
-    const pages = paginateDescribeSecurityGroupRules(
-      { client: session.ec2(), pageSize: 1000 },
-      filterIds ? { Filters: [{ Name: 'group-id', Values: filterIds }] } : {},
-    );
-    for await (const page of pages) rules.push(...(page.SecurityGroupRules ?? []));
-    return rules;
+  const ruleId = (rule: StateInstance) =>
+    String(rule.attributes.security_group_rule_id ?? rule.attributes.id ?? '');
+  const groupOfRule = new Map(
+    rules.map((rule) => [ruleId(rule), String(rule.attributes.security_group_id ?? '')]),
+  );
+  return readLive<SecurityGroupRule>({
+    ids: rules.map(ruleId),
+    idFilter: 'security-group-rule-id',
+    scope: { filter: 'group-id', valueOf: (id) => groupOfRule.get(id) || undefined },
+    pageSize: 1000,
+    idOf: (rule) => rule.SecurityGroupRuleId,
+    pages: (Filters) =>
+      livePages(
+        paginateDescribeSecurityGroupRules({ client: session.ec2(), pageSize: 1000 }, { Filters }),
+        (page) => page.SecurityGroupRules,
+      ),
   });
 }
 
@@ -217,19 +239,16 @@ export const securityGroupFamily: ResourceFamily = {
     ].filter(Boolean);
 
     const liveGroups = new Map(
-      (await describeGroups(session, allGroupIds)).map((group) => [group.GroupId!, group]),
+      (await describeGroups(session, allGroupIds, groups)).map((group) => [group.GroupId!, group]),
     );
     const needsRuleIds = ruleResources.some((rule) => rule.type !== 'aws_security_group_rule');
     const liveRules = needsRuleIds
       ? new Map(
           (
-            await describeRules(session, [
-              ...new Set(
-                ruleResources
-                  .filter((r) => r.type !== 'aws_security_group_rule')
-                  .map(groupIdOfRule),
-              ),
-            ])
+            await describeRules(
+              session,
+              ruleResources.filter((rule) => rule.type !== 'aws_security_group_rule'),
+            )
           ).map((rule) => [rule.SecurityGroupRuleId!, rule]),
         )
       : new Map<string, SecurityGroupRule>();

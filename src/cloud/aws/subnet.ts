@@ -1,13 +1,13 @@
-/** `aws_subnet`: one paged DescribeSubnets for the stack. */
-import { paginateDescribeSubnets } from '@aws-sdk/client-ec2';
+/** `aws_subnet`: paged DescribeSubnets, listed by the VPCs state records or by id. */
+import { paginateDescribeSubnets, type Subnet } from '@aws-sdk/client-ec2';
 import {
-  collectPages,
   compareById,
-  idFilter,
   idOf,
+  livePages,
   liveTagAttributes,
   pick,
-  readByIds,
+  readLive,
+  recordedScope,
   recordedTagAttributes,
   tagMap,
   type ResourceFamily,
@@ -25,15 +25,18 @@ export const subnetFamily: ResourceFamily = {
   name: 'subnets',
   types: ['aws_subnet'],
   async scan(session, instances) {
-    const subnets = await readByIds(instances.map(idOf), (ids) =>
-      collectPages(
-        paginateDescribeSubnets(
-          { client: session.ec2(), pageSize: 1000 },
-          idFilter('subnet-id', ids),
+    const subnets = await readLive<Subnet>({
+      ids: instances.map(idOf),
+      idFilter: 'subnet-id',
+      scope: recordedScope(instances, 'vpc-id', 'vpc_id'),
+      pageSize: 1000,
+      idOf: (subnet) => subnet.SubnetId,
+      pages: (Filters) =>
+        livePages(
+          paginateDescribeSubnets({ client: session.ec2(), pageSize: 1000 }, { Filters }),
+          (page) => page.Subnets,
         ),
-        (page) => page.Subnets,
-      ),
-    );
+    });
     const comparisons = await compareById(instances, subnets, (subnet) => subnet.SubnetId, {
       recorded: (instance) => ({
         ...pick(instance.attributes, COMPARED),

@@ -1,17 +1,16 @@
 /**
- * `aws_vpc`: one paged DescribeVpcs for the stack, plus DescribeVpcAttribute for the two
+ * `aws_vpc`: paged DescribeVpcs, by id or listing the account, plus DescribeVpcAttribute for the two
  * DNS settings, which EC2 only returns one attribute of one VPC at a time (2 calls per
  * VPC; a stack has few VPCs).
  */
-import { DescribeVpcAttributeCommand, paginateDescribeVpcs } from '@aws-sdk/client-ec2';
+import { DescribeVpcAttributeCommand, paginateDescribeVpcs, type Vpc } from '@aws-sdk/client-ec2';
 import {
-  collectPages,
   compareById,
-  idFilter,
   idOf,
+  livePages,
   liveTagAttributes,
   pick,
-  readByIds,
+  readLive,
   recordedTagAttributes,
   tagMap,
   type ResourceFamily,
@@ -28,12 +27,17 @@ export const vpcFamily: ResourceFamily = {
   name: 'VPCs',
   types: ['aws_vpc'],
   async scan(session, instances) {
-    const vpcs = await readByIds(instances.map(idOf), (ids) =>
-      collectPages(
-        paginateDescribeVpcs({ client: session.ec2(), pageSize: 1000 }, idFilter('vpc-id', ids)),
-        (page) => page.Vpcs,
-      ),
-    );
+    const vpcs = await readLive<Vpc>({
+      ids: instances.map(idOf),
+      idFilter: 'vpc-id',
+      pageSize: 1000,
+      idOf: (vpc) => vpc.VpcId,
+      pages: (Filters) =>
+        livePages(
+          paginateDescribeVpcs({ client: session.ec2(), pageSize: 1000 }, { Filters }),
+          (page) => page.Vpcs,
+        ),
+    });
     const dnsAttribute = async (
       VpcId: string | undefined,
       Attribute: 'enableDnsSupport' | 'enableDnsHostnames',

@@ -1,6 +1,6 @@
 /** Apply planned text edits to file texts, then re-align `=` where fmt would. Pure. */
-import { realignRunAt } from './hcl-format.js';
-import type { TextEdit } from './planner.js';
+import { lineStartsOf, realignRunAtLine } from './hcl-format.js';
+import type { TextEdit } from './plan-common.js';
 
 export function applyEdits(
   texts: ReadonlyMap<string, string>,
@@ -29,12 +29,31 @@ export function applyEdits(
         .reduce((sum, other) => sum + other.text.length - (other.end - other.start), 0);
       return { start: edit.start + shift, length: edit.text.length };
     });
-    for (const { start, length } of landed) {
-      const first = text.slice(0, start).split('\n').length - 1;
-      const last = text.slice(0, start + Math.max(0, length - 1)).split('\n').length - 1;
-      for (let line = first; line <= last; line++) text = realignRunAt(text, line);
+    // Line numbers, not offsets: re-aligning changes line lengths, never their count.
+    const starts = lineStartsOf(text);
+    const lines = landed.map(({ start, length }) => ({
+      first: lineIndexAt(starts, start),
+      last: lineIndexAt(starts, start + Math.max(0, length - 1)),
+    }));
+    for (const { first, last } of lines) {
+      // The lines around an edit too: a removed line can leave the run above or below it
+      // aligned for a name that is gone, and fmt re-aligns the whole run.
+      for (let line = Math.max(0, first - 1); line <= last + 1; line++)
+        text = realignRunAtLine(text, starts, line);
     }
     result.set(file, text);
   }
   return result;
+}
+
+/** Index of the line containing `offset` (the number of line breaks before it). */
+function lineIndexAt(starts: readonly number[], offset: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (starts[mid]! <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return low;
 }

@@ -45,7 +45,8 @@ export function indentAt(text: string, offset: number): string {
   return /^[ \t]*/.exec(text.slice(lineStart))![0];
 }
 
-const ASSIGNMENT = /^(\s*)([^\s=]+|"(?:[^"\\]|\\.)*")(\s*)=(?!=|>)(\s*)(.*)$/;
+// A quoted key first: `"a=b" = 1` must not read as the key `"a`.
+const ASSIGNMENT = /^(\s*)("(?:[^"\\]|\\.)*"|[^\s="]+)(\s*)=(?!=|>)(\s*)(.*)$/;
 
 /** A single-line `name = value` (a multi-line value's first line does not count, as in fmt). */
 function isSingleLineAssignment(line: string): boolean {
@@ -65,14 +66,26 @@ export function alignEquals(lines: string[]): string[] {
   return parsed.map((match) => `${match![1]}${match![2]!.padEnd(width)} = ${match![5]}`);
 }
 
+/** Offset of the first character of every line of `text`. */
+export function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+  return starts;
+}
+
 /**
  * Re-align the run of single-line assignments around line index `lineIndex` of `text`
- * (same indentation, no blank line, comment line or nested block in between).
- * Returns the new text; lines outside the run are untouched.
+ * (same indentation, no blank line, comment line or nested block in between), reading
+ * only the run's lines through `starts`, the line starts of `text`. Returns the new text
+ * (lines outside the run untouched) and updates `starts` for it in place: re-aligning
+ * never adds or removes a line.
  */
-export function realignRunAt(text: string, lineIndex: number): string {
-  const lines = text.split('\n');
-  const line = lines[lineIndex];
+export function realignRunAtLine(text: string, starts: number[], lineIndex: number): string {
+  const lineAt = (index: number): string | undefined =>
+    index < 0 || index >= starts.length
+      ? undefined
+      : text.slice(starts[index], index + 1 < starts.length ? starts[index + 1]! - 1 : text.length);
+  const line = lineAt(lineIndex);
   if (line === undefined || !isSingleLineAssignment(line)) return text;
   const indent = /^[ \t]*/.exec(line)![0];
   const inRun = (candidate: string | undefined) =>
@@ -80,10 +93,22 @@ export function realignRunAt(text: string, lineIndex: number): string {
     /^[ \t]*/.exec(candidate)![0] === indent &&
     isSingleLineAssignment(candidate);
   let first = lineIndex;
-  while (inRun(lines[first - 1])) first--;
+  while (inRun(lineAt(first - 1))) first--;
   let last = lineIndex;
-  while (inRun(lines[last + 1])) last++;
-  const aligned = alignEquals(lines.slice(first, last + 1));
-  lines.splice(first, aligned.length, ...aligned);
-  return lines.join('\n');
+  while (inRun(lineAt(last + 1))) last++;
+  const run: string[] = [];
+  for (let index = first; index <= last; index++) run.push(lineAt(index)!);
+  const aligned = alignEquals(run);
+  const runStart = starts[first]!;
+  const runEnd = runStart + run.reduce((sum, part) => sum + part.length + 1, -1);
+  const replacement = aligned.join('\n');
+  if (replacement === text.slice(runStart, runEnd)) return text;
+  let at = runStart;
+  for (let index = first; index <= last; index++) {
+    starts[index] = at;
+    at += aligned[index - first]!.length + 1;
+  }
+  const delta = replacement.length - (runEnd - runStart);
+  for (let index = last + 1; index < starts.length; index++) starts[index]! += delta;
+  return text.slice(0, runStart) + replacement + text.slice(runEnd);
 }

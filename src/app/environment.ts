@@ -1,0 +1,33 @@
+/**
+ * What the app takes from its environment once, at startup, and hands to every handler as
+ * data: the key that authenticates driftgate's hidden records (src/github/hidden-json.ts).
+ */
+import type { Context } from 'probot';
+import { metadataKeyFromEnvironment, type MetadataKey } from '../github/hidden-json.js';
+import { GitHubRepository } from '../github/repository.js';
+
+export interface AppEnvironment {
+  readonly metadataKey: MetadataKey;
+}
+
+export function appEnvironmentFrom(env: NodeJS.ProcessEnv): AppEnvironment {
+  return { metadataKey: metadataKeyFromEnvironment(env) };
+}
+
+/** The repository, reading hidden records with the app's key and logging rejected ones. */
+export function repositoryFor(
+  context: Pick<Context, 'octokit' | 'log'>,
+  environment: AppEnvironment,
+  owner: string,
+  repo: string,
+  defaultBranch: string,
+): GitHubRepository {
+  return new GitHubRepository(context.octokit, owner, repo, defaultBranch, {
+    key: environment.metadataKey,
+    onRejected: (tag, reason) =>
+      context.log.warn(
+        { repository: `${owner}/${repo}`, record: tag, reason },
+        'ignored a driftgate record that is not authentic',
+      ),
+  });
+}

@@ -1,0 +1,198 @@
+/**
+ * The semantic check of every codify edit, by HashiCorp's parser (hcl2-parser, the
+ * reference, 6–30 µs a byte): it reads what an edit touched, before and after, and every
+ * difference must be one the drift asks for. Text outside the edited spans is
+ * byte-identical, so it reads only the items (attributes, nested blocks) whose bytes
+ * changed, under their top-level block's header, plus the blocks the plan added: its cost
+ * follows the bytes edited, never the bytes of the stack.
+ */
+import type { Drift } from '../../drift/model.js';
+import { DriftgateError } from '../../errors.js';
+import { commonEnds } from '../../terraform/hcl-incremental.js';
+import {
+  parseWithHashicorp,
+  type HclBlock,
+  type HclFile,
+  type SourceRange,
+} from '../../terraform/hcl-syntax.js';
+import type { EvaluationContext } from './evaluate.js';
+import type { CodifyPlan, TextEdit } from './planner.js';
+
+/** Paths (as key lists) where two JSON values differ. */
+function differences(
+  a: unknown,
+  b: unknown,
+  path: (string | number)[] = [],
+): (string | number)[][] {
+  if (JSON.stringify(a) === JSON.stringify(b)) return [];
+  // A block or key that exists on one side only: descend, so the difference names its path.
+  if ((a === undefined || a === null) && b && typeof b === 'object')
+    return differences(Array.isArray(b) ? [] : {}, b, path);
+  if ((b === undefined || b === null) && a && typeof a === 'object')
+    return differences(a, Array.isArray(a) ? [] : {}, path);
+  if (
+    a &&
+    b &&
+    typeof a === 'object' &&
+    typeof b === 'object' &&
+    Array.isArray(a) === Array.isArray(b)
+  ) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    return [...keys].flatMap((key) =>
+      differences((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], [
+        ...path,
+        Array.isArray(a) ? Number(key) : key,
+      ]),
+    );
+  }
+  return [path];
+}
+
+const sameIdentity = (a: HclBlock, b: HclBlock) =>
+  a.type === b.type &&
+  a.labels.length === b.labels.length &&
+  a.labels.every((label, index) => label === b.labels[index]);
+
+/** The top-level blocks of `file` that contain an edit. */
+function editedBlocks(file: HclFile, edits: TextEdit[]): HclBlock[] {
+  return file.blocks.filter((block) =>
+    edits.some((edit) => block.range.start <= edit.start && edit.end <= block.range.end),
+  );
+}
+
+function parsedByHashicorp(text: string): unknown {
+  const parsed = parseWithHashicorp(text);
+  return parsed.kind === 'parsed' && parsed.value !== null ? parsed.value : undefined;
+}
+
+const textOf = (file: HclFile, range: SourceRange) => file.text.slice(range.start, range.end);
+
+/**
+ * A block cut down to the body items whose bytes differ between its two versions (found
+ * by their common prefix and suffix), under the block's own header, with the names of
+ * its other arguments: what HashiCorp's parser reads of an edited block.
+ */
+function changedItems(
+  oldFile: HclFile,
+  oldBlock: HclBlock,
+  newFile: HclFile,
+  newBlock: HclBlock,
+): { oldText: string; newText: string } {
+  const oldBlockText = textOf(oldFile, oldBlock.range);
+  const newBlockText = textOf(newFile, newBlock.range);
+  const { prefix, suffix } = commonEnds(oldBlockText, newBlockText);
+  const cut = (file: HclFile, block: HclBlock, length: number) => {
+    const from = block.range.start + prefix;
+    const to = block.range.start + length - suffix;
+    // Items the changed span overlaps; an insertion (an empty span) only the item it is inside.
+    const changed = (item: { range: SourceRange }) =>
+      from === to
+        ? item.range.start < from && from < item.range.end
+        : item.range.start < to && from < item.range.end;
+    const items = [...block.attributes, ...block.blocks]
+      .filter(changed)
+      .sort((a, b) => a.range.start - b.range.start)
+      .map((item) => textOf(file, item.range));
+    // The other arguments by name only: an argument set twice is an error HashiCorp's
+    // parser must still see (the same stubs on both sides, so they never differ).
+    const names = block.attributes
+      .filter((attribute) => !changed(attribute))
+      .map((attribute) => `${attribute.name} = null`);
+    const header = file.text.slice(block.range.start, block.bodyRange.start);
+    return `${header}\n${[...items, ...names].join('\n')}\n}\n`;
+  };
+  return {
+    oldText: cut(oldFile, oldBlock, oldBlockText.length),
+    newText: cut(newFile, newBlock, newBlockText.length),
+  };
+}
+
+/** What HashiCorp's parser reads of one edited .tf file, before and after. */
+function editedTexts(
+  oldFile: HclFile,
+  newFile: HclFile,
+  edits: TextEdit[],
+  added: Set<string>,
+): { oldText: string; newText: string; editedKinds: Set<string> } {
+  const touched = editedBlocks(oldFile, edits);
+  const oldParts: string[] = [];
+  const newParts: string[] = [];
+  const counterparts = new Set<HclBlock>();
+  for (const block of touched) {
+    const olds = oldFile.blocks.filter((candidate) => sameIdentity(candidate, block));
+    const news = newFile.blocks.filter((candidate) => sameIdentity(candidate, block));
+    news.forEach((candidate) => counterparts.add(candidate));
+    if (olds.length === 1 && news.length === 1) {
+      const { oldText, newText } = changedItems(oldFile, block, newFile, news[0]!);
+      oldParts.push(oldText);
+      newParts.push(newText);
+    } else {
+      // Several blocks of one identity (two `locals` blocks): compare them whole.
+      oldParts.push(textOf(oldFile, block.range));
+      newParts.push(...news.map((candidate) => textOf(newFile, candidate.range)));
+    }
+  }
+  for (const block of newFile.blocks)
+    if (!counterparts.has(block) && added.has(JSON.stringify([block.type, ...block.labels])))
+      newParts.push(textOf(newFile, block.range));
+  return {
+    oldText: oldParts.join('\n'),
+    newText: newParts.join('\n'),
+    editedKinds: new Set(touched.map((block) => block.type)),
+  };
+}
+
+/**
+ * Check that the edits changed only what the drift codifies: every difference HashiCorp's
+ * parser sees must lie under the drifted resource's changed attributes, a resource the
+ * plan added, or a variable default / local / tfvars value the plan edited.
+ */
+export function semanticViolation(
+  before: EvaluationContext,
+  after: EvaluationContext,
+  drift: Drift,
+  plan: CodifyPlan,
+): string | undefined {
+  const [type, name] = drift.address.split('.');
+  const heads = new Set(drift.changes.map((change) => String(change.path[0])));
+  const added = new Set(
+    plan.addedResources.map((address) => JSON.stringify(['resource', ...address.split('.')])),
+  );
+  for (const path of new Set(plan.edits.map((edit) => edit.file))) {
+    const edits = plan.edits.filter((edit) => edit.file === path);
+    let oldText: string;
+    let newText: string;
+    let editedKinds: Set<string>;
+    if (before.tfvarsTexts.has(path)) {
+      oldText = before.tfvarsTexts.get(path)!;
+      newText = after.tfvarsTexts.get(path)!;
+      editedKinds = new Set(['tfvars']);
+    } else {
+      const oldFile = before.stack.files.find((file) => file.path === path)!;
+      const newFile = after.stack.files.find((file) => file.path === path)!;
+      ({ oldText, newText, editedKinds } = editedTexts(oldFile, newFile, edits, added));
+    }
+    const old = parsedByHashicorp(oldText);
+    // Reading a stack does not ask HashiCorp's parser (too slow for every byte), so this
+    // is where a block it rejects is found: the error a full check would have given.
+    if (old === undefined)
+      throw new DriftgateError("HashiCorp's HCL parser rejects this file", { file: path });
+    const next = parsedByHashicorp(newText);
+    if (next === undefined) return `${path} no longer parses with HashiCorp's HCL parser`;
+    for (const difference of differences(old, next)) {
+      const allowed =
+        (difference[0] === 'resource' &&
+          difference[1] === type &&
+          difference[2] === name &&
+          heads.has(String(difference[4]))) ||
+        added.has(JSON.stringify(difference.slice(0, 3))) ||
+        (difference[0] === 'variable' &&
+          editedKinds.has('variable') &&
+          difference[3] === 'default') ||
+        (difference[0] === 'locals' && editedKinds.has('locals')) ||
+        editedKinds.has('tfvars');
+      if (!allowed) return `the edit would also change ${difference.join('.')} in ${path}`;
+    }
+  }
+  return undefined;
+}

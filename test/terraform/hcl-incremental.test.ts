@@ -1,0 +1,113 @@
+/**
+ * Re-reading an edited file only where it changed must give exactly what reading the
+ * whole file gives: same items, same ranges, lines and columns, same errors.
+ */
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { reparseHcl } from '../../src/terraform/hcl-incremental.js';
+import { parseHcl, type HclExpression, type HclFile } from '../../src/terraform/hcl-syntax.js';
+import { replaceStackFiles, stackOfFiles } from '../../src/terraform/stack.js';
+
+const PATH = 'examples/prod-network/main.tf';
+const source = readFileSync(PATH, 'utf8');
+
+/** Every expression of a file, nested ones too: the places an edit can land. */
+function expressionsOf(file: HclFile): HclExpression[] {
+  const found: HclExpression[] = [];
+  const visit = (expression: HclExpression) => {
+    found.push(expression);
+    if (expression.kind === 'tuple') expression.items.forEach(visit);
+    if (expression.kind === 'object') expression.items.forEach((item) => visit(item.value));
+  };
+  const body = (b: Pick<HclFile, 'attributes' | 'blocks'>) => {
+    b.attributes.forEach((attribute) => visit(attribute.value));
+    b.blocks.forEach(body);
+  };
+  body(file);
+  return found;
+}
+
+const splice = (text: string, start: number, end: number, insert: string) =>
+  text.slice(0, start) + insert + text.slice(end);
+
+describe('reparseHcl', () => {
+  it('equals a full read after any value of the file is replaced (lines added or removed too)', async () => {
+    const file = await parseHcl(PATH, source);
+    const expressions = expressionsOf(file);
+    expect(expressions.length).toBeGreaterThan(50);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: expressions.length - 1 }),
+        fc.constantFrom('"x"', '42', '["a",\n    "b"]', '{\n    k = "v"\n  }', 'var.other'),
+        async (index, replacement) => {
+          const target = expressions[index]!;
+          const text = splice(source, target.range.start, target.range.end, replacement);
+          expect(await reparseHcl(file, text)).toEqual(await parseHcl(PATH, text));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('equals a full read after a block is inserted between two blocks, or one is removed', async () => {
+    const file = await parseHcl(PATH, source);
+    for (const block of file.blocks) {
+      const after = splice(
+        source,
+        block.range.end,
+        block.range.end,
+        '\n\nresource "aws_eip" "added" {\n  domain = "vpc"\n}',
+      );
+      expect(await reparseHcl(file, after)).toEqual(await parseHcl(PATH, after));
+      const removed = splice(source, block.range.start, block.range.end, '');
+      expect(await reparseHcl(file, removed)).toEqual(await parseHcl(PATH, removed));
+    }
+  });
+
+  it('a syntax error in the edit is the error a full read gives (file:line:column)', async () => {
+    const file = await parseHcl(PATH, source);
+    const at = file.blocks[3]!.attributes[0]!.value.range;
+    const broken = splice(source, at.start, at.end, '[1, 2');
+    const full = await parseHcl(PATH, broken).catch((error: unknown) => error);
+    expect(full).toBeInstanceOf(Error);
+    await expect(reparseHcl(file, broken)).rejects.toThrow((full as Error).message);
+  });
+});
+
+describe('replaceStackFiles', () => {
+  const files = [
+    { path: 'a.tf', text: 'resource "aws_vpc" "a" {\n  cidr_block = "10.0.0.0/16"\n}\n' },
+    {
+      path: 'b.tf',
+      text: 'variable "region" {\n  default = "eu-west-1"\n}\n\nresource "aws_vpc" "b" {\n  cidr_block = "10.1.0.0/16"\n}\n',
+    },
+  ];
+
+  it('gives the stack a full read gives, sharing the files it did not change', async () => {
+    const parsed = await Promise.all(files.map((file) => parseHcl(file.path, file.text)));
+    const stack = stackOfFiles('.', parsed);
+    const edited = files[1]!.text
+      .replace('"eu-west-1"', '"us-east-1"')
+      .concat('\nresource "aws_subnet" "c" {\n  vpc_id = aws_vpc.b.id\n}\n');
+    const next = replaceStackFiles(stack, [await reparseHcl(parsed[1]!, edited)]);
+    const full = stackOfFiles('.', [parsed[0]!, await parseHcl('b.tf', edited)]);
+    expect(next).toEqual(full);
+    expect(next.files[0]).toBe(stack.files[0]);
+    expect(next.resources.map((resource) => resource.address)).toEqual([
+      'aws_vpc.a',
+      'aws_vpc.b',
+      'aws_subnet.c',
+    ]);
+    expect(next.variables.get('region')?.default).toBe('us-east-1');
+  });
+
+  it('a resource that now exists twice is the error a full read gives', async () => {
+    const parsed = await Promise.all(files.map((file) => parseHcl(file.path, file.text)));
+    const stack = stackOfFiles('.', parsed);
+    const edited = `${files[1]!.text}\nresource "aws_vpc" "a" {\n}\n`;
+    const newB = await reparseHcl(parsed[1]!, edited);
+    expect(() => replaceStackFiles(stack, [newB])).toThrow(/duplicate resource "aws_vpc.a"/);
+    expect(() => stackOfFiles('.', [parsed[0]!, newB])).toThrow(/duplicate resource "aws_vpc.a"/);
+  });
+});
