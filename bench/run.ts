@@ -2,12 +2,14 @@
  * `npm run bench`: every benchmark, each compared with a baseline measured in the same
  * run; prints a markdown report (copy it into docs/performance.md).
  *
- * BENCH_ONLY=calls,cpu,scan,codify,startup,state runs a subset (default: all).
+ * BENCH_ONLY=calls,cpu,scan,codify,startup,state,service runs a subset (default: all).
  * BENCH_SIZES=100,1000 limits the moto scan sizes; BENCH_CPU_SIZES (default
  * 5000,10000,20000), BENCH_CALL_SIZES (default 1000,5000), BENCH_STATE_MB (default
  * 10,100), BENCH_RUNS (start-up runs per command, default 7), BENCH_CODIFY_RUNS (whole
  * `driftgate codify` processes per median, default 5), BENCH_BASELINE_BIN (another build's
- * bin/driftgate.js to run codify side by side). AWS_ENDPOINT_URL uses a running moto for `scan`.
+ * bin/driftgate.js to run codify side by side). AWS_ENDPOINT_URL uses a running moto for `scan`
+ * and `service`. `service` needs redis-server (builds dist/ when missing);
+ * BENCH_INTAKE_SECONDS (default 60) sets the intake run's length.
  */
 import { motoCommand, startMoto, type RunningMoto } from '../test/support/moto-server.js';
 import { existsSync } from 'node:fs';
@@ -15,12 +17,15 @@ import { benchCodify, benchCodifyProcess, renderCodifyBench } from './codify.js'
 import { benchStartup, benchStateRss, buildCli } from './processes.js';
 import { benchScan } from './scan.js';
 import { benchCalls, benchScanCpu } from './scan-cpu.js';
+import { benchService } from './service.js';
+import { redisCommand } from '../test/support/redis-server.js';
+import { execFileSync } from 'node:child_process';
 
 process.env.AWS_ACCESS_KEY_ID ??= 'test';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
-const ALL = ['calls', 'cpu', 'scan', 'codify', 'startup', 'state'];
+const ALL = ['calls', 'cpu', 'scan', 'codify', 'startup', 'state', 'service'];
 const only = new Set((process.env.BENCH_ONLY ?? ALL.join(',')).split(',').map((s) => s.trim()));
 for (const name of only)
   if (!ALL.includes(name))
@@ -62,18 +67,20 @@ if (only.has('cpu')) {
   console.log('');
 }
 
+/** A moto endpoint for the benchmarks that need one: AWS_ENDPOINT_URL or a moto_server started here. */
+async function motoEndpoint(benchmark: string): Promise<{ endpoint: string; moto?: RunningMoto }> {
+  if (process.env.AWS_ENDPOINT_URL) return { endpoint: process.env.AWS_ENDPOINT_URL };
+  const command = motoCommand();
+  if (!command)
+    throw new Error(
+      `BENCH_ONLY=${benchmark} needs moto_server (pip install "moto[server]") or AWS_ENDPOINT_URL`,
+    );
+  const moto = await startMoto(command);
+  return { endpoint: moto.endpoint, moto };
+}
+
 if (only.has('scan')) {
-  let moto: RunningMoto | undefined;
-  let endpoint = process.env.AWS_ENDPOINT_URL;
-  if (!endpoint) {
-    const command = motoCommand();
-    if (!command)
-      throw new Error(
-        'BENCH_ONLY=scan needs moto_server (pip install "moto[server]") or AWS_ENDPOINT_URL',
-      );
-    moto = await startMoto(command);
-    endpoint = moto.endpoint;
-  }
+  const { endpoint, moto } = await motoEndpoint('scan');
   try {
     const calls = (counts: Record<string, number>) =>
       Object.entries(counts)
@@ -147,4 +154,37 @@ if (only.has('state')) {
       throw new Error('state list: the two builds printed different addresses');
   }
   console.log('');
+}
+
+if (only.has('service')) {
+  if (!redisCommand())
+    throw new Error('BENCH_ONLY=service needs redis-server (apt-get install redis-server)');
+  if (!existsSync('dist/server.js')) execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
+  const { endpoint, moto } = await motoEndpoint('service');
+  try {
+    const seconds = Number(process.env.BENCH_INTAKE_SECONDS ?? 60);
+    const service = await benchService(endpoint, seconds);
+    const { intake } = service;
+    console.log(
+      `## Service: webhook intake, ${intake.rate} deliveries/s for ${intake.seconds} s, one process (web + workers) on Redis\n`,
+    );
+    console.log('| deliveries | answered 200 | ack p50 | ack p99 | ack max | jobs completed |');
+    console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
+    console.log(
+      `| ${intake.sent} | ${intake.ok} | ${intake.p50.toFixed(1)} ms | ${intake.p99.toFixed(1)} ms | ${intake.max.toFixed(1)} ms | ${intake.jobsCompleted} |`,
+    );
+    console.log(
+      '\n## Service: scans per minute, 6 repositories × 3 rounds, worker processes taking one scan at a time\n',
+    );
+    console.log('| workers | scans | time | scans/minute | ratio to 1 worker |');
+    console.log('| ---: | ---: | ---: | ---: | ---: |');
+    const base = service.scans[0]!;
+    for (const row of service.scans)
+      console.log(
+        `| ${row.workers} | ${row.scans} | ${(row.ms / 1000).toFixed(1)} s | ${row.perMinute.toFixed(1)} | ${(row.perMinute / base.perMinute).toFixed(2)}× |`,
+      );
+    console.log('');
+  } finally {
+    moto?.stop();
+  }
 }

@@ -9,6 +9,8 @@ import type { DriftgateConfig } from '../config/schema.js';
 import { DriftgateError } from '../errors.js';
 import { ensureCheckRun } from '../github/check-runs.js';
 import { codeBlock, inlineCode, plainText } from '../report/markdown.js';
+import type { ConfigCheckJob } from '../jobs/payloads.js';
+import type { JobContext } from './job-context.js';
 
 export const CONFIG_CHECK = 'driftgate/config';
 
@@ -92,27 +94,37 @@ export async function reportConfigCheck(
 
 export interface PushOutcome {
   config: ConfigOutcome;
-  /** The push changed the config or a stack's files: scan again. */
+  /** The push changed the config or a stack's files (or a person asked): scan again. */
   rescan: boolean;
 }
 
-export async function handlePush(context: Context<'push'>): Promise<PushOutcome | undefined> {
-  const { payload } = context;
-  const defaultBranch = payload.repository.default_branch;
-  if (payload.ref !== `refs/heads/${defaultBranch}` || payload.deleted) return undefined;
-  const owner = payload.repository.owner?.login ?? payload.repository.full_name.split('/')[0]!;
-  const repo = payload.repository.name;
-  const config = await reportConfigCheck(context, owner, repo, payload.after);
+/**
+ * The config-check job: validate the config at a commit of the default branch, say so in
+ * the driftgate/config check run, keep the repository's schedule in line with the config's
+ * cron, and scan again when the config or a stack changed.
+ */
+export async function handleConfigCheck(
+  context: JobContext,
+  job: ConfigCheckJob,
+): Promise<PushOutcome> {
+  const { owner, repo } = job;
+  const config = await reportConfigCheck(context, owner, repo, job.sha);
+  const ref = {
+    installationId: job.installationId,
+    owner,
+    repo,
+    defaultBranch: job.defaultBranch,
+  };
+  if (config.kind === 'absent') await context.jobs.removeRepositorySchedule(owner, repo);
   if (config.kind !== 'valid') return { config, rescan: false };
-  const touched = payload.commits.flatMap((commit) => [
-    ...(commit.added ?? []),
-    ...(commit.modified ?? []),
-    ...(commit.removed ?? []),
-  ]);
-  const rescan = touched.some(
-    (path) =>
-      path === CONFIG_PATH ||
-      config.config.stacks.some((stack) => path.startsWith(`${stack.dir.replace(/\/$/, '')}/`)),
-  );
+  await context.jobs.upsertRepositorySchedule(ref, config.config.schedule);
+  const rescan =
+    job.trigger === 'rerequested' ||
+    job.changedPaths.some(
+      (path) =>
+        path === CONFIG_PATH ||
+        config.config.stacks.some((stack) => path.startsWith(`${stack.dir.replace(/\/$/, '')}/`)),
+    );
+  if (rescan) await context.jobs.enqueue({ kind: 'scan', ...ref, reason: job.trigger });
   return { config, rescan };
 }

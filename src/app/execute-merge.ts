@@ -7,7 +7,6 @@
  * `outcome`, committed to the default branch.
  */
 import { terraformTargetCommand } from '../remediation/shell.js';
-import type { Context } from 'probot';
 import { AwsSession } from '../cloud/aws/session.js';
 import { sendOperation } from '../cloud/aws/operations.js';
 import type { DriftgateConfig, StackConfig } from '../config/schema.js';
@@ -17,7 +16,7 @@ import { ensureCheckRun } from '../github/check-runs.js';
 import { canCommand } from '../github/commands.js';
 import { parsePullRequestMeta, type PullRequestMeta } from '../github/pr-body.js';
 import type { GitHubRepository } from '../github/repository.js';
-import { repositoryFor, type AppEnvironment } from './environment.js';
+import { repositoryFor } from './environment.js';
 import { tierFromLabels } from '../policy/merge.js';
 import { tierFloorFor } from '../policy/tiers.js';
 import { execute, type ExecutionReport } from '../remediation/execute.js';
@@ -30,8 +29,10 @@ import {
   type LedgerOutcome,
   type LedgerRecord,
 } from '../remediation/ledger.js';
+import type { ExecuteJob } from '../jobs/payloads.js';
 import { readRepositoryConfig } from './config-check.js';
-import { detectStackDrifts, scanRepository, serialisePerRepository } from './scan-repository.js';
+import { detectStackDrifts } from './detect-stack.js';
+import type { JobContext } from './job-context.js';
 import { inlineCode, plainText, tableCell } from '../report/markdown.js';
 
 export const APPLY_CHECK = 'driftgate/apply';
@@ -49,11 +50,10 @@ export type NotExecutedReason =
 
 export type MergeOutcome =
   | { kind: 'ignored' }
+  | { kind: 'already-reported'; title: string }
   | { kind: 'not-executed'; reason: NotExecutedReason; message: string }
   | { kind: 'executed'; report: ExecutionReport }
   | { kind: 'dispatched'; workflow: string };
-
-type MergedContext = Context<'pull_request.closed'>;
 
 /** A driftgate branch in this very repository, merged. Forks never qualify. */
 export function isDriftgateBranch(ref: string): boolean {
@@ -150,235 +150,275 @@ export async function recordOutcome(
   }
 }
 
+/** The driftgate/apply check run on a merge commit, as a retry finds it. */
+async function applyCheckOn(
+  context: JobContext,
+  job: ExecuteJob,
+): Promise<{ status: string; title: string } | undefined> {
+  const { data } = await context.octokit.rest.checks.listForRef({
+    owner: job.owner,
+    repo: job.repo,
+    ref: job.mergeSha,
+    check_name: APPLY_CHECK,
+    filter: 'latest',
+    per_page: 1,
+  });
+  const run = data.check_runs[0];
+  return run ? { status: run.status, title: run.output.title ?? '' } : undefined;
+}
+
+const EXECUTING = 'executing: ';
+
+/**
+ * The execute job (one per repository + PR + merge commit). It is never blindly redone: a
+ * retry — after an error, or after the worker running it died — first reads the
+ * driftgate/apply check run. A completed run or a dispatched workflow means the outcome is
+ * already reported: nothing more is done. A run left "executing" means an attempt was cut
+ * short: the new attempt goes through the pre-check, which finds live state as the cut-short
+ * attempt left it, so no operation is applied twice, and the report says it resumed.
+ */
 export async function handleMergedPullRequest(
-  context: MergedContext,
-  environment: AppEnvironment,
+  context: JobContext,
+  job: ExecuteJob,
 ): Promise<MergeOutcome> {
-  const { pull_request: payloadPr, repository } = context.payload;
-  if (!payloadPr.merged || !isDriftgateBranch(payloadPr.head.ref)) return { kind: 'ignored' };
-  if (payloadPr.head.repo?.full_name !== repository.full_name) return { kind: 'ignored' };
-  const owner = repository.owner.login;
-  const repo = repository.name;
-  const github = repositoryFor(context, environment, owner, repo, repository.default_branch);
-  let rescanStack: string | undefined;
-  const outcome = await serialisePerRepository(
-    `${owner}/${repo}`,
-    async (): Promise<MergeOutcome> => {
-      // Ask GitHub, not the payload, whether and how it was merged.
-      const pr = await github.getPullRequest(payloadPr.number);
-      const meta = parsePullRequestMeta(github.records, pr.body);
-      if (!pr.merged || !pr.merge_commit_sha || !meta) return { kind: 'ignored' };
-      if (pr.head.repo?.full_name !== repository.full_name) return { kind: 'ignored' };
-      const mergeSha = pr.merge_commit_sha;
-      const config = await readRepositoryConfig(context, owner, repo, repository.default_branch);
-      if (config.kind !== 'valid') return { kind: 'ignored' };
-      const stack = config.config.stacks.find((candidate) => candidate.name === meta.stack);
-      const notExecuted = async (
-        reason: NotExecutedReason,
-        message: string,
-        conclusion: 'neutral' | 'failure' | 'success',
-        ledger?: { path: string; record: LedgerRecord },
-        approvers: string[] = [],
-      ): Promise<MergeOutcome> => {
-        await ensureCheckRun(context.octokit, {
-          owner,
-          repo,
-          headSha: mergeSha,
-          name: APPLY_CHECK,
-          conclusion,
-          title: `not executed: ${reason}`,
-          summary: message,
-        });
-        let note = '';
-        if (ledger)
-          note =
-            (await recordOutcome(
-              github,
-              ledger,
-              {
-                status: reason === 'codify-merged' ? 'codified' : `not-executed: ${reason}`,
-                pull_request: pr.number,
-                merged_by: pr.merged_by?.login ?? null,
-                approved_by: approvers,
-                executed_at: new Date().toISOString(),
-                operations: [],
-                rollback: [],
-                precheck: 'not run',
-                verification: 'not run',
-                duration_ms: 0,
-              },
-              meta,
-            )) ?? '';
-        if (reason !== 'codify-merged')
-          await github.comment(
-            pr.number,
-            `driftgate did not execute this merge: ${message}${note ? `\n\nNote: ${note}.` : ''}`,
-          );
-        return { kind: 'not-executed', reason, message };
-      };
-
-      if (!stack)
-        return notExecuted(
-          'stack-not-configured',
-          `stack ${inlineCode(meta.stack)} is no longer in \`.github/driftgate.yml\`.`,
-          'neutral',
-        );
-      let ledger: Awaited<ReturnType<typeof findLedger>>;
-      try {
-        ledger = await findLedger(github, pr.number, mergeSha);
-      } catch (error) {
-        // An edited record (unknown operation, missing params): execute nothing, say why.
-        if (!(error instanceof DriftgateError)) throw error;
-        return notExecuted(
-          'ledger-unreadable',
-          `the ledger record cannot be read: ${error.format()}`,
-          'failure',
-        );
-      }
-      if (!ledger)
-        return notExecuted(
-          'no-ledger-record',
-          'the PR has no ledger record to execute.',
-          'failure',
-        );
-      const labels = pr.labels.map((label) => label.name ?? '');
-      const { tier } = effectiveTier(config.config, stack, meta, labels);
-      const record = ledger.record.front;
-      if (tier === 3)
-        return notExecuted(
-          'advisory-tier-3',
-          'this is a tier-3 (advisory) drift: merging recorded the decision in the ledger; a person applies it (see "Do it by hand" in the description).',
-          'neutral',
-          ledger,
-        );
-      if (record.direction === 'codify')
-        return notExecuted(
-          'codify-merged',
-          record.undo_of === undefined
-            ? 'the code now says what is live; there is nothing to execute.'
-            : `the code is restored as it was before #${record.undo_of}; live state is not touched.`,
-          'success',
-          ledger,
-        );
-      const approvers = await approversWithWriteAccess(github, pr.number);
-      if (tier === 2 && approvers.length === 0)
-        return notExecuted(
-          'no-approving-review',
-          'tier 2 needs an approving review from someone with write access before merging, and this PR had none. Nothing was applied; undo the merge or apply the change by hand.',
-          'failure',
-          ledger,
-        );
-      if (record.source === 'plan') {
-        if (!stack.apply_workflow)
-          return notExecuted(
-            'no-apply-workflow',
-            `this drift came from a Terraform plan, so it is applied by Terraform: set \`stacks[].apply_workflow\` for ${inlineCode(stack.name)} to have driftgate dispatch your apply workflow, or run ${inlineCode(terraformTargetCommand('apply', meta.address))} by hand.`,
-            'neutral',
-            ledger,
-            approvers,
-          );
-        // The repository's own workflow plans and applies; its run reports back (workflow_run).
-        await context.octokit.rest.actions.createWorkflowDispatch({
-          owner,
-          repo,
-          workflow_id: stack.apply_workflow,
-          ref: repository.default_branch,
-          inputs: { stack: stack.name, targets: meta.address, pull_request: String(pr.number) },
-        });
-        await ensureCheckRun(context.octokit, {
-          owner,
-          repo,
-          headSha: mergeSha,
-          name: APPLY_CHECK,
-          conclusion: 'pending',
-          title: `dispatched ${stack.apply_workflow}`,
-          summary: `${inlineCode(terraformTargetCommand('apply', meta.address))} runs in ${inlineCode(stack.apply_workflow)} (stack ${inlineCode(stack.name)}); this check completes with its result.`,
-        });
-        await github.comment(
-          pr.number,
-          `Dispatched ${inlineCode(stack.apply_workflow)} to apply ${inlineCode(meta.address)} (stack ${inlineCode(stack.name)})${approvers.length ? `, approved by ${approvers.map((login) => `@${login}`).join(', ')}` : ''}. driftgate reports its result here.`,
-        );
-        return { kind: 'dispatched', workflow: stack.apply_workflow };
-      }
-      if (record.planned_operations.length === 0)
-        return notExecuted(
-          'nothing-to-apply-by-api',
-          'no operation driftgate can apply by API; run the Terraform commands from the description.',
-          'neutral',
-          ledger,
-          approvers,
-        );
-
-      // An undo restores the manual change: before it, no drift; after it, the original drift.
-      const isUndo = record.undo_of !== undefined;
-      const scanSession = new AwsSession({ region: stack.aws.region, roleArn: stack.aws.role });
-      const applySession = new AwsSession({
-        region: stack.aws.region,
-        roleArn: stack.aws.apply_role ?? stack.aws.role,
-      });
-      let report: ExecutionReport;
-      try {
-        report = await execute(executionPlanOf(record), {
-          detect: async () =>
-            (
-              await detectStackDrifts(github, config.config, stack, scanSession, new Date())
-            ).drifts.find((drift) => drift.address === meta.address),
-          send: (operation) => sendOperation(applySession.ec2(), operation),
-        });
-      } finally {
-        scanSession.destroy();
-        applySession.destroy();
-      }
-      context.log.info(
-        {
-          repository: repository.full_name,
-          pullRequest: pr.number,
-          address: meta.address,
-          status: report.status,
-          operations: report.steps.map((step) => `${step.api}:${step.result}`),
-          rollback: report.rollback.map((step) => `${step.api}:${step.result}`),
-        },
-        'executed merged remediation',
-      );
-      const text = renderExecutionReport(report);
+  const { owner, repo } = job;
+  const github = repositoryFor(context, context.environment, owner, repo, job.defaultBranch);
+  const fullName = `${owner}/${repo}`;
+  const previous = await applyCheckOn(context, job);
+  if (previous && (previous.status === 'completed' || !previous.title.startsWith(EXECUTING)))
+    return { kind: 'already-reported', title: previous.title };
+  const resumed = previous !== undefined;
+  const outcome = await (async (): Promise<MergeOutcome> => {
+    // Ask GitHub, not the payload, whether and how it was merged.
+    const pr = await github.getPullRequest(job.pullNumber);
+    const meta = parsePullRequestMeta(github.records, pr.body);
+    if (!pr.merged || !pr.merge_commit_sha || !meta || !isDriftgateBranch(pr.head.ref))
+      return { kind: 'ignored' };
+    if (pr.head.repo?.full_name !== fullName) return { kind: 'ignored' };
+    const mergeSha = pr.merge_commit_sha;
+    const config = await readRepositoryConfig(context, owner, repo, job.defaultBranch);
+    if (config.kind !== 'valid') return { kind: 'ignored' };
+    const stack = config.config.stacks.find((candidate) => candidate.name === meta.stack);
+    const notExecuted = async (
+      reason: NotExecutedReason,
+      message: string,
+      conclusion: 'neutral' | 'failure' | 'success',
+      ledger?: { path: string; record: LedgerRecord },
+      approvers: string[] = [],
+    ): Promise<MergeOutcome> => {
       await ensureCheckRun(context.octokit, {
         owner,
         repo,
         headSha: mergeSha,
         name: APPLY_CHECK,
-        conclusion: CHECK_CONCLUSION[report.status],
-        title: `${isUndo ? 'undo' : 'revert'} of ${meta.address}: ${report.status}`,
-        summary: text,
+        conclusion,
+        title: `not executed: ${reason}`,
+        summary: message,
       });
-      const note = await recordOutcome(
-        github,
-        ledger,
-        outcomeFromReport(
-          report,
-          {
-            pull_request: pr.number,
-            merged_by: pr.merged_by?.login ?? null,
-            approved_by: approvers,
-          },
-          new Date(),
-        ),
-        meta,
+      let note = '';
+      if (ledger)
+        note =
+          (await recordOutcome(
+            github,
+            ledger,
+            {
+              status: reason === 'codify-merged' ? 'codified' : `not-executed: ${reason}`,
+              pull_request: pr.number,
+              merged_by: pr.merged_by?.login ?? null,
+              approved_by: approvers,
+              executed_at: new Date().toISOString(),
+              operations: [],
+              rollback: [],
+              precheck: 'not run',
+              verification: 'not run',
+              duration_ms: 0,
+            },
+            meta,
+          )) ?? '';
+      if (reason !== 'codify-merged')
+        await github.comment(
+          pr.number,
+          `driftgate did not execute this merge: ${message}${note ? `\n\nNote: ${note}.` : ''}`,
+        );
+      return { kind: 'not-executed', reason, message };
+    };
+
+    if (!stack)
+      return notExecuted(
+        'stack-not-configured',
+        `stack ${inlineCode(meta.stack)} is no longer in \`.github/driftgate.yml\`.`,
+        'neutral',
       );
+    let ledger: Awaited<ReturnType<typeof findLedger>>;
+    try {
+      ledger = await findLedger(github, pr.number, mergeSha);
+    } catch (error) {
+      // An edited record (unknown operation, missing params): execute nothing, say why.
+      if (!(error instanceof DriftgateError)) throw error;
+      return notExecuted(
+        'ledger-unreadable',
+        `the ledger record cannot be read: ${error.format()}`,
+        'failure',
+      );
+    }
+    if (!ledger)
+      return notExecuted('no-ledger-record', 'the PR has no ledger record to execute.', 'failure');
+    const labels = pr.labels.map((label) => label.name ?? '');
+    const { tier } = effectiveTier(config.config, stack, meta, labels);
+    const record = ledger.record.front;
+    if (tier === 3)
+      return notExecuted(
+        'advisory-tier-3',
+        'this is a tier-3 (advisory) drift: merging recorded the decision in the ledger; a person applies it (see "Do it by hand" in the description).',
+        'neutral',
+        ledger,
+      );
+    if (record.direction === 'codify')
+      return notExecuted(
+        'codify-merged',
+        record.undo_of === undefined
+          ? 'the code now says what is live; there is nothing to execute.'
+          : `the code is restored as it was before #${record.undo_of}; live state is not touched.`,
+        'success',
+        ledger,
+      );
+    const approvers = await approversWithWriteAccess(github, pr.number);
+    if (tier === 2 && approvers.length === 0)
+      return notExecuted(
+        'no-approving-review',
+        'tier 2 needs an approving review from someone with write access before merging, and this PR had none. Nothing was applied; undo the merge or apply the change by hand.',
+        'failure',
+        ledger,
+      );
+    if (record.source === 'plan') {
+      if (!stack.apply_workflow)
+        return notExecuted(
+          'no-apply-workflow',
+          `this drift came from a Terraform plan, so it is applied by Terraform: set \`stacks[].apply_workflow\` for ${inlineCode(stack.name)} to have driftgate dispatch your apply workflow, or run ${inlineCode(terraformTargetCommand('apply', meta.address))} by hand.`,
+          'neutral',
+          ledger,
+          approvers,
+        );
+      // The repository's own workflow plans and applies; its run reports back (workflow_run).
+      await context.octokit.rest.actions.createWorkflowDispatch({
+        owner,
+        repo,
+        workflow_id: stack.apply_workflow,
+        ref: job.defaultBranch,
+        inputs: { stack: stack.name, targets: meta.address, pull_request: String(pr.number) },
+      });
+      await ensureCheckRun(context.octokit, {
+        owner,
+        repo,
+        headSha: mergeSha,
+        name: APPLY_CHECK,
+        conclusion: 'pending',
+        title: `dispatched ${stack.apply_workflow}`,
+        summary: `${inlineCode(terraformTargetCommand('apply', meta.address))} runs in ${inlineCode(stack.apply_workflow)} (stack ${inlineCode(stack.name)}); this check completes with its result.`,
+      });
       await github.comment(
         pr.number,
-        `${isUndo ? 'Undo' : 'Revert'} executed on merge${pr.merged_by ? ` by @${pr.merged_by.login}` : ''}${approvers.length ? `, approved by ${approvers.map((login) => `@${login}`).join(', ')}` : ''}:\n\n${text}${report.status === 'precheck-failed' ? '\n\ndriftgate re-scans the stack now; a new PR will describe the live state.' : ''}${note ? `\n\nNote: ${note}.` : ''}`,
+        `Dispatched ${inlineCode(stack.apply_workflow)} to apply ${inlineCode(meta.address)} (stack ${inlineCode(stack.name)})${approvers.length ? `, approved by ${approvers.map((login) => `@${login}`).join(', ')}` : ''}. driftgate reports its result here.`,
       );
-      if (report.status === 'precheck-failed') rescanStack = meta.stack;
-      return { kind: 'executed', report };
-    },
-  );
-  if (rescanStack)
-    await scanRepository(context, environment, {
+      return { kind: 'dispatched', workflow: stack.apply_workflow };
+    }
+    if (record.planned_operations.length === 0)
+      return notExecuted(
+        'nothing-to-apply-by-api',
+        'no operation driftgate can apply by API; run the Terraform commands from the description.',
+        'neutral',
+        ledger,
+        approvers,
+      );
+
+    // An undo restores the manual change: before it, no drift; after it, the original drift.
+    const isUndo = record.undo_of !== undefined;
+    // From here an attempt cut short is visible to the next one (see applyCheckOn).
+    context.lock?.assertHeld();
+    await ensureCheckRun(context.octokit, {
       owner,
       repo,
-      defaultBranch: repository.default_branch,
-      stack: rescanStack,
-      installationId: context.payload.installation?.id,
+      headSha: mergeSha,
+      name: APPLY_CHECK,
+      conclusion: 'pending',
+      title: `${EXECUTING}${isUndo ? 'undo' : 'revert'} of ${meta.address}`,
+      summary: `driftgate is applying ${record.planned_operations.length} operation(s). If this attempt is cut short, the next one goes through the pre-check again, so nothing is applied twice.`,
     });
+    const scanSession = new AwsSession({
+      region: stack.aws.region,
+      roleArn: stack.aws.role,
+      waitForSlot: (limiter, key, perSecond) => context.jobs.waitForSlot(limiter, key, perSecond),
+    });
+    const applySession = new AwsSession({
+      region: stack.aws.region,
+      roleArn: stack.aws.apply_role ?? stack.aws.role,
+    });
+    let report: ExecutionReport;
+    try {
+      report = await execute(executionPlanOf(record), {
+        detect: async () =>
+          (
+            await detectStackDrifts(github, config.config, stack, scanSession, new Date())
+          ).drifts.find((drift) => drift.address === meta.address),
+        send: (operation) => sendOperation(applySession.ec2(), operation),
+      });
+    } finally {
+      scanSession.destroy();
+      applySession.destroy();
+    }
+    context.log.info(
+      {
+        repository: fullName,
+        pullRequest: pr.number,
+        address: meta.address,
+        status: report.status,
+        operations: report.steps.map((step) => `${step.api}:${step.result}`),
+        rollback: report.rollback.map((step) => `${step.api}:${step.result}`),
+      },
+      'executed merged remediation',
+    );
+    context.jobs.metrics.executions.inc({ outcome: report.status });
+    const text = `${resumed ? 'An earlier attempt was cut short (its worker stopped); this attempt started again from the pre-check, so no operation was applied twice.\n\n' : ''}${renderExecutionReport(report)}`;
+    await ensureCheckRun(context.octokit, {
+      owner,
+      repo,
+      headSha: mergeSha,
+      name: APPLY_CHECK,
+      conclusion: CHECK_CONCLUSION[report.status],
+      title: `${isUndo ? 'undo' : 'revert'} of ${meta.address}: ${report.status}`,
+      summary: text,
+    });
+    const note = await recordOutcome(
+      github,
+      ledger,
+      outcomeFromReport(
+        report,
+        {
+          pull_request: pr.number,
+          merged_by: pr.merged_by?.login ?? null,
+          approved_by: approvers,
+        },
+        new Date(),
+      ),
+      meta,
+    );
+    await github.comment(
+      pr.number,
+      `${isUndo ? 'Undo' : 'Revert'} executed on merge${pr.merged_by ? ` by @${pr.merged_by.login}` : ''}${approvers.length ? `, approved by ${approvers.map((login) => `@${login}`).join(', ')}` : ''}:\n\n${text}${report.status === 'precheck-failed' ? '\n\ndriftgate re-scans the stack now; a new PR will describe the live state.' : ''}${note ? `\n\nNote: ${note}.` : ''}`,
+    );
+    if (report.status === 'precheck-failed')
+      await context.jobs.enqueue({
+        kind: 'scan',
+        installationId: job.installationId,
+        owner,
+        repo,
+        defaultBranch: job.defaultBranch,
+        stack: meta.stack,
+        reason: 'precheck-failed',
+      });
+    return { kind: 'executed', report };
+  })();
+  if (outcome.kind === 'not-executed')
+    context.jobs.metrics.executions.inc({ outcome: `not-executed: ${outcome.reason}` });
   return outcome;
 }

@@ -206,6 +206,7 @@ describe('bad input through the app', () => {
           ...(example.pull_request as object),
           number: pr.number,
           merged: true,
+          merge_commit_sha: pr.merge_commit_sha,
           body: pr.body,
           head: { ref: pr.head.ref, sha: 'x', repo: { full_name: fullName } },
           base: { ref: github.defaultBranch, repo: { full_name: fullName } },

@@ -165,6 +165,7 @@ describe('drift from a plan artifact (repository_dispatch)', () => {
           ...(example.pull_request as object),
           number: pr!.number,
           merged: true,
+          merge_commit_sha: mergeSha,
           body: pr!.body,
           head: { ref: pr!.head.ref, sha: 'x', repo: { full_name: fullName } },
           base: { ref: github.defaultBranch, repo: { full_name: fullName } },

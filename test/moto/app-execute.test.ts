@@ -38,9 +38,11 @@ describeWithMoto('merging a tier-2 revert PR', () => {
     expect(await world.liveIngress()).toContain('tcp/3389 0.0.0.0/0');
     world.github.writes.length = 0;
     await world.mergeAsHuman(pr!, 'maintainer', ['reviewer', 'outsider']);
-    // GitHub writes for one executed merge: the check run, the ledger commit (3), the comment.
+    // GitHub writes for one executed merge: the check run ("executing" before the first
+    // operation, so a retry knows; then the result), the ledger commit (3), the comment.
     expect(world.github.writes).toEqual([
       expect.stringMatching(/^POST .*\/check-runs$/),
+      expect.stringMatching(/^PATCH .*\/check-runs\/\d+$/),
       expect.stringMatching(/^POST .*\/git\/trees$/),
       expect.stringMatching(/^POST .*\/git\/commits$/),
       expect.stringMatching(/^PATCH .*\/git\/refs\/heads%2F/),
@@ -70,6 +72,14 @@ describeWithMoto('merging a tier-2 revert PR', () => {
     });
     const head = world.github.commits.get(world.github.branches.get(world.github.defaultBranch)!)!;
     expect(head.message).toMatch(/\nDrift-Outcome: applied\nDrift-Merged-By: maintainer\n$/);
+  });
+
+  it('the same merge delivered again (or its job retried) applies nothing twice', async () => {
+    const [pr] = world.github.pullRequests;
+    world.github.writes.length = 0;
+    await world.deliver('pull_request', world.pullRequestPayload(pr!, 'closed'));
+    expect(world.github.writes).toEqual([]);
+    expect(await world.liveIngress()).toEqual(['tcp/22 10.0.0.0/8']);
   });
 
   it('a later scan finds nothing: live and code agree', async () => {

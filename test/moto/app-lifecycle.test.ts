@@ -5,13 +5,12 @@
  */
 import { AuthorizeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { Scheduler } from '../../src/app/scheduler.js';
 import { parseDashboard } from '../../src/github/dashboard.js';
 import { parsePullRequestMeta } from '../../src/github/pr-body.js';
 import { parseConfig } from '../../src/config/load.js';
 import { DriftRepository, labelsOf } from '../support/drift-repository.js';
 import { describeWithMoto, useMotoEndpointForApp } from '../support/moto.js';
-import { TEST_ENVIRONMENT, TEST_RECORDS, examplePayload } from '../support/probot.js';
+import { TEST_RECORDS, examplePayload } from '../support/probot.js';
 
 useMotoEndpointForApp();
 
@@ -27,15 +26,23 @@ describeWithMoto('tier 1 with GitHub auto-merge, on the schedule', () => {
   });
   afterAll(() => world.close());
 
-  it('scans when the cron comes round (plus its delay), opens the PR and arms auto-merge on its head', async () => {
+  it('a pushed config schedules the repository; when the cron comes round the scan opens the PR and arms auto-merge on its head', async () => {
     await world.openRdp();
-    let now = new Date('2026-11-24T06:30:00Z');
-    const scheduler = new Scheduler(world.app, TEST_ENVIRONMENT, { now: () => now });
-    expect(await scheduler.tick()).toEqual({ scanned: [], waiting: [world.repository.full_name] });
+    await world.push(['README.md']);
     expect(world.github.pullRequests).toEqual([]);
+    const [schedule, ...others] = await world.app.jobs.repositorySchedules();
+    expect(others).toEqual([]);
+    expect(schedule).toMatchObject({
+      repository: world.repository.full_name,
+      pattern: '0 */6 * * *',
+      ref: world.ref,
+    });
+    // The next run is the next 6-hour slot (UTC).
+    const slot = 6 * HOUR;
+    expect(schedule!.next).toBe(Math.ceil((Date.now() + 1) / slot) * slot);
 
-    now = new Date('2026-11-24T12:11:00Z'); // 12:00 plus at most 10 minutes of delay
-    expect((await scheduler.tick()).scanned).toEqual([world.repository.full_name]);
+    world.github.writes.length = 0;
+    await world.scheduledScan();
     const [pr] = world.driftPullRequests();
     expect(labelsOf(pr)).toEqual(['driftgate:tier-1', 'driftgate:revert']);
     expect(pr!.body).toContain(
@@ -64,11 +71,8 @@ describeWithMoto('tier 1 with GitHub auto-merge, on the schedule', () => {
       expect.stringMatching(/\/issues$/),
     ]);
 
-    // The next tick, still before 18:00, scans nothing.
-    now = new Date('2026-11-24T13:00:00Z');
-    world.github.writes.length = 0;
-    expect((await scheduler.tick()).scanned).toEqual([]);
-    expect(world.github.writes).toEqual([]);
+    // The config named no other cron: the schedule is the same one.
+    expect(await world.app.jobs.repositorySchedules()).toEqual([schedule]);
   });
 
   it('a person raising the tier disarms auto-merge at once and says so', async () => {
@@ -307,10 +311,9 @@ describeWithMoto('/driftgate ignore', () => {
   });
 
   it('when the ignore expires, the next scheduled scan opens the drift again', async () => {
-    let now = new Date(Date.now() + 20 * 86_400_000 - 7 * HOUR);
-    const scheduler = new Scheduler(world.app, TEST_ENVIRONMENT, { now: () => now });
-    now = new Date(now.getTime() + 7 * HOUR); // a 6-hourly scan is due
-    expect((await scheduler.tick()).scanned).toEqual([world.repository.full_name]);
+    const later = Date.now() + 20 * 86_400_000;
+    world.now = () => new Date(later);
+    await world.scheduledScan();
     const reopened = world.driftPullRequests();
     expect(reopened).toHaveLength(1);
     expect(reopened[0]!.body).toContain('tcp/3389 from 0.0.0.0/0');
@@ -363,17 +366,7 @@ describeWithMoto('push and re-run triggers', () => {
   });
   afterAll(() => world.close());
 
-  const push = (paths: string[]) => {
-    const example = examplePayload('push');
-    const after = world.github.branches.get(world.github.defaultBranch)!;
-    return world.deliver('push', {
-      ...example,
-      ref: `refs/heads/${world.github.defaultBranch}`,
-      deleted: false,
-      after,
-      commits: [{ ...(example.commits as object[])[0], added: [], removed: [], modified: paths }],
-    });
-  };
+  const push = (paths: string[]) => world.push(paths);
 
   it('a push that touches only docs validates the config and scans nothing', async () => {
     await world.openRdp();

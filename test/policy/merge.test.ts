@@ -5,7 +5,6 @@ import {
   decideTierLabels,
   tierFromLabels,
 } from '../../src/policy/merge.js';
-import { PullRequestBudget } from '../../src/policy/pr-budget.js';
 
 const floor2 = { tier: 2 as const, reason: 'built-in rule: security group or IAM' };
 
@@ -76,18 +75,5 @@ describe('tier labels against the policy floor', () => {
       floor: 2,
       labels: ['driftgate:tier-3'],
     });
-  });
-});
-
-describe('the hourly PR budget', () => {
-  it('allows N per rolling hour per installation', () => {
-    const budget = new PullRequestBudget();
-    const t0 = new Date('2026-11-24T10:00:00Z');
-    expect(budget.take('installation:1', 2, t0)).toBe(true);
-    expect(budget.take('installation:1', 2, t0)).toBe(true);
-    expect(budget.take('installation:1', 2, t0)).toBe(false);
-    expect(budget.take('installation:2', 2, t0)).toBe(true);
-    expect(budget.remaining('installation:1', 2, new Date('2026-11-24T10:59:59Z'))).toBe(0);
-    expect(budget.take('installation:1', 2, new Date('2026-11-24T11:00:00Z'))).toBe(true);
   });
 });

@@ -11,10 +11,9 @@ import {
   RevokeSecurityGroupIngressCommand,
   type IpPermission,
 } from '@aws-sdk/client-ec2';
-import type { Probot } from 'probot';
 import { FakeGitHub, type FakePullRequest } from './fake-github.js';
 import { motoEc2 } from './moto.js';
-import { INSTALLATION, driftgateApp, examplePayload } from './probot.js';
+import { INSTALLATION, driftgateApp, examplePayload, type DriftgateTestApp } from './probot.js';
 import { securityGroup, v4State } from './state-builder.js';
 
 export const SSH: IpPermission = {
@@ -91,7 +90,9 @@ export class DriftRepository {
   readonly stack: string;
   readonly dir: string;
   readonly installation: { id: number; node_id: string };
-  readonly app: Probot = driftgateApp();
+  /** The time driftgate's jobs act at: a test moves it to see schedules and expiries. */
+  now = (): Date => new Date();
+  readonly app: DriftgateTestApp = driftgateApp({ now: () => this.now() });
 
   private constructor(readonly options: DriftRepositoryOptions) {
     this.stack = options.stack ?? 'net';
@@ -215,6 +216,34 @@ export class DriftRepository {
       name,
       payload: { ...payload, repository: this.repository, installation: this.installation },
     } as never);
+  }
+
+  /** The repository as the job layer names it in jobs and schedules. */
+  get ref() {
+    return {
+      installationId: this.installation.id,
+      owner: (this.repository.owner as { login: string }).login,
+      repo: this.repository.name as string,
+      defaultBranch: this.repository.default_branch as string,
+    };
+  }
+
+  /** GitHub sends a push to the default branch touching `paths`. */
+  push(paths: string[]): Promise<void> {
+    const example = examplePayload('push');
+    return this.deliver('push', {
+      ...example,
+      ref: `refs/heads/${this.github.defaultBranch}`,
+      deleted: false,
+      after: this.github.branches.get(this.github.defaultBranch)!,
+      commits: [{ ...(example.commits as object[])[0], added: [], removed: [], modified: paths }],
+    });
+  }
+
+  /** The repository's schedule comes round: what its job scheduler adds, run to the end. */
+  async scheduledScan(): Promise<void> {
+    await this.app.jobs.enqueue({ kind: 'scheduled-scan', ...this.ref });
+    await this.app.jobs.settled();
   }
 
   scan(): Promise<void> {

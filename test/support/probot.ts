@@ -3,6 +3,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import webhookExamples from '@octokit/webhooks-examples';
 import { Probot, ProbotOctokit } from 'probot';
 import { createDriftgate } from '../../src/index.js';
+import type { JobLayer } from '../../src/jobs/job-layer.js';
+import { testJobLayer, type TestJobOptions } from './jobs.js';
 import { TEST_ENVIRONMENT } from './records.js';
 
 export { TEST_ENVIRONMENT, TEST_RECORDS } from './records.js';
@@ -15,7 +17,20 @@ const { privateKey } = generateKeyPairSync('rsa', {
 
 export const INSTALLATION = { id: 375706, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMzc1NzA2' };
 
-export function driftgateApp(): Probot {
+/** A Probot running driftgate whose jobs run on `jobs` in this process. */
+export interface DriftgateTestApp extends Probot {
+  jobs: JobLayer;
+}
+
+/**
+ * driftgate on a test job layer (Redis when the test Redis is up). `receive` resolves once
+ * every job the delivery queued (and their follow-ups) has run, and rejects when one of
+ * them failed for good — so a scenario reads like the synchronous app it replaced.
+ */
+export function driftgateApp(
+  options: TestJobOptions & { now?: () => Date } = {},
+): DriftgateTestApp {
+  const jobs = testJobLayer(options);
   const probot = new Probot({
     appId: 1,
     privateKey,
@@ -28,8 +43,21 @@ export function driftgateApp(): Probot {
     })) as typeof ProbotOctokit,
     logLevel: 'fatal',
   });
-  probot.load(createDriftgate(TEST_ENVIRONMENT));
-  return probot;
+  void probot.load(
+    createDriftgate({
+      jobs,
+      environment: TEST_ENVIRONMENT,
+      worker: { concurrency: 2 },
+      now: options.now,
+      targetedScanDelayMs: 300,
+    }),
+  );
+  const receive = probot.receive.bind(probot);
+  probot.receive = async (event) => {
+    await receive(event);
+    await jobs.settled();
+  };
+  return Object.assign(probot, { jobs });
 }
 
 /** The first of GitHub's own example payloads for an event that satisfies `accept`. */

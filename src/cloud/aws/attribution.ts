@@ -173,6 +173,13 @@ export class LookupEventsSource implements AttributionSource {
   ) {}
 
   private async throttle(): Promise<void> {
+    // Every driftgate instance shares the account's 2/s (the job layer's limiter, in Redis).
+    if (this.session.waitForSlot)
+      return this.session.waitForSlot(
+        'cloudtrail-lookup-events',
+        `${this.session.account ?? 'default'}:${this.session.region}`,
+        1000 / this.minIntervalMs,
+      );
     const now = this.clock.now();
     const wait = this.nextSlot - now;
     this.nextSlot = Math.max(now, this.nextSlot) + this.minIntervalMs;

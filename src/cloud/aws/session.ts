@@ -60,6 +60,11 @@ export interface AwsSessionOptions extends AwsConnection {
   roleArn?: string | undefined;
   sessionName?: string;
   allowedRoles?: string[];
+  /**
+   * A limiter shared by every driftgate instance (the job layer's): waits for a turn of
+   * `perSecond` calls on `key`. Without it, limits are kept per session only.
+   */
+  waitForSlot?: ((limiter: string, key: string, perSecond: number) => Promise<void>) | undefined;
 }
 
 export class AwsSession {
@@ -68,9 +73,14 @@ export class AwsSession {
   private ec2Client: EC2Client | undefined;
   private s3Client: S3Client | undefined;
   private cloudTrailClient: CloudTrailClient | undefined;
+  readonly waitForSlot: AwsSessionOptions['waitForSlot'];
+  /** The account in the role ARN, when a role is assumed: shared limits are per account. */
+  readonly account: string | undefined;
 
   constructor(options: AwsSessionOptions = {}) {
     const base = awsClientConfig(options);
+    this.waitForSlot = options.waitForSlot;
+    this.account = /^arn:aws[a-z-]*:iam::(\d{12}):/.exec(options.roleArn ?? '')?.[1];
     if (options.roleArn) {
       assertRoleAllowed(options.roleArn, options.allowedRoles ?? allowedRolePatterns());
       const { credentials, ...stsConfig } = base;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isScanDue, jitterFor, nextScheduledAfter } from '../../src/app/scheduler.js';
+import { nextScheduledAfter } from '../../src/app/schedules.js';
+import { jitterFor } from '../../src/jobs/jitter.js';
 
 describe('the scan schedule', () => {
   it('finds the next scheduled time strictly after a moment, in UTC', () => {
@@ -24,15 +25,5 @@ describe('the scan schedule', () => {
     expect(new Set(delays).size).toBe(4);
     expect(jitterFor('acme/network', window)).toBe(delays[0]);
     expect(jitterFor('acme/network', 0)).toBe(0);
-  });
-
-  it('a scan is due once a scheduled time plus the delay has passed since the last scan', () => {
-    const last = new Date('2026-11-24T06:01:00Z');
-    const jitter = 4 * 60_000;
-    expect(isScanDue('0 */6 * * *', last, new Date('2026-11-24T11:59:00Z'), jitter)).toBe(false);
-    expect(isScanDue('0 */6 * * *', last, new Date('2026-11-24T12:03:59Z'), jitter)).toBe(false);
-    expect(isScanDue('0 */6 * * *', last, new Date('2026-11-24T12:04:00Z'), jitter)).toBe(true);
-    // Many missed slots still mean one scan, not one per slot.
-    expect(isScanDue('0 */6 * * *', last, new Date('2026-11-26T00:00:00Z'), jitter)).toBe(true);
   });
 });

@@ -1,0 +1,51 @@
+/**
+ * The automerge job: tier-1 PRs in a repository where GitHub cannot auto-merge them are
+ * merged by driftgate once every check on their head is green (run after a scan and when
+ * a check suite on a driftgate branch completes).
+ */
+import type { GitHubRepository } from '../github/repository.js';
+import { checksVerdict, decideMergeMode, tierFromLabels } from '../policy/merge.js';
+
+export type SelfMergeOutcome =
+  { number: number; kind: 'merged' } | { number: number; kind: 'waiting'; reason: string };
+
+/**
+ * Tier-1 PRs in a repository where GitHub cannot auto-merge them: merge each once every
+ * check on its head is green. A PR opened in this very pass waits for the next one, so
+ * CI has a chance to start and people a chance to look.
+ */
+export async function mergeGreenTierOnePullRequests(
+  github: GitHubRepository,
+  openedNow: ReadonlySet<number> = new Set(),
+): Promise<SelfMergeOutcome[]> {
+  const outcomes: SelfMergeOutcome[] = [];
+  const candidates = (await github.listDriftgatePullRequests()).filter(
+    (pullRequest) =>
+      pullRequest.state === 'open' &&
+      pullRequest.meta &&
+      !pullRequest.draft &&
+      tierFromLabels(pullRequest.labels) === 1 &&
+      !openedNow.has(pullRequest.number),
+  );
+  if (!candidates.length) return outcomes;
+  const mode = decideMergeMode(1, await github.mergeSettings());
+  if (mode.kind !== 'self-merge') return outcomes;
+  for (const pullRequest of candidates) {
+    const verdict = checksVerdict(await github.checksOn(pullRequest.headSha));
+    if (verdict.kind !== 'green') {
+      outcomes.push({
+        number: pullRequest.number,
+        kind: 'waiting',
+        reason: `${verdict.kind}: ${verdict.names.join(', ')}`,
+      });
+      continue;
+    }
+    await github.mergePullRequest(
+      pullRequest.number,
+      pullRequest.headSha,
+      `driftgate: ${pullRequest.meta!.direction} drift on ${pullRequest.meta!.address}`,
+    );
+    outcomes.push({ number: pullRequest.number, kind: 'merged' });
+  }
+  return outcomes;
+}

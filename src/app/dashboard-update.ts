@@ -1,0 +1,53 @@
+/** The dashboard issue after a scan: one row per stack, written only when it changed. */
+import type { DriftgateConfig } from '../config/schema.js';
+import { isRuleActive } from '../drift/ignore.js';
+import {
+  DASHBOARD_TITLE,
+  LABEL_DASHBOARD,
+  dashboardNeedsWrite,
+  mergeDashboard,
+  parseDashboard,
+  renderDashboard,
+  type DashboardStack,
+} from '../github/dashboard.js';
+import type { GitHubRepository } from '../github/repository.js';
+
+export async function updateDashboard(
+  github: GitHubRepository,
+  config: DriftgateConfig,
+  rows: DashboardStack[],
+  now: Date,
+): Promise<void> {
+  const existing = await github.findDashboardIssue(LABEL_DASHBOARD, DASHBOARD_TITLE);
+  const previous = parseDashboard(github.records, existing?.body);
+  const next = mergeDashboard(
+    previous,
+    rows,
+    config.stacks.map((stack) => stack.name),
+    config.ignore.map((rule) => ({
+      address: rule.address,
+      ...(rule.attributes ? { attributes: rule.attributes } : {}),
+      ...(rule.until ? { until: rule.until } : {}),
+      ...(rule.reason ? { reason: rule.reason } : {}),
+      ...(rule.owner ? { owner: rule.owner } : {}),
+      expired: !isRuleActive(rule, now),
+    })),
+    now,
+  );
+  if (!dashboardNeedsWrite(previous, next, now)) return;
+  // Nothing to say and nothing said before: no issue at all.
+  if (
+    !existing &&
+    next.stacks.every((row) => !row.drifts.length && !row.error) &&
+    !next.ignored.length
+  )
+    return;
+  if (existing)
+    await github.updateIssueBody(existing.number, renderDashboard(github.records.key, next));
+  else {
+    await github.ensureLabels([LABEL_DASHBOARD]);
+    await github.createIssue(DASHBOARD_TITLE, renderDashboard(github.records.key, next), [
+      LABEL_DASHBOARD,
+    ]);
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * The worker side: one handler per job kind, each given a small typed payload and a
+ * GitHub client for the job's installation — never a webhook context.
+ */
+import type { Probot } from 'probot';
+import type { JobHandler, JobLayer } from '../jobs/job-layer.js';
+import type { Job } from '../jobs/payloads.js';
+import { repositoryFor, type AppEnvironment } from './environment.js';
+import { mergeGreenTierOnePullRequests } from './automerge.js';
+import { handleComment } from './commands.js';
+import { handleConfigCheck } from './config-check.js';
+import { handleMergedPullRequest } from './execute-merge.js';
+import type { JobContext } from './job-context.js';
+import { redeliverFailed } from './redeliver.js';
+import { reportScanFailure, scanRepository } from './scan-repository.js';
+import { reconcileSchedules, syncRepositorySchedule } from './schedules.js';
+import { handleTierLabels } from './tier-labels.js';
+import { handleApplyWorkflowRun } from './workflow-result.js';
+
+type Octokit = JobContext['octokit'];
+
+/** Count every GitHub request a worker makes, by method and status class. */
+function countRequests(octokit: Octokit, jobs: JobLayer): Octokit {
+  octokit.hook.after('request', (response, options) => {
+    jobs.metrics.githubCalls.inc({
+      method: options.method,
+      status: `${Math.floor(response.status / 100)}xx`,
+    });
+  });
+  octokit.hook.error('request', (error, options) => {
+    const status = (error as { status?: number }).status ?? 0;
+    jobs.metrics.githubCalls.inc({
+      method: options.method,
+      status: `${Math.floor(status / 100)}xx`,
+    });
+    throw error;
+  });
+  return octokit;
+}
+
+async function run(app: Probot, jobs: JobLayer, job: Job, context: () => Promise<JobContext>) {
+  switch (job.kind) {
+    case 'scan': {
+      const ctx = await context();
+      if (job.problem) {
+        const github = repositoryFor(ctx, ctx.environment, job.owner, job.repo, job.defaultBranch);
+        await reportScanFailure(ctx, github, job.problem);
+        return;
+      }
+      await scanRepository(ctx, {
+        owner: job.owner,
+        repo: job.repo,
+        defaultBranch: job.defaultBranch,
+        stack: job.stack,
+        installationId: job.installationId,
+        plan: job.plan,
+        resources: job.resources,
+        now: ctx.now(),
+      });
+      return;
+    }
+    case 'scheduled-scan':
+      await jobs.scheduledScan(job);
+      return;
+    case 'execute':
+      await handleMergedPullRequest(await context(), job);
+      return;
+    case 'workflow-result':
+      await handleApplyWorkflowRun(await context(), job);
+      return;
+    case 'command':
+      await handleComment(await context(), job);
+      return;
+    case 'labels':
+      await handleTierLabels(await context(), job);
+      return;
+    case 'automerge': {
+      const ctx = await context();
+      const github = repositoryFor(ctx, ctx.environment, job.owner, job.repo, job.defaultBranch);
+      await mergeGreenTierOnePullRequests(github);
+      return;
+    }
+    case 'config-check':
+      await handleConfigCheck(await context(), job);
+      return;
+    case 'sync-repository':
+      await syncRepositorySchedule(app, jobs, job);
+      return;
+    case 'reconcile-schedules':
+      await reconcileSchedules(app, jobs);
+      return;
+    case 'redeliver':
+      await redeliverFailed(app, jobs);
+      return;
+  }
+}
+
+export function jobHandler(
+  app: Probot,
+  jobs: JobLayer,
+  environment: AppEnvironment,
+  now: () => Date = () => new Date(),
+): JobHandler {
+  return (job, runContext) =>
+    run(app, jobs, job, async () => {
+      const installationId = 'installationId' in job ? job.installationId : undefined;
+      const octokit = countRequests(await app.auth(installationId), jobs);
+      return {
+        octokit,
+        log: app.log.child({ job: runContext.jobId, attempt: runContext.attempt }),
+        jobs,
+        lock: runContext.lock,
+        environment,
+        now,
+      };
+    });
+}

@@ -1,0 +1,4 @@
+import { afterAll } from 'vitest';
+import { closeTestJobLayers } from './jobs.js';
+
+afterAll(closeTestJobLayers);
