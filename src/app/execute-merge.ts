@@ -28,6 +28,7 @@ import {
   withOutcome,
   type LedgerOutcome,
   type LedgerRecord,
+  renderTrailers,
 } from '../remediation/ledger.js';
 import type { ExecuteJob } from '../jobs/payloads.js';
 import { readRepositoryConfig } from './config-check.js';
@@ -141,7 +142,15 @@ export async function recordOutcome(
   try {
     await github.commitToDefaultBranch(
       [{ path: ledger.path, content: withOutcome(ledger.record, outcome) }],
-      `driftgate: record outcome of #${outcome.pull_request} (${outcome.status})\n\nDrift-Id: ${meta.fingerprint}\nDrift-Stack: ${meta.stack}\nDrift-Address: ${meta.address}\nDrift-Outcome: ${outcome.status}\nDrift-Merged-By: ${outcome.merged_by ?? 'unknown'}\n`,
+      `driftgate: record outcome of #${outcome.pull_request} (${outcome.status})\n\n${renderTrailers(
+        [
+          ['Drift-Id', meta.fingerprint],
+          ['Drift-Stack', meta.stack],
+          ['Drift-Address', meta.address],
+          ['Drift-Outcome', outcome.status],
+          ['Drift-Merged-By', outcome.merged_by ?? 'unknown'],
+        ],
+      )}\n`,
     );
     return undefined;
   } catch (error) {

@@ -5,6 +5,7 @@
  * that PR merges, the closed drift PR alone keeps the drift from being re-opened; when an
  * ignore with an expiry runs out, the next scan opens a new PR.
  */
+import { commitLine, renderTrailers } from '../remediation/ledger.js';
 import { addIgnoreRule } from '../config/edit.js';
 import { CONFIG_PATH } from '../config/load.js';
 import { withMeta, type PullRequestMeta } from '../github/pr-body.js';
@@ -53,7 +54,14 @@ export async function ignoreDrift(
   await github.ensureBranchCommit(
     branch,
     [{ path: CONFIG_PATH, content: next }],
-    `driftgate: ignore drift on ${meta.address}${until ? ` until ${until}` : ''}\n\n${reason}\n\nDrift-Id: ${meta.fingerprint}\nDrift-Stack: ${meta.stack}\nDrift-Address: ${meta.address}\nDrift-Ignored-By: ${by}\n`,
+    `driftgate: ignore drift on ${commitLine(meta.address)}${until ? ` until ${until}` : ''}\n\n${reason}\n\n${renderTrailers(
+      [
+        ['Drift-Id', meta.fingerprint],
+        ['Drift-Stack', meta.stack],
+        ['Drift-Address', meta.address],
+        ['Drift-Ignored-By', by],
+      ],
+    )}\n`,
   );
   const configPr = await github.openPullRequest({
     branch,

@@ -19,7 +19,12 @@ import {
 } from '../policy/merge.js';
 import { codifyDrifts } from '../remediation/codify/codify.js';
 import { unifiedDiff } from '../remediation/codify/diff.js';
-import { commitTrailers, ledgerPath, renderLedgerRecord } from '../remediation/ledger.js';
+import {
+  commitLine,
+  commitTrailers,
+  ledgerPath,
+  renderLedgerRecord,
+} from '../remediation/ledger.js';
 import { planRevert, type RevertPlan } from '../remediation/revert.js';
 import { terraformTargetCommands } from '../remediation/shell.js';
 import type { MetadataKey } from '../github/hidden-json.js';
@@ -104,7 +109,7 @@ export async function remediationFor(
     title: pullRequestTitle(model),
     body: renderPullRequestBody(key, model),
     files: [...changedCode, ledger],
-    message: `driftgate: ${direction} drift on ${drift.address}${summary}\n\n${commitTrailers(drift, direction, tier)}\n`,
+    message: `driftgate: ${direction} drift on ${commitLine(drift.address)}${summary}\n\n${commitTrailers(drift, direction, tier)}\n`,
     labels: [tierLabel(tier), `driftgate:${direction}`, ...(tier === 3 ? [LABEL_ADVISORY] : [])],
     draft: tier === 3,
   };

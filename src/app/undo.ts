@@ -9,7 +9,13 @@ import { parsePullRequestMeta, withMeta, type PullRequestMeta } from '../github/
 import type { GitHubRepository } from '../github/repository.js';
 import { tierLabel } from '../policy/merge.js';
 import { awsCommandFor } from '../remediation/describe.js';
-import { ledgerRecordPathIn, parseLedgerRecord, undoRecordFront } from '../remediation/ledger.js';
+import {
+  ledgerRecordPathIn,
+  parseLedgerRecord,
+  undoRecordFront,
+  commitLine,
+  renderTrailers,
+} from '../remediation/ledger.js';
 import { stringify } from 'yaml';
 import { addressSlug } from '../terraform/address.js';
 import { inlineCode, plainText } from '../report/markdown.js';
@@ -109,7 +115,16 @@ export async function openUndoPullRequest(
   await github.ensureBranchCommit(
     branch,
     commitFiles,
-    `driftgate: undo #${number} (${record.front.direction} of ${meta.address})\n\nRequested by @${by}.\n\nDrift-Id: ${meta.fingerprint}\nDrift-Stack: ${meta.stack}\nDrift-Address: ${meta.address}\nDrift-Tier: ${tier}\nDrift-Direction: ${record.front.direction === 'revert' ? 'undo-revert' : 'undo-codify'}\nDrift-Undo-Of: ${number}\n`,
+    `driftgate: undo #${number} (${record.front.direction} of ${commitLine(meta.address)})\n\nRequested by @${by}.\n\n${renderTrailers(
+      [
+        ['Drift-Id', meta.fingerprint],
+        ['Drift-Stack', meta.stack],
+        ['Drift-Address', meta.address],
+        ['Drift-Tier', tier],
+        ['Drift-Direction', record.front.direction === 'revert' ? 'undo-revert' : 'undo-codify'],
+        ['Drift-Undo-Of', number],
+      ],
+    )}\n`,
   );
   const labels = [tierLabel(tier), 'driftgate:undo'];
   await github.ensureLabels(labels);
