@@ -10,6 +10,9 @@
 # driftgate needs none (tree-sitter's grammar ships as wasm).
 set -euo pipefail
 DEST="${1:?usage: scripts/build-image-root.sh DEST}"
+# Resolved before the build changes directory: a relative DEST names a place beside the caller.
+mkdir -p "$DEST"
+DEST="$(cd "$DEST" && pwd)"
 SRC="$(cd "$(dirname "$0")/.." && pwd)"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
@@ -22,8 +25,6 @@ npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 npm run build --silent
 npm prune --omit=dev --no-audit --no-fund --loglevel=error
 
-mkdir -p "$DEST"
-DEST="$(cd "$DEST" && pwd)"
 rm -rf "${DEST:?}"/*
 cp -R dist node_modules package.json app.yml "$DEST/"
 echo "runtime tree in $DEST: $(du -sh "$DEST" | cut -f1), $(find "$DEST/node_modules" -maxdepth 2 -name package.json | wc -l) top-level packages"

@@ -8,8 +8,10 @@ import { CONFIG_PATH, parseConfig } from '../config/load.js';
 import type { DriftgateConfig } from '../config/schema.js';
 import { DriftgateError } from '../errors.js';
 import { ensureCheckRun } from '../github/check-runs.js';
+import { DRIFTGATE_LABELS } from '../github/repository.js';
 import { codeBlock, inlineCode, plainText } from '../report/markdown.js';
 import type { ConfigCheckJob } from '../jobs/payloads.js';
+import { repositoryFor } from './environment.js';
 import type { JobContext } from './job-context.js';
 
 export const CONFIG_CHECK = 'driftgate/config';
@@ -118,6 +120,9 @@ export async function handleConfigCheck(
   if (config.kind === 'absent') await context.jobs.removeRepositorySchedule(owner, repo);
   if (config.kind !== 'valid') return { config, rescan: false };
   await context.jobs.upsertRepositorySchedule(ref, config.config.schedule);
+  await repositoryFor(context, context.environment, owner, repo, job.defaultBranch).ensureLabels(
+    DRIFTGATE_LABELS,
+  );
   const rescan =
     job.trigger === 'rerequested' ||
     job.changedPaths.some(

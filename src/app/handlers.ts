@@ -3,6 +3,7 @@
  * GitHub client for the job's installation — never a webhook context.
  */
 import type { Probot } from 'probot';
+import { DRIFTGATE_LABELS } from '../github/repository.js';
 import type { JobHandler, JobLayer } from '../jobs/job-layer.js';
 import type { Job } from '../jobs/payloads.js';
 import { repositoryFor, type AppEnvironment } from './environment.js';
@@ -83,9 +84,20 @@ async function run(app: Probot, jobs: JobLayer, job: Job, context: () => Promise
     case 'config-check':
       await handleConfigCheck(await context(), job);
       return;
-    case 'sync-repository':
-      await syncRepositorySchedule(app, jobs, job);
+    case 'sync-repository': {
+      const synced = await syncRepositorySchedule(app, jobs, job);
+      if (synced.kind === 'scheduled') {
+        const ctx = await context();
+        await repositoryFor(
+          ctx,
+          ctx.environment,
+          job.owner,
+          job.repo,
+          synced.defaultBranch,
+        ).ensureLabels(DRIFTGATE_LABELS);
+      }
       return;
+    }
     case 'reconcile-schedules':
       await reconcileSchedules(app, jobs);
       return;

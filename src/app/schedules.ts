@@ -15,7 +15,7 @@ export function nextScheduledAfter(schedule: string, after: Date): Date {
   return CronExpressionParser.parse(schedule, { currentDate: after, tz: 'UTC' }).next().toDate();
 }
 
-export type SyncOutcome = 'scheduled' | 'unscheduled';
+export type SyncOutcome = { kind: 'scheduled'; defaultBranch: string } | { kind: 'unscheduled' };
 
 /** Read one repository's config and upsert or remove its schedule to match. */
 export async function syncRepositorySchedule(
@@ -25,7 +25,7 @@ export async function syncRepositorySchedule(
 ): Promise<SyncOutcome> {
   if (job.removed) {
     await jobs.removeRepositorySchedule(job.owner, job.repo);
-    return 'unscheduled';
+    return { kind: 'unscheduled' };
   }
   const octokit = await app.auth(job.installationId);
   const { data: repository } = await octokit.rest.repos.get({ owner: job.owner, repo: job.repo });
@@ -35,7 +35,7 @@ export async function syncRepositorySchedule(
       : await readRepositoryConfig({ octokit }, job.owner, job.repo, repository.default_branch);
   if (outcome.kind !== 'valid') {
     await jobs.removeRepositorySchedule(job.owner, job.repo);
-    return 'unscheduled';
+    return { kind: 'unscheduled' };
   }
   await jobs.upsertRepositorySchedule(
     {
@@ -46,7 +46,7 @@ export async function syncRepositorySchedule(
     },
     outcome.config.schedule,
   );
-  return 'scheduled';
+  return { kind: 'scheduled', defaultBranch: repository.default_branch };
 }
 
 /**

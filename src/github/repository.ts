@@ -31,6 +31,13 @@ const LABEL_COLOURS: Record<string, string> = {
   'driftgate:dashboard': '0052cc',
 };
 
+/**
+ * Every label driftgate puts on PRs and issues. They are created when a repository is set
+ * up (installed, synced, or its config checked), so the first drift PR spends no writes
+ * on them.
+ */
+export const DRIFTGATE_LABELS = Object.keys(LABEL_COLOURS);
+
 export interface OpenedPullRequest {
   number: number;
   nodeId: string;

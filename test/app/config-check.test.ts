@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DRIFTGATE_LABELS } from '../../src/github/repository.js';
 import { FakeGitHub } from '../support/fake-github.js';
 import { INSTALLATION, driftgateApp as app, examplePayload } from '../support/probot.js';
 
@@ -62,7 +63,13 @@ describe('driftgate/config check run (push to the default branch)', () => {
       conclusion: 'success',
       output: { summary: expect.stringContaining('`prod-network` (`envs/prod/network`, prod)') },
     });
-    expect(github.writes).toEqual([`POST /repos/${github.owner}/${github.repo}/check-runs`]);
+    // A valid config sets the repository up: driftgate's labels are created now, once, so
+    // the first drift PR spends no writes on them.
+    expect(github.writes).toEqual([
+      `POST /repos/${github.owner}/${github.repo}/check-runs`,
+      ...DRIFTGATE_LABELS.map(() => `POST /repos/${github.owner}/${github.repo}/labels`),
+    ]);
+    expect([...github.labels].sort()).toEqual([...DRIFTGATE_LABELS].sort());
   });
 
   it("a fixed config turns the same commit's failing run green by updating it", async () => {
@@ -73,7 +80,11 @@ describe('driftgate/config check run (push to the default branch)', () => {
     await probot.receive({ id: '2', name: 'push', payload: pushPayload() } as never);
     expect(github.checkRuns).toHaveLength(1);
     expect(github.checkRuns[0]!.conclusion).toBe('success');
-    expect(github.writes.map((write) => write.split(' ')[0])).toEqual(['POST', 'PATCH']);
+    expect(
+      github.writes
+        .filter((write) => !write.endsWith('/labels'))
+        .map((write) => write.split(' ')[0]),
+    ).toEqual(['POST', 'PATCH']);
   });
 
   it('ignores repositories without a config, and pushes to other branches', async () => {
