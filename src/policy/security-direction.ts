@@ -11,6 +11,7 @@ import ipaddr from 'ipaddr.js';
 import {
   atomsFromBlocks,
   atomsOfRuleResource,
+  describePorts,
   normalisePorts,
   normaliseProtocol,
   type RuleAtom,
@@ -69,12 +70,7 @@ function covers(a: DirectedAtom, b: DirectedAtom): boolean {
 }
 
 function describeAtom(atom: DirectedAtom): string {
-  const ports =
-    atom.protocol === '-1'
-      ? 'all traffic'
-      : atom.from_port === atom.to_port
-        ? `${atom.protocol}/${atom.from_port}`
-        : `${atom.protocol}/${atom.from_port}-${atom.to_port}`;
+  const ports = describePorts(atom);
   const source =
     atom.kind === 'self'
       ? 'the group itself'

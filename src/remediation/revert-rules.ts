@@ -5,7 +5,11 @@
  * is changed in place with `ModifySecurityGroupRules`, as the provider's update does, with
  * the live rule as its exact inverse. Pure.
  */
-import { atomsFromBlocks, type RuleAtom } from '../cloud/aws/security-group-rules.js';
+import {
+  atomsFromBlocks,
+  describePorts,
+  type RuleAtom,
+} from '../cloud/aws/security-group-rules.js';
 import type { Drift } from '../drift/model.js';
 import { formatPath } from '../terraform/path.js';
 import { describeOperation } from './describe.js';
@@ -38,12 +42,7 @@ function ipPermission(atom: RuleAtom): Record<string, unknown> {
 }
 
 function describeAtom(atom: RuleAtom): string {
-  const ports =
-    atom.protocol === '-1'
-      ? 'all traffic'
-      : atom.from_port === atom.to_port
-        ? `${atom.protocol}/${atom.from_port}`
-        : `${atom.protocol}/${atom.from_port}-${atom.to_port}`;
+  const ports = describePorts(atom);
   return `${ports} ${atom.kind === 'self' ? 'self' : atom.source}`;
 }
 

@@ -157,6 +157,14 @@ export function blocksFromAtoms(atoms: readonly RuleAtom[]): RuleBlock[] {
 }
 
 /** Identity of an atom for "is this source authorised": everything but the description. */
+/** A rule's protocol and ports as people write them: `tcp/22`, `udp/1000-2000`, `all traffic`. */
+export function describePorts(atom: Pick<RuleAtom, 'protocol' | 'from_port' | 'to_port'>): string {
+  if (atom.protocol === '-1') return 'all traffic';
+  return atom.from_port === atom.to_port
+    ? `${atom.protocol}/${atom.from_port}`
+    : `${atom.protocol}/${atom.from_port}-${atom.to_port}`;
+}
+
 export function atomKey(atom: RuleAtom): string {
   return JSON.stringify([atom.protocol, atom.from_port, atom.to_port, atom.kind, atom.source]);
 }
