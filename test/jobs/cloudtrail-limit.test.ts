@@ -4,7 +4,7 @@
  */
 import nock from 'nock';
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeAll, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { LookupEventsSource } from '../../src/cloud/aws/attribution.js';
 import { AwsSession } from '../../src/cloud/aws/session.js';
 import { describeWithRedis, testJobLayer } from '../support/jobs.js';
@@ -12,9 +12,20 @@ import { describeWithRedis, testJobLayer } from '../support/jobs.js';
 const CLOUDTRAIL = 'https://cloudtrail.eu-west-1.amazonaws.com';
 
 describeWithRedis('the CloudTrail limiter shared by two workers', () => {
+  // CloudTrail is answered by nock here: CI's moto endpoint (AWS_ENDPOINT_URL) must not
+  // take the requests, and nothing may leave the process.
+  let savedEndpoint: string | undefined;
   beforeAll(() => {
     process.env.AWS_ACCESS_KEY_ID = 'test';
     process.env.AWS_SECRET_ACCESS_KEY = 'test';
+    savedEndpoint = process.env.AWS_ENDPOINT_URL;
+    delete process.env.AWS_ENDPOINT_URL;
+    nock.disableNetConnect();
+    nock.enableNetConnect(/127\.0\.0\.1|localhost/);
+  });
+  afterAll(() => {
+    if (savedEndpoint !== undefined) process.env.AWS_ENDPOINT_URL = savedEndpoint;
+    nock.enableNetConnect();
   });
   afterEach(() => {
     nock.cleanAll();

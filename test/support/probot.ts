@@ -49,7 +49,9 @@ export function driftgateApp(
       environment: TEST_ENVIRONMENT,
       worker: { concurrency: 2 },
       now: options.now,
-      targetedScanDelayMs: 300,
+      // Long enough that a burst of deliveries is taken in before the scan starts, even on a
+      // loaded CI machine (the coalescing window is what the targeted-scan tests check).
+      targetedScanDelayMs: 2_000,
     }),
   );
   const receive = probot.receive.bind(probot);
