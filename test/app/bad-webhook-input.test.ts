@@ -8,7 +8,13 @@ import { join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../support/fake-github.js';
-import { INSTALLATION, driftgateApp, examplePayload } from '../support/probot.js';
+import {
+  INSTALLATION,
+  commentPayload,
+  dispatchPayload,
+  driftgateApp,
+  examplePayload,
+} from '../support/probot.js';
 
 const EXAMPLE = join(import.meta.dirname, '../../examples/prod-network');
 const PLAN = readFileSync(join(EXAMPLE, 'refresh-only.plan.json'), 'utf8');
@@ -41,30 +47,14 @@ describe('bad input through the app', () => {
     app.receive({
       id: String(Math.random()),
       name: 'repository_dispatch',
-      payload: {
-        ...examplePayload('repository_dispatch'),
-        action: 'driftgate-scan',
-        client_payload: clientPayload,
-        repository,
-        installation: INSTALLATION,
-      },
+      payload: dispatchPayload(repository, clientPayload),
     } as never);
-  const comment = (number: number, body: string, login: string) => {
-    const example = examplePayload('issue_comment', (candidate) => candidate.action === 'created');
-    const user = { ...(example.sender as object), login, type: 'User' };
-    return app.receive({
+  const comment = (number: number, body: string, login: string) =>
+    app.receive({
       id: String(Math.random()),
       name: 'issue_comment',
-      payload: {
-        ...example,
-        issue: { ...(example.issue as object), number, pull_request: { url: 'x' } },
-        comment: { ...(example.comment as object), id: 77, body, user },
-        sender: user,
-        repository,
-        installation: INSTALLATION,
-      },
+      payload: commentPayload(repository, number, body, login),
     } as never);
-  };
   const artifact = (id: number, name: string, text: string) => ({
     id,
     name,

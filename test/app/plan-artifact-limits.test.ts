@@ -6,7 +6,7 @@ import { strToU8, zipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { extractPlanJson } from '../../src/github/plan-artifact.js';
 import { FakeGitHub } from '../support/fake-github.js';
-import { INSTALLATION, driftgateApp, examplePayload } from '../support/probot.js';
+import { dispatchPayload, driftgateApp, examplePayload } from '../support/probot.js';
 
 const MiB = 1024 * 1024;
 const PLAN = '{"format_version":"1.2","resource_drift":[]}';
@@ -85,13 +85,11 @@ describe('a zip bomb as a plan artifact (repository_dispatch)', () => {
     app.receive({
       id: String(Math.random()),
       name: 'repository_dispatch',
-      payload: {
-        ...examplePayload('repository_dispatch'),
-        action: 'driftgate-scan',
-        client_payload: { stack: 'legacy', plan_run_id: 7, plan_artifact: artifact },
-        repository,
-        installation: INSTALLATION,
-      },
+      payload: dispatchPayload(repository, {
+        stack: 'legacy',
+        plan_run_id: 7,
+        plan_artifact: artifact,
+      }),
     } as never);
 
   beforeEach(() => {

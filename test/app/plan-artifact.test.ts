@@ -8,7 +8,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parsePullRequestMeta } from '../../src/github/pr-body.js';
 import { corpusText } from '../support/corpus.js';
 import { FakeGitHub } from '../support/fake-github.js';
-import { INSTALLATION, TEST_RECORDS, driftgateApp, examplePayload } from '../support/probot.js';
+import {
+  INSTALLATION,
+  TEST_RECORDS,
+  commentPayload,
+  dispatchPayload,
+  driftgateApp,
+  examplePayload,
+} from '../support/probot.js';
 
 const MAIN_TF = `resource "test_instance" "no_refresh" {
   ami = "bar"
@@ -39,30 +46,14 @@ describe('drift from a plan artifact (repository_dispatch)', () => {
     app.receive({
       id: String(Math.random()),
       name: 'repository_dispatch',
-      payload: {
-        ...examplePayload('repository_dispatch'),
-        action: 'driftgate-scan',
-        client_payload: clientPayload,
-        repository,
-        installation: INSTALLATION,
-      },
+      payload: dispatchPayload(repository, clientPayload),
     } as never);
-  const comment = (number: number, body: string, login: string) => {
-    const example = examplePayload('issue_comment', (candidate) => candidate.action === 'created');
-    const user = { ...(example.sender as object), login, type: 'User' };
-    return app.receive({
+  const comment = (number: number, body: string, login: string) =>
+    app.receive({
       id: String(Math.random()),
       name: 'issue_comment',
-      payload: {
-        ...example,
-        issue: { ...(example.issue as object), number, pull_request: { url: 'x' } },
-        comment: { ...(example.comment as object), id: 77, body, user },
-        sender: user,
-        repository,
-        installation: INSTALLATION,
-      },
+      payload: commentPayload(repository, number, body, login),
     } as never);
-  };
 
   beforeEach(() => {
     github = new FakeGitHub(

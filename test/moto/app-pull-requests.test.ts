@@ -21,22 +21,19 @@ import {
 import { DRIFTGATE_LABELS } from '../../src/github/repository.js';
 import { FakeGitHub } from '../support/fake-github.js';
 import { motoEc2, motoEndpoint, describeWithMoto } from '../support/moto.js';
-import { INSTALLATION, TEST_RECORDS, driftgateApp, examplePayload } from '../support/probot.js';
+import {
+  INSTALLATION,
+  TEST_RECORDS,
+  commentPayload,
+  dispatchPayload,
+  driftgateApp,
+  examplePayload,
+} from '../support/probot.js';
 import { securityGroup, v4State } from '../support/state-builder.js';
 
 const DIR = 'envs/prod/network';
 
 const MAIN_TF = securityGroupTf('web');
-
-function dispatchPayload(repository: Record<string, unknown>): Record<string, unknown> {
-  return {
-    ...examplePayload('repository_dispatch'),
-    action: 'driftgate-scan',
-    client_payload: {},
-    repository,
-    installation: INSTALLATION,
-  };
-}
 
 describeWithMoto('drift pull requests (repository_dispatch driftgate-scan)', () => {
   let github: FakeGitHub;
@@ -100,28 +97,12 @@ describeWithMoto('drift pull requests (repository_dispatch driftgate-scan)', () 
       payload: dispatchPayload(repository),
     } as never);
   const open = () => github.pullRequests.filter((pr) => pr.state === 'open');
-  const comment = (number: number, body: string, login: string) => {
-    const example = examplePayload('issue_comment', (candidate) => candidate.action === 'created');
-    const issue = {
-      ...(example.issue as object),
-      number,
-      pull_request: { url: `https://api.github.com/repos/x/y/pulls/${number}` },
-    };
-    const user = { ...(example.comment as { user: object }).user, login, type: 'User' };
-    const payload = {
-      ...example,
-      issue,
-      comment: { ...(example.comment as object), id: 1000 + number, body, user },
-      sender: { ...(example.sender as object), login, type: 'User' },
-      repository,
-      installation: INSTALLATION,
-    };
-    return driftgateApp().receive({
+  const comment = (number: number, body: string, login: string) =>
+    driftgateApp().receive({
       id: String(Math.random()),
       name: 'issue_comment',
-      payload,
+      payload: commentPayload(repository, number, body, login),
     } as never);
-  };
 
   it('a clean stack opens nothing', async () => {
     await scan();

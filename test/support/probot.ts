@@ -74,3 +74,40 @@ export function examplePayload(
   if (!example) throw new Error(`no example payload for ${event}`);
   return structuredClone(example);
 }
+
+/** A `driftgate-scan` repository_dispatch for `repository`, built on GitHub's example payload. */
+export function dispatchPayload(
+  repository: Record<string, unknown>,
+  clientPayload: unknown = {},
+): Record<string, unknown> {
+  return {
+    ...examplePayload('repository_dispatch'),
+    action: 'driftgate-scan',
+    client_payload: clientPayload,
+    repository,
+    installation: INSTALLATION,
+  };
+}
+
+/** `login` commenting `body` on PR `number`, built on GitHub's example issue_comment payload. */
+export function commentPayload(
+  repository: Record<string, unknown>,
+  number: number,
+  body: string,
+  login: string,
+): Record<string, unknown> {
+  const example = examplePayload('issue_comment', (candidate) => candidate.action === 'created');
+  const user = { ...(example.sender as object), login, type: 'User' };
+  return {
+    ...example,
+    issue: {
+      ...(example.issue as object),
+      number,
+      pull_request: { url: `https://api.github.com/repos/x/y/pulls/${number}` },
+    },
+    comment: { ...(example.comment as object), id: 1000 + number, body, user },
+    sender: user,
+    repository,
+    installation: INSTALLATION,
+  };
+}
