@@ -11,7 +11,7 @@
  * tests about every file of the project's HCL corpus.
  */
 import { createRequire } from 'node:module';
-import hcl2 from 'hcl2-parser';
+import { parseWithHashicorp } from './hashicorp-parser.js';
 import { Language, Parser, type Node } from 'web-tree-sitter';
 import { DriftgateError } from '../errors.js';
 import { MAX_HCL_FILE_CHARS, MAX_HCL_TREE_DEPTH } from '../input-limits.js';
@@ -102,27 +102,6 @@ export interface ParseOptions {
    * it over every HCL file of the project.
    */
   verify?: boolean;
-}
-
-/**
- * HashiCorp's parser, contained. It is Go compiled to JavaScript: a construct its JSON
- * conversion cannot represent (an object key `null`, which Terraform reads as the string
- * "null") panics, and deep nesting overflows the stack. A panic is not a verdict on the
- * file; only a returned error is.
- */
-export type HashicorpParse =
-  | { kind: 'parsed'; value: unknown }
-  | { kind: 'rejected' }
-  | { kind: 'too-deep' }
-  | { kind: 'crashed' };
-
-export function parseWithHashicorp(text: string): HashicorpParse {
-  try {
-    const [value, error] = hcl2.parseToObject(text);
-    return error ? { kind: 'rejected' } : { kind: 'parsed', value };
-  } catch (error) {
-    return error instanceof RangeError ? { kind: 'too-deep' } : { kind: 'crashed' };
-  }
 }
 
 /** Parse one HCL file. Throws a DriftgateError with file:line:column on a syntax error. */

@@ -9,12 +9,8 @@
 import type { Drift } from '../../drift/model.js';
 import { DriftgateError } from '../../errors.js';
 import { commonEnds } from '../../terraform/hcl-incremental.js';
-import {
-  parseWithHashicorp,
-  type HclBlock,
-  type HclFile,
-  type SourceRange,
-} from '../../terraform/hcl-syntax.js';
+import { parseWithHashicorp } from '../../terraform/hashicorp-parser.js';
+import type { HclBlock, HclFile, SourceRange } from '../../terraform/hcl-syntax.js';
 import type { EvaluationContext } from './evaluate.js';
 import type { CodifyPlan, TextEdit } from './planner.js';
 
