@@ -15,7 +15,6 @@ import {
   stackReader,
   type StackReader,
 } from '../scan/scan-stack.js';
-import { AwsSession } from '../cloud/aws/session.js';
 import type { ScanFlags } from './commands.js';
 import { EXIT_DRIFT, type CliIo } from './io.js';
 import { connectionOptions, type StackSourceFlags } from './options.js';
@@ -50,6 +49,8 @@ export async function scanStackFromFlags(
   const common = { dir, stackConfig, policy, now: new Date(), readStack };
   if (flags.planJson) return scanStackFromPlan({ ...common, planPath: flags.planJson });
   const workspace = flags.workspace ?? stackConfig.workspace;
+  // The AWS SDK is loaded by the live scan only: a plan-fed scan or codify starts without it.
+  const { AwsSession } = await import('../cloud/aws/session.js');
   const session = new AwsSession({
     ...connectionOptions(flags),
     region: flags.region ?? stackConfig.aws?.region,

@@ -8,9 +8,9 @@ type AttributionConfig = DriftgateConfig['attribution'];
 import { driftsFromPlan } from '../drift/from-plan.js';
 import type { Drift } from '../drift/model.js';
 import type { StackReport } from '../report/model.js';
-import { attributeDrifts, LookupEventsSource, S3LogSource } from '../cloud/aws/attribution.js';
-import { scanLiveAws } from '../cloud/aws/scanner.js';
-import { describeAwsError, type AwsSession } from '../cloud/aws/session.js';
+// The AWS side (the SDK clients behind the scanner and CloudTrail) is imported only by the
+// live scan: a plan-fed scan or codify never loads it.
+import type { AwsSession } from '../cloud/aws/session.js';
 import { readPlanFile, type TerraformPlan } from '../terraform/plan.js';
 import { readState } from '../terraform/state-source.js';
 import type { TerraformState } from '../terraform/state.js';
@@ -132,6 +132,7 @@ export async function scanStackLive(
   },
 ): Promise<StackReport> {
   const stack = await readStackRequired(input.dir, input.readStack);
+  const { describeAwsError } = await import('../cloud/aws/session.js');
   const state = await readState(input.stateLocation, {
     workspace: input.workspace,
     s3: input.session.s3(),
@@ -150,6 +151,7 @@ export async function scanLoadedStack(
     attribution?: AttributionConfig;
   },
 ): Promise<StackReport> {
+  const { scanLiveAws } = await import('../cloud/aws/scanner.js');
   const live = await scanLiveAws({
     session: input.session,
     state: input.state,
@@ -189,6 +191,8 @@ async function attribute(
     };
   }
   if (drifts.length === 0) return { drifts, warnings: [] };
+  const { attributeDrifts, LookupEventsSource, S3LogSource } =
+    await import('../cloud/aws/attribution.js');
   const source =
     settings.source === 's3' && settings.s3
       ? new S3LogSource(session, {
