@@ -9,7 +9,8 @@ import type { Job } from '../jobs/payloads.js';
 import { repositoryFor, type AppEnvironment } from './environment.js';
 import { mergeGreenTierOnePullRequests } from './automerge.js';
 import { handleComment } from './commands.js';
-import { handleConfigCheck } from './config-check.js';
+import { handleConfigCheck, readRepositoryConfig } from './config-check.js';
+import { mayMerge, modeOfStack } from '../policy/modes.js';
 import { handleMergedPullRequest } from './execute-merge.js';
 import type { JobContext } from './job-context.js';
 import { redeliverFailed } from './redeliver.js';
@@ -78,7 +79,13 @@ async function run(app: Probot, jobs: JobLayer, job: Job, context: () => Promise
     case 'automerge': {
       const ctx = await context();
       const github = repositoryFor(ctx, ctx.environment, job.owner, job.repo, job.defaultBranch);
-      await mergeGreenTierOnePullRequests(github);
+      const config = await readRepositoryConfig(ctx, job.owner, job.repo, job.defaultBranch);
+      // Without a valid config no stack's mode is known: merge nothing (docs/guardrails.md#modes).
+      await mergeGreenTierOnePullRequests(
+        github,
+        undefined,
+        (stack) => config.kind === 'valid' && mayMerge(modeOfStack(config.config, stack)),
+      );
       return;
     }
     case 'config-check':
