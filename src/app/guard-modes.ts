@@ -7,7 +7,10 @@ import type { ReconcileAction } from '../github/reconcile.js';
 import { describeMode, type Mode } from '../policy/modes.js';
 
 /** In report mode an action is only noted: the PR it already has, if any. */
-export function reportedAction(action: ReconcileAction): { kind: 'reported'; pullRequest?: number } {
+export function reportedAction(action: ReconcileAction): {
+  kind: 'reported';
+  pullRequest?: number;
+} {
   return action.kind === 'create'
     ? { kind: 'reported' }
     : { kind: 'reported', pullRequest: action.pullRequest.number };

@@ -13,6 +13,8 @@ import { handleConfigCheck, readRepositoryConfig } from './config-check.js';
 import { mayMerge, modeOfStack } from '../policy/modes.js';
 import { handleMergedPullRequest } from './execute-merge.js';
 import type { JobContext } from './job-context.js';
+import { handleGuard, refreshGuards } from './guard.js';
+import { handleGuardAction } from './guard-action.js';
 import { redeliverFailed } from './redeliver.js';
 import { reportScanFailure, scanRepository } from './scan-repository.js';
 import { reconcileSchedules, syncRepositorySchedule } from './schedules.js';
@@ -90,6 +92,15 @@ async function run(app: Probot, jobs: JobLayer, job: Job, context: () => Promise
     }
     case 'config-check':
       await handleConfigCheck(await context(), job);
+      return;
+    case 'guard':
+      await handleGuard(await context(), job);
+      return;
+    case 'guard-refresh':
+      await refreshGuards(await context(), job);
+      return;
+    case 'guard-action':
+      await handleGuardAction(await context(), job);
       return;
     case 'sync-repository': {
       const synced = await syncRepositorySchedule(app, jobs, job);

@@ -93,7 +93,7 @@ export const stackSchema = z
       .describe(
         'For `source: plan` stacks: the workflow driftgate dispatches to apply a merged revert (inputs: stack, targets, pull_request).',
       ),
-    mode: modeSchema.optional().describe('This stack\'s mode; default: the repository\'s `mode`.'),
+    mode: modeSchema.optional().describe("This stack's mode; default: the repository's `mode`."),
   })
   .strict();
 

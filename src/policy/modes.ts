@@ -20,10 +20,7 @@ export function modeOf(
 }
 
 /** The mode of the stack named `name` (the repository's when no such stack). */
-export function modeOfStack(
-  config: Pick<DriftgateConfig, 'mode' | 'stacks'>,
-  name: string,
-): Mode {
+export function modeOfStack(config: Pick<DriftgateConfig, 'mode' | 'stacks'>, name: string): Mode {
   return modeOf(
     config,
     config.stacks.find((stack) => stack.name === name),
