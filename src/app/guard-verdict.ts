@@ -4,7 +4,7 @@
  * do about each (docs/guardrails.md#hotfix-guard). No GitHub here.
  */
 import type { Direction, Tier } from '../drift/model.js';
-import { inlineCode } from '../report/markdown.js';
+import { inlineCode, tableCell } from '../report/markdown.js';
 
 export const GUARD_CHECK = 'driftgate/guard';
 /** A check-run action's identifier (GitHub allows 20 characters): `codify-<PR number>`. */
@@ -98,7 +98,7 @@ export function guardVerdict(input: GuardInput): GuardVerdict {
     for (const drift of input.reverted) {
       const reason = blockReason(drift, input.blockTiers);
       lines.push(
-        `| ${inlineCode(drift.address)} | ${inlineCode(drift.stack)} | ${drift.tier} | ${drift.pullRequest ? `#${drift.pullRequest.number}` : '—'} | ${reason ? `**yes**: ${reason}` : 'no'} | ${whatToDo(drift)} |`,
+        `| ${tableCell(inlineCode(drift.address))} | ${tableCell(inlineCode(drift.stack))} | ${drift.tier} | ${drift.pullRequest ? `#${drift.pullRequest.number}` : '—'} | ${reason ? `**yes**: ${reason}` : 'no'} | ${whatToDo(drift)} |`,
       );
     }
     lines.push('');
