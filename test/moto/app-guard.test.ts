@@ -132,7 +132,7 @@ describeWithMoto('the hotfix guard on ordinary pull requests', () => {
     await closeSsh(world);
     await world.scan();
     const code = world.github.filesAt(world.github.defaultBranch).get('envs/net/web.tf')!;
-    const withoutSsh = code.replace(/  ingress \{[\s\S]*?\n  \}\n\n/, '');
+    const withoutSsh = code.replace(/ {2}ingress \{[\s\S]*?\n {2}\}\n\n/, '');
     expect(withoutSsh).not.toContain('ingress');
     const codifying = await openPullRequest(world, 'feature/codify-ssh', {
       'envs/net/web.tf': withoutSsh,
