@@ -52,7 +52,7 @@ export function touchesStack(dir: string, paths: readonly string[]): boolean {
 }
 
 /** The drift PR of `address`: the open one, else the newest for this very drift. */
-function drifPullRequestOf(
+function driftPullRequestOf(
   pullRequests: readonly ExistingPullRequest[],
   stack: string,
   drift: Pick<Drift, 'address' | 'fingerprint'>,
@@ -162,7 +162,7 @@ async function liveStackReverts(
     for (const drift of drifts) {
       if (await isCodified(files, drift)) continue;
       reverted.push(
-        revertedDrift(config, stack, drift, drifPullRequestOf(pullRequests, stack.name, drift)),
+        revertedDrift(config, stack, drift, driftPullRequestOf(pullRequests, stack.name, drift)),
       );
     }
     return reverted;
@@ -212,7 +212,7 @@ async function planStackReverts(
   return report.drifts
     .filter((drift) => changing.has(drift.address))
     .map((drift) =>
-      revertedDrift(config, stack, drift, drifPullRequestOf(pullRequests, stack.name, drift)),
+      revertedDrift(config, stack, drift, driftPullRequestOf(pullRequests, stack.name, drift)),
     );
 }
 
