@@ -12,6 +12,12 @@ import { isDriftgateBranch } from './app/execute-merge.js';
 import { jobHandler } from './app/handlers.js';
 import { appEnvironmentFrom, type AppEnvironment } from './app/environment.js';
 import { isTierLabelEvent } from './app/tier-labels.js';
+import {
+  guardAction,
+  guardJobsForPullRequest,
+  guardRefreshFor,
+  guardRerun,
+} from './app/guard-events.js';
 import { RUN_NAME } from './app/workflow-result.js';
 import { createJobLayer, settingsFromEnv } from './jobs/create.js';
 import type { JobLayer } from './jobs/job-layer.js';
@@ -22,12 +28,19 @@ const dispatchPayloadSchema = z
     stack: z.string().min(1).optional(),
     plan_run_id: z.number().int().positive().optional(),
     plan_artifact: z.string().min(1).optional(),
+    /** The plan is of this pull request's head: it feeds the PR's driftgate/guard. */
+    pull_request: z.number().int().positive().optional(),
     resources: z.array(z.string().min(1).max(256)).min(1).max(100).optional(),
   })
   .refine((value) => (value.plan_run_id === undefined) === (value.plan_artifact === undefined), {
     message: 'plan_run_id and plan_artifact go together',
     path: ['plan_artifact'],
-  });
+  })
+  .refine(
+    (value) =>
+      value.pull_request === undefined || (value.plan_run_id !== undefined && Boolean(value.stack)),
+    { message: 'pull_request needs stack, plan_run_id and plan_artifact', path: ['pull_request'] },
+  );
 
 interface RepositoryPayload {
   name: string;
@@ -135,7 +148,8 @@ export function createDriftgate(options: DriftgateOptions): ApplicationFunction 
     app.on('pull_request.closed', (context) =>
       intake(context, () => {
         const { pull_request: pr, repository, installation } = context.payload;
-        if (!pr.merged || !pr.merge_commit_sha || !isDriftgateBranch(pr.head.ref)) return [];
+        const refresh = guardRefreshFor(refOf(repository, installation), repository.full_name, pr);
+        if (!pr.merged || !pr.merge_commit_sha || !isDriftgateBranch(pr.head.ref)) return refresh;
         if (pr.head.repo?.full_name !== repository.full_name) return [];
         return [
           {
@@ -144,6 +158,7 @@ export function createDriftgate(options: DriftgateOptions): ApplicationFunction 
             pullNumber: pr.number,
             mergeSha: pr.merge_commit_sha,
           },
+          ...refresh,
         ];
       }),
     );
@@ -178,7 +193,13 @@ export function createDriftgate(options: DriftgateOptions): ApplicationFunction 
     app.on(['pull_request.labeled', 'pull_request.unlabeled'], (context) =>
       intake(context, () => {
         const { pull_request: pr, repository, installation, label, sender } = context.payload;
-        if (!isTierLabelEvent(label?.name, pr.head.ref)) return [];
+        if (!isTierLabelEvent(label?.name, pr.head.ref))
+          return guardRefreshFor(
+            refOf(repository, installation),
+            repository.full_name,
+            pr,
+            label?.name ?? '',
+          );
         return [
           {
             kind: 'labels',
@@ -196,9 +217,38 @@ export function createDriftgate(options: DriftgateOptions): ApplicationFunction 
         const { check_run: run, repository, installation } = context.payload;
         if (!run.name.startsWith('driftgate/')) return [];
         const ref = refOf(repository, installation);
+        const guard = guardRerun(ref, run);
+        if (guard) return guard;
         return run.name === CONFIG_CHECK
           ? [{ kind: 'config-check', ...ref, sha: run.head_sha, trigger: 'rerequested' }]
           : [{ kind: 'scan', ...ref, reason: 'rerequested' }];
+      }),
+    );
+
+    // The hotfix guard: an ordinary PR opened or pushed is guarded; a drift PR re-guards the rest.
+    app.on(
+      [
+        'pull_request.opened',
+        'pull_request.reopened',
+        'pull_request.synchronize',
+        'pull_request.ready_for_review',
+      ],
+      (context) =>
+        intake(context, () => {
+          const { pull_request: pr, repository, installation } = context.payload;
+          return guardJobsForPullRequest(refOf(repository, installation), repository.full_name, pr);
+        }),
+    );
+    app.on('check_run.requested_action', (context) =>
+      intake(context, () => {
+        const {
+          check_run: run,
+          repository,
+          installation,
+          requested_action: action,
+          sender,
+        } = context.payload;
+        return guardAction(refOf(repository, installation), run, action?.identifier, sender);
       }),
     );
 
@@ -234,6 +284,16 @@ export function createDriftgate(options: DriftgateOptions): ApplicationFunction 
             ];
           }
           const { stack, plan_run_id: runId, plan_artifact: artifact, resources } = payload.data;
+          if (payload.data.pull_request !== undefined && stack && runId !== undefined && artifact)
+            return [
+              {
+                kind: 'guard',
+                ...ref,
+                pullNumber: payload.data.pull_request,
+                stack,
+                plan: { runId, artifact },
+              },
+            ];
           return [
             {
               kind: 'scan',

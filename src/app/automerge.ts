@@ -17,6 +17,8 @@ export type SelfMergeOutcome =
 export async function mergeGreenTierOnePullRequests(
   github: GitHubRepository,
   openedNow: ReadonlySet<number> = new Set(),
+  /** The stack's mode allows merging (docs/guardrails.md#modes); default: every stack. */
+  mayMergeStack: (stack: string) => boolean = () => true,
 ): Promise<SelfMergeOutcome[]> {
   const outcomes: SelfMergeOutcome[] = [];
   const candidates = (await github.listDriftgatePullRequests()).filter(
@@ -25,7 +27,8 @@ export async function mergeGreenTierOnePullRequests(
       pullRequest.meta &&
       !pullRequest.draft &&
       tierFromLabels(pullRequest.labels) === 1 &&
-      !openedNow.has(pullRequest.number),
+      !openedNow.has(pullRequest.number) &&
+      mayMergeStack(pullRequest.meta.stack),
   );
   if (!candidates.length) return outcomes;
   const mode = decideMergeMode(1, await github.mergeSettings());

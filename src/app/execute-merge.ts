@@ -34,6 +34,7 @@ import type { ExecuteJob } from '../jobs/payloads.js';
 import { readRepositoryConfig } from './config-check.js';
 import { detectStackDrifts } from './detect-stack.js';
 import type { JobContext } from './job-context.js';
+import { mayExecute, modeOf } from '../policy/modes.js';
 import { inlineCode, plainText, tableCell } from '../report/markdown.js';
 
 export const APPLY_CHECK = 'driftgate/apply';
@@ -47,7 +48,8 @@ export type NotExecutedReason =
   | 'stack-not-configured'
   | 'no-ledger-record'
   | 'ledger-unreadable'
-  | 'no-apply-workflow';
+  | 'no-apply-workflow'
+  | 'mode';
 
 export type MergeOutcome =
   | { kind: 'ignored' }
@@ -289,6 +291,14 @@ export async function handleMergedPullRequest(
           ? 'the code now says what is live; there is nothing to execute.'
           : `the code is restored as it was before #${record.undo_of}; live state is not touched.`,
         'success',
+        ledger,
+      );
+    const mode = modeOf(config.config, stack);
+    if (!mayExecute(mode))
+      return notExecuted(
+        'mode',
+        `stack ${inlineCode(stack.name)} is in mode \`${mode}\`: driftgate never executes a merge there. Apply the change by hand (see "Do it by hand" in the description) or set \`mode: remediate\`.`,
+        'neutral',
         ledger,
       );
     const approvers = await approversWithWriteAccess(github, pr.number);

@@ -9,9 +9,12 @@ import type { Job } from '../jobs/payloads.js';
 import { repositoryFor, type AppEnvironment } from './environment.js';
 import { mergeGreenTierOnePullRequests } from './automerge.js';
 import { handleComment } from './commands.js';
-import { handleConfigCheck } from './config-check.js';
+import { handleConfigCheck, readRepositoryConfig } from './config-check.js';
+import { mayMerge, modeOfStack } from '../policy/modes.js';
 import { handleMergedPullRequest } from './execute-merge.js';
 import type { JobContext } from './job-context.js';
+import { handleGuard, refreshGuards } from './guard.js';
+import { handleGuardAction } from './guard-action.js';
 import { redeliverFailed } from './redeliver.js';
 import { reportScanFailure, scanRepository } from './scan-repository.js';
 import { reconcileSchedules, syncRepositorySchedule } from './schedules.js';
@@ -78,11 +81,26 @@ async function run(app: Probot, jobs: JobLayer, job: Job, context: () => Promise
     case 'automerge': {
       const ctx = await context();
       const github = repositoryFor(ctx, ctx.environment, job.owner, job.repo, job.defaultBranch);
-      await mergeGreenTierOnePullRequests(github);
+      const config = await readRepositoryConfig(ctx, job.owner, job.repo, job.defaultBranch);
+      // Without a valid config no stack's mode is known: merge nothing (docs/guardrails.md#modes).
+      await mergeGreenTierOnePullRequests(
+        github,
+        undefined,
+        (stack) => config.kind === 'valid' && mayMerge(modeOfStack(config.config, stack)),
+      );
       return;
     }
     case 'config-check':
       await handleConfigCheck(await context(), job);
+      return;
+    case 'guard':
+      await handleGuard(await context(), job);
+      return;
+    case 'guard-refresh':
+      await refreshGuards(await context(), job);
+      return;
+    case 'guard-action':
+      await handleGuardAction(await context(), job);
       return;
     case 'sync-repository': {
       const synced = await syncRepositorySchedule(app, jobs, job);

@@ -21,6 +21,8 @@ import { tierFromLabels } from '../policy/merge.js';
 import { inlineCode } from '../report/markdown.js';
 import type { TerraformState } from '../terraform/state.js';
 import { detectStackDrifts, type PlanArtifact } from './detect-stack.js';
+import { mayMerge, mayWritePullRequests, modeOf, type Mode } from '../policy/modes.js';
+import { modeMergeNote, reportedAction } from './guard-modes.js';
 import {
   mergeModeFor,
   remediationFor,
@@ -31,7 +33,7 @@ import {
 export interface StackScanResult {
   stack: string;
   drifts: number;
-  actions: (ReconcileAction['kind'] | 'deferred')[];
+  actions: (ReconcileAction['kind'] | 'deferred' | 'reported')[];
   error?: string;
 }
 
@@ -121,15 +123,19 @@ export async function scanStack(pass: ScanPass, stackConfig: StackConfig): Promi
         direction: drift.direction ?? 'revert',
       });
     const kinds: StackScanResult['actions'] = [];
+    const mode = modeOf(config, stackConfig);
     const row: DashboardStack = {
       name: stackConfig.name,
       environment: stackConfig.environment,
       scannedAt: now.toISOString(),
       drifts: [],
       notScanned: countByType(report.notScanned),
+      mode,
     };
     for (const action of actions) {
-      const outcome = await applyAction(pass, action, files, state, chosen, session.region);
+      const outcome = mayWritePullRequests(mode)
+        ? await applyAction(pass, action, files, state, chosen, session.region, mode)
+        : reportedAction(action);
       kinds.push(outcome.kind);
       if (action.kind === 'close') continue;
       row.drifts.push({
@@ -172,6 +178,7 @@ async function applyAction(
   state: TerraformState,
   chosen: Map<string, DirectionChoice>,
   region: string,
+  mode: Mode,
 ): Promise<ActionOutcome> {
   const { github, now } = pass;
   // What a created or rewritten PR carries at `tier`, with its labels ensured.
@@ -185,7 +192,7 @@ async function applyAction(
       now,
       chosen.get(drift.address),
       tier,
-      merge.note,
+      modeMergeNote(mode, merge.note),
       pass.plan,
       region,
     );
@@ -212,7 +219,7 @@ async function applyAction(
       });
       pass.openedNow.add(opened.number);
       pass.metrics?.pullRequests.inc({ action: 'opened' });
-      if (merge.mode.kind === 'github-auto-merge')
+      if (merge.mode.kind === 'github-auto-merge' && mayMerge(mode))
         await github.enableAutoMerge(opened.nodeId, opened.headSha);
       return { kind: 'create', pullRequest: opened.number };
     }
@@ -233,7 +240,7 @@ async function applyAction(
         ],
       });
       // The force-push disarmed auto-merge (it was pinned to the old head): arm it again.
-      if (merge.mode.kind === 'github-auto-merge')
+      if (merge.mode.kind === 'github-auto-merge' && mayMerge(mode))
         await github.enableAutoMerge(action.pullRequest.nodeId, head);
       pass.metrics?.pullRequests.inc({ action: 'updated' });
       return { kind: 'update', pullRequest: action.pullRequest.number };

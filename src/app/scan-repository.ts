@@ -11,6 +11,7 @@ import type { GitHubRepository } from '../github/repository.js';
 import { ensureCheckRun } from '../github/check-runs.js';
 import { codeBlock } from '../report/markdown.js';
 import { repositoryFor } from './environment.js';
+import { mayMerge, modeOfStack } from '../policy/modes.js';
 import type { JobContext } from './job-context.js';
 import { mergeGreenTierOnePullRequests } from './automerge.js';
 import { readRepositoryConfig } from './config-check.js';
@@ -134,7 +135,9 @@ export async function scanRepository(
       // The dashboard keeps the stack's last good row; the check run carries the error.
     }
   }
-  const merged = await mergeGreenTierOnePullRequests(github, pass.openedNow);
+  const merged = await mergeGreenTierOnePullRequests(github, pass.openedNow, (stack) =>
+    mayMerge(modeOfStack(config, stack)),
+  );
   for (const entry of merged)
     context.log.info({ repository: `${owner}/${repo}`, ...entry }, 'tier-1 self-merge');
   // A targeted rescan saw a few resources only: the dashboard keeps its full-scan rows.

@@ -13,6 +13,7 @@ import {
 } from '../policy/merge.js';
 import { parsePullRequestMeta } from '../github/pr-body.js';
 import { repositoryFor } from './environment.js';
+import { mayMerge, modeOf } from '../policy/modes.js';
 import { parseAddress } from '../terraform/address.js';
 import type { LabelsJob } from '../jobs/payloads.js';
 import { readRepositoryConfig } from './config-check.js';
@@ -71,7 +72,13 @@ export async function handleTierLabels(
       pr.number,
       `Auto-merge disabled: this PR is now tier ${decision.tier}${decision.kind === 'raised' ? ` (raised by @${sender.login}; policy says ${decision.floor})` : ''}. ${decision.tier === 2 ? 'It needs an approving review from someone with write access.' : 'It is advisory: driftgate will not execute it.'}`,
     );
-  } else if (decision.tier === 1 && !pr.auto_merge && !pr.draft && sender.type !== 'Bot') {
+  } else if (
+    decision.tier === 1 &&
+    !pr.auto_merge &&
+    !pr.draft &&
+    sender.type !== 'Bot' &&
+    mayMerge(modeOf(outcome.config, stack))
+  ) {
     // A person brought the tier back down to the floor: auto-merge again. (driftgate's own
     // labelling at creation also sends this event; reconcile armed auto-merge itself then.)
     const mode = decideMergeMode(1, await github.mergeSettings());

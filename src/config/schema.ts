@@ -5,6 +5,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { repositoryPathProblem } from './repository-path.js';
+import { DEFAULT_MODE, guardSchema, modeSchema } from './schema-guard.js';
 
 function isValidCron(expression: string): boolean {
   try {
@@ -92,6 +93,7 @@ export const stackSchema = z
       .describe(
         'For `source: plan` stacks: the workflow driftgate dispatches to apply a merged revert (inputs: stack, targets, pull_request).',
       ),
+    mode: modeSchema.optional().describe("This stack's mode; default: the repository's `mode`."),
   })
   .strict();
 
@@ -184,6 +186,8 @@ export const configSchema = z
       .default({ rules: [], use_defaults: true }),
     ignore: z.array(ignoreRuleSchema).default([]),
     hotfix_tag: z.string().min(1).default('driftgate:hotfix'),
+    mode: modeSchema.default(DEFAULT_MODE),
+    guard: guardSchema.default({ block_tiers: [3] }),
     attribution: attributionSchema.default({ source: 'lookup-events', lookback_hours: 168 }),
     limits: z
       .object({

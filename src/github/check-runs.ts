@@ -16,6 +16,8 @@ export interface DesiredCheckRun {
   conclusion: 'success' | 'failure' | 'neutral' | 'pending';
   title: string;
   summary: string;
+  /** Buttons on the check run (check_run.requested_action); [] removes them. */
+  actions?: { label: string; description: string; identifier: string }[];
 }
 
 export type CheckRunWrite = 'created' | 'updated' | 'unchanged';
@@ -35,12 +37,21 @@ export async function ensureCheckRun(
   });
   const run = existing.data.check_runs[0];
   const output = { title: desired.title, summary: desired.summary };
+  const actions = desired.actions ? { actions: desired.actions } : {};
   const result =
     desired.conclusion === 'pending'
       ? { status: 'in_progress' as const }
       : { status: 'completed' as const, conclusion: desired.conclusion };
   if (!run) {
-    await octokit.rest.checks.create({ owner, repo, name, head_sha: headSha, ...result, output });
+    await octokit.rest.checks.create({
+      owner,
+      repo,
+      name,
+      head_sha: headSha,
+      ...result,
+      output,
+      ...actions,
+    });
     return 'created';
   }
   if (
@@ -51,6 +62,13 @@ export async function ensureCheckRun(
   ) {
     return 'unchanged';
   }
-  await octokit.rest.checks.update({ owner, repo, check_run_id: run.id, ...result, output });
+  await octokit.rest.checks.update({
+    owner,
+    repo,
+    check_run_id: run.id,
+    ...result,
+    output,
+    ...actions,
+  });
   return 'updated';
 }

@@ -34,6 +34,8 @@ const stackRowSchema = z.object({
     }),
   ),
   notScanned: z.array(z.object({ type: z.string(), count: z.number() })),
+  /** The stack's mode (report | propose | remediate); rows written before modes have none. */
+  mode: z.string().optional(),
 });
 
 export const dashboardSchema = z.object({
@@ -113,6 +115,7 @@ export function renderDashboard(key: MetadataKey, dashboard: Dashboard): string 
       '',
       `Last scanned: ${plainText(row.scannedAt)}`,
     );
+    if (row.mode) lines.push('', `Mode: **${plainText(row.mode)}**`);
     if (row.error)
       lines.push('', `**The last scan failed:** ${plainText(row.error.split('\n')[0] ?? '')}`);
     lines.push('');

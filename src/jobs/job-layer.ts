@@ -75,6 +75,10 @@ const RETRY: Record<JobKind, Pick<AddOptions, 'attempts' | 'backoffMs'>> = {
   labels: { attempts: 2, backoffMs: 2_000 },
   automerge: { attempts: 3, backoffMs: 5_000 },
   'config-check': { attempts: 3, backoffMs: 2_000 },
+  guard: { attempts: 3, backoffMs: 5_000 },
+  'guard-refresh': { attempts: 2, backoffMs: 5_000 },
+  // A button press is answered once: a retry could switch a PR a person switched back.
+  'guard-action': { attempts: 1, backoffMs: 1_000 },
   'sync-repository': { attempts: 3, backoffMs: 5_000 },
   'reconcile-schedules': { attempts: 2, backoffMs: 60_000 },
   redeliver: { attempts: 1, backoffMs: 1_000 },

@@ -98,6 +98,26 @@ export const syncRepositoryJobSchema = z.object({
   /** The app lost access: remove the schedule. */
   removed: z.boolean().default(false),
 });
+/** The hotfix guard of one ordinary PR (src/app/guard.ts); with the PR's plan for a plan-fed stack. */
+export const guardJobSchema = z.object({
+  kind: z.literal('guard'),
+  ...repository,
+  pullNumber: z.number().int().positive(),
+  stack: z.string().min(1).optional(),
+  plan: z.object({ runId: z.number().int().positive(), artifact: z.string().min(1) }).optional(),
+});
+/** A drift PR changed: evaluate every open ordinary PR's guard again. */
+export const guardRefreshJobSchema = z.object({ kind: z.literal('guard-refresh'), ...repository });
+/** A button on a guard check run was pressed (check_run.requested_action). */
+export const guardActionJobSchema = z.object({
+  kind: z.literal('guard-action'),
+  ...repository,
+  checkRunId: z.number().int().positive(),
+  identifier: z.string().min(1).max(20),
+  guardedPullNumber: z.number().int().positive().optional(),
+  sender: actor,
+});
+
 export const reconcileSchedulesJobSchema = z.object({ kind: z.literal('reconcile-schedules') });
 export const redeliverJobSchema = z.object({ kind: z.literal('redeliver') });
 
@@ -110,6 +130,9 @@ export const jobSchema = z.discriminatedUnion('kind', [
   labelsJobSchema,
   automergeJobSchema,
   configCheckJobSchema,
+  guardJobSchema,
+  guardRefreshJobSchema,
+  guardActionJobSchema,
   syncRepositoryJobSchema,
   reconcileSchedulesJobSchema,
   redeliverJobSchema,
@@ -127,6 +150,9 @@ export type AutomergeJob = JobOf<'automerge'>;
 export type ConfigCheckJob = JobOf<'config-check'>;
 export type WorkflowResultJob = JobOf<'workflow-result'>;
 export type SyncRepositoryJob = JobOf<'sync-repository'>;
+export type GuardJob = JobOf<'guard'>;
+export type GuardRefreshJob = JobOf<'guard-refresh'>;
+export type GuardActionJob = JobOf<'guard-action'>;
 export type RepositoryRef = Pick<ScanJob, 'installationId' | 'owner' | 'repo' | 'defaultBranch'>;
 
 export const QUEUES = [
@@ -150,6 +176,9 @@ export const QUEUE_OF: Record<JobKind, QueueName> = {
   labels: 'command',
   automerge: 'automerge',
   'config-check': 'config-check',
+  guard: 'scan',
+  'guard-refresh': 'command',
+  'guard-action': 'command',
   'sync-repository': 'maintenance',
   'reconcile-schedules': 'maintenance',
   redeliver: 'maintenance',
@@ -172,6 +201,9 @@ export const DEDUP_OF: Record<JobKind, Dedup> = {
   labels: 'coalesce',
   automerge: 'coalesce',
   'config-check': 'coalesce',
+  guard: 'coalesce',
+  'guard-refresh': 'coalesce',
+  'guard-action': 'coalesce',
   'sync-repository': 'coalesce',
   'reconcile-schedules': 'coalesce',
   redeliver: 'coalesce',
@@ -219,6 +251,22 @@ export function jobIdOf(job: Job): string {
       return key('automerge', `${job.owner}/${job.repo}`.toLowerCase(), job.headSha);
     case 'config-check':
       return key('config-check', `${job.owner}/${job.repo}`.toLowerCase(), job.sha);
+    case 'guard':
+      return key(
+        'guard',
+        `${job.owner}/${job.repo}`.toLowerCase(),
+        job.pullNumber,
+        job.plan ? `plan-${job.stack}-${job.plan.runId}-${job.plan.artifact}` : undefined,
+      );
+    case 'guard-refresh':
+      return key('guard-refresh', `${job.owner}/${job.repo}`.toLowerCase());
+    case 'guard-action':
+      return key(
+        'guard-action',
+        `${job.owner}/${job.repo}`.toLowerCase(),
+        job.checkRunId,
+        job.identifier,
+      );
     case 'sync-repository':
       return key('sync-repository', `${job.owner}/${job.repo}`.toLowerCase());
     case 'reconcile-schedules':

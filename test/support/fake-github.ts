@@ -14,6 +14,8 @@ export interface FakeCheckRun {
   status: string;
   conclusion: string | null;
   output: { title: string | null; summary: string | null };
+  /** Buttons the app put on the run (check_run.requested_action). */
+  actions?: { label: string; description: string; identifier: string }[];
 }
 
 export interface FakeCommit {
@@ -452,6 +454,7 @@ export class FakeGitHub {
           status: String(input.status ?? 'queued'),
           conclusion: (input.conclusion as string) ?? null,
           output: { title: null, summary: null, ...(input.output as object) },
+          ...(input.actions ? { actions: input.actions as FakeCheckRun['actions'] } : {}),
         };
         this.checkRuns.push(run);
         return [201, run];
@@ -468,6 +471,7 @@ export class FakeGitHub {
           status: input.status ?? run.status,
           conclusion: input.conclusion ?? run.conclusion,
           output: { ...run.output, ...(input.output as object) },
+          actions: (input.actions as FakeCheckRun['actions']) ?? run.actions,
         });
         return [200, run];
       })
