@@ -16,7 +16,7 @@ import {
   normaliseProtocol,
   type RuleAtom,
   type RuleDirection,
-} from '../cloud/aws/security-group-rules.js';
+} from '../providers/aws/security-group-rules.js';
 
 export type SecurityDirection = 'widening' | 'narrowing' | 'mixed' | 'neutral';
 

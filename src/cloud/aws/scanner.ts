@@ -14,7 +14,7 @@ import { internetGatewayFamily, natGatewayFamily } from './gateways.js';
 import { instanceFamily } from './instance.js';
 import { networkAclFamily } from './network-acl.js';
 import { routeTableFamily } from './route-table.js';
-import { knownSensitiveAttributes, setPredicateFor } from './schema.js';
+import { knownSensitiveAttributes, setPredicateFor } from '../../providers/aws/schema.js';
 import { securityGroupFamily } from './security-groups.js';
 import { describeAwsError, type AwsSession } from './session.js';
 import { subnetFamily } from './subnet.js';

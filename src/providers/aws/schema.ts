@@ -6,7 +6,7 @@
  * `aws_autoscaling_group`'s `tag`) come from the block table in providers/aws/blocks.ts.
  */
 import type { SetPredicate } from '../../drift/diff.js';
-import { setBlockPaths } from '../../providers/aws/blocks.js';
+import { setBlockPaths } from './blocks.js';
 
 const SECURITY_GROUP_RULE_SETS = [
   'cidr_blocks',
