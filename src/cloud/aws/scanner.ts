@@ -11,6 +11,7 @@ import type { StateInstance, TerraformState } from '../../terraform/state.js';
 import type { TerraformStack } from '../../terraform/stack.js';
 import type { FamilyScan, ResourceFamily } from './family.js';
 import { internetGatewayFamily, natGatewayFamily } from './gateways.js';
+import { iamFamily } from './iam.js';
 import { instanceFamily } from './instance.js';
 import { networkAclFamily } from './network-acl.js';
 import { routeTableFamily } from './route-table.js';
@@ -29,6 +30,7 @@ export const RESOURCE_FAMILIES: readonly ResourceFamily[] = [
   internetGatewayFamily,
   natGatewayFamily,
   instanceFamily,
+  iamFamily,
 ];
 
 /** At most this many families read at once: EC2 throttles per account and region. */
