@@ -379,7 +379,7 @@ export async function handleMergedPullRequest(
           (
             await detectStackDrifts(github, config.config, stack, scanSession, new Date())
           ).drifts.find((drift) => drift.address === meta.address),
-        send: (operation) => sendOperation(applySession.ec2(), operation),
+        send: (operation) => sendOperation(applySession, operation),
       });
     } finally {
       scanSession.destroy();

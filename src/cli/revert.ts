@@ -120,7 +120,7 @@ async function confirmAndExecute(
             (drift) => drift.address === front.address,
           ),
         send: (operation) =>
-          sendOperation(session.ec2(), operation).catch((error: unknown) => {
+          sendOperation(session, operation).catch((error: unknown) => {
             throw describeAwsError(error, operation.api);
           }),
       },

@@ -3,7 +3,7 @@
  * becomes exactly one Drift (none invented, none lost). Works for any provider; AWS
  * schema knowledge only refines set comparison and masking.
  */
-import { knownSensitiveAttributes, setPredicateFor } from '../cloud/aws/schema.js';
+import { knownSensitiveAttributes, setPredicateFor } from '../providers/aws/schema.js';
 import { sensitivePathsFromMask } from '../terraform/state.js';
 import type { TerraformPlan } from '../terraform/plan.js';
 import { buildDrift } from './build.js';

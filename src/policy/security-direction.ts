@@ -16,7 +16,8 @@ import {
   normaliseProtocol,
   type RuleAtom,
   type RuleDirection,
-} from '../cloud/aws/security-group-rules.js';
+} from '../providers/aws/security-group-rules.js';
+import { assessIamChange, IAM_ASSESSED_TYPES } from './iam-direction.js';
 
 export type SecurityDirection = 'widening' | 'narrowing' | 'mixed' | 'neutral';
 
@@ -175,6 +176,6 @@ export function assessSecurityChange(
     case 'aws_vpc_security_group_egress_rule':
       return compareExposure(atomsOfVpcRule(recorded, 'egress'), atomsOfVpcRule(live, 'egress'));
     default:
-      return null;
+      return IAM_ASSESSED_TYPES.includes(type) ? assessIamChange(type, recorded, live) : null;
   }
 }

@@ -4,6 +4,7 @@
  * `AuthorizeSecurityGroupIngress` says "authorize", not "revoke"). And the `aws` command
  * that sends exactly those parameters. Pure.
  */
+import { awsIamCommand, describeIamOperation } from './revert-iam.js';
 import { awsEc2Command } from './shell.js';
 
 type Params = Record<string, unknown>;
@@ -108,7 +109,7 @@ export function describeOperation(api: string, params: Params): string {
         )
         .join('; ');
     default:
-      return api;
+      return describeIamOperation(api, params) ?? api;
   }
 }
 
@@ -122,5 +123,6 @@ export function cliName(api: string): string {
  * shape, so nothing is lost translating parameters into flags.
  */
 export function awsCommandFor(api: string, params: Params, region: string | undefined): string {
+  if (describeIamOperation(api, params)) return awsIamCommand(api, params);
   return awsEc2Command(cliName(api), [['--cli-input-json', JSON.stringify(params)]], region);
 }

@@ -6,6 +6,7 @@
  * deep in the executor. Pure (zod only).
  */
 import { z } from 'zod';
+import { IAM_OPERATIONS } from './revert-iam.js';
 
 const id = z.string().min(1);
 
@@ -75,6 +76,10 @@ const modifyRules = z
   })
   .loose();
 
+/** IAM writes: the entity, and the policy (its name and document, or its ARN). */
+const iamEntity = (owner: 'RoleName' | 'UserName', needs: readonly string[]) =>
+  z.object({ [owner]: id, ...Object.fromEntries(needs.map((key) => [key, id])) }).loose();
+
 export const OPERATION_PARAMS: Record<string, z.ZodType<Record<string, unknown>>> = {
   AuthorizeSecurityGroupIngress: securityGroupRules,
   AuthorizeSecurityGroupEgress: securityGroupRules,
@@ -91,6 +96,15 @@ export const OPERATION_PARAMS: Record<string, z.ZodType<Record<string, unknown>>
   CreateRoute: route,
   DeleteRoute: route,
   ReplaceRoute: route,
+  PutRolePolicy: iamEntity('RoleName', ['PolicyName', 'PolicyDocument']),
+  DeleteRolePolicy: iamEntity('RoleName', ['PolicyName']),
+  AttachRolePolicy: iamEntity('RoleName', ['PolicyArn']),
+  DetachRolePolicy: iamEntity('RoleName', ['PolicyArn']),
+  PutUserPolicy: iamEntity('UserName', ['PolicyName', 'PolicyDocument']),
+  DeleteUserPolicy: iamEntity('UserName', ['PolicyName']),
+  AttachUserPolicy: iamEntity('UserName', ['PolicyArn']),
+  DetachUserPolicy: iamEntity('UserName', ['PolicyArn']),
+  UpdateAssumeRolePolicy: iamEntity('RoleName', ['PolicyDocument']),
 };
 
 const call = {
@@ -131,6 +145,7 @@ const RECORDED_INVERSE = new Set([
   'CreateRoute',
   'DeleteRoute',
   'ReplaceRoute',
+  ...IAM_OPERATIONS,
 ]);
 
 /** A planned operation as a ledger record stores it, with its exact inverse if known. */

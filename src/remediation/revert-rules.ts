@@ -9,7 +9,7 @@ import {
   atomsFromBlocks,
   describePorts,
   type RuleAtom,
-} from '../cloud/aws/security-group-rules.js';
+} from '../providers/aws/security-group-rules.js';
 import type { Drift } from '../drift/model.js';
 import { formatPath } from '../terraform/path.js';
 import { describeOperation } from './describe.js';

@@ -11,6 +11,7 @@
  */
 import { SENSITIVE, type AttributeChange, type Drift } from '../drift/model.js';
 import { formatPath } from '../terraform/path.js';
+import { IAM_NOT_BY_API, iamOperations } from './revert-iam.js';
 import { securityGroupOperations, VPC_RULE_ATTRIBUTES, vpcRuleOperations } from './revert-rules.js';
 import { routeOperations } from './revert-routes.js';
 import type { RevertOperation, RevertPlan, RevertTarget } from './revert-types.js';
@@ -207,10 +208,13 @@ export function planRevert(drift: Drift, target: string | RevertTarget): RevertP
   if (drift.type === 'aws_security_group') securityGroupOperations(plain, resource, plan);
   if (drift.type === 'aws_route_table') routeOperations(plain, resource, plan);
   if (VPC_RULE_TYPES.includes(drift.type)) vpcRuleOperations(plain, resource, plan);
-  tagOperations(plain, resource, plan);
+  const iam = drift.type.startsWith('aws_iam_');
+  const iamHandled = iam ? iamOperations(plain, resource, plan) : new Set<string>();
+  if (!iam) tagOperations(plain, resource, plan);
   for (const change of plain.changes) {
     const [head] = change.path;
-    if (handledByFamily(drift, head)) continue;
+    if (iam ? iamHandled.has(formatPath(change.path)) : handledByFamily(drift, head)) continue;
+    if (iam && head === 'tags_all') continue;
     const operation =
       change.path.length === 1 && typeof change.recorded === 'boolean'
         ? ATTRIBUTE_OPERATIONS[drift.type]?.[String(head)]
@@ -220,7 +224,9 @@ export function planRevert(drift: Drift, target: string | RevertTarget): RevertP
       continue;
     }
     const why =
-      NEEDS_REPLACEMENT[drift.type]?.[String(head)] ?? 'driftgate has no safe in-place API for it';
+      NEEDS_REPLACEMENT[drift.type]?.[String(head)] ??
+      IAM_NOT_BY_API[drift.type]?.[String(head)] ??
+      'driftgate has no safe in-place API for it';
     plan.refusals.push({ path: formatPath(change.path), reason: why });
   }
   if (plan.refusals.length && plan.operations.length) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { setPredicateFor } from '../../src/cloud/aws/schema.js';
+import { setPredicateFor } from '../../src/providers/aws/schema.js';
 import { diffValues } from '../../src/drift/diff.js';
 import { formatPath } from '../../src/terraform/path.js';
 

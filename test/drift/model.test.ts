@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildDrift } from '../../src/drift/build.js';
 import { applyIgnoreChanges, applyIgnoreRules } from '../../src/drift/ignore.js';
 import { SENSITIVE } from '../../src/drift/model.js';
-import { setPredicateFor } from '../../src/cloud/aws/schema.js';
+import { setPredicateFor } from '../../src/providers/aws/schema.js';
 import { formatPath } from '../../src/terraform/path.js';
 
 const base = {

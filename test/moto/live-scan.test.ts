@@ -258,7 +258,11 @@ async function createStack(ec2: EC2Client): Promise<Stack> {
         ...tags({}),
       },
     },
-    { type: 'aws_iam_role', name: 'deployer', attributes: { id: 'deployer', name: 'deployer' } },
+    {
+      type: 'aws_sqs_queue',
+      name: 'jobs',
+      attributes: { id: 'https://sqs.us-east-1.amazonaws.com/1/jobs', name: 'jobs' },
+    },
   ];
   const dir = await mkdtemp(join(tmpdir(), 'driftgate-live-'));
   await writeStackFiles(dir, resources);
@@ -299,7 +303,7 @@ describeWithMoto('live AWS scan (driftgate scan without --plan-json)', () => {
     expect(report.drifts).toEqual([]);
     expect(code).toBe(0);
     expect(report.not_scanned).toEqual([
-      expect.objectContaining({ address: 'aws_iam_role.deployer', type: 'aws_iam_role' }),
+      expect.objectContaining({ address: 'aws_sqs_queue.jobs', type: 'aws_sqs_queue' }),
     ]);
     // Batched: one DescribeSecurityGroups for both groups and every rule resource.
     expect(report.stats.api_calls['ec2:DescribeSecurityGroups']).toBe(1);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decideDirection } from '../../src/policy/direction.js';
 import { assessSecurityChange } from '../../src/policy/security-direction.js';
 import { buildDrift } from '../../src/drift/build.js';
-import { setPredicateFor } from '../../src/cloud/aws/schema.js';
+import { setPredicateFor } from '../../src/providers/aws/schema.js';
 import { ruleBlock } from '../support/state-builder.js';
 
 const group = (

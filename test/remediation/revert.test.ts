@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { setPredicateFor } from '../../src/cloud/aws/schema.js';
+import { setPredicateFor } from '../../src/providers/aws/schema.js';
 import { buildDrift } from '../../src/drift/build.js';
 import { planRevert } from '../../src/remediation/revert.js';
 import { ruleBlock } from '../support/state-builder.js';

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { TEST_ENVIRONMENT } from '../support/records.js';
-import { setPredicateFor } from '../../src/cloud/aws/schema.js';
+import { setPredicateFor } from '../../src/providers/aws/schema.js';
 import { buildDrift } from '../../src/drift/build.js';
 import type { Drift } from '../../src/drift/model.js';
 import { renderPullRequestBody } from '../../src/github/pr-body.js';

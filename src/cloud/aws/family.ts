@@ -3,10 +3,17 @@
  * stack with a few paged calls and returns, per state instance, the recorded and live
  * values in the same canonical (provider) shape, ready for the differ.
  */
-import type { Tag } from '@aws-sdk/client-ec2';
 import type { StateInstance } from '../../terraform/state.js';
 import type { TerraformStack } from '../../terraform/stack.js';
 import type { AwsSession } from './session.js';
+
+// The provider's tag and attribute shapes live in the pure model; re-exported for the readers.
+export {
+  liveTagAttributes,
+  pick,
+  recordedTagAttributes,
+  tagMap,
+} from '../../providers/aws/tags.js';
 
 export interface Comparison {
   instance: StateInstance;
@@ -193,47 +200,6 @@ export async function* livePages<Page extends { NextToken?: string | undefined }
   items: (page: Page) => T[] | undefined,
 ): AsyncIterable<LivePage<T>> {
   for await (const page of pages) yield { items: items(page), nextToken: page.NextToken };
-}
-
-export function tagMap(tags: Tag[] | undefined): Record<string, string> {
-  const map: Record<string, string> = {};
-  for (const tag of tags ?? []) if (tag.Key !== undefined) map[tag.Key] = tag.Value ?? '';
-  return map;
-}
-
-/**
- * Live `tags` and `tags_all` as the provider computes them: `tags_all` is every tag on
- * the object; `tags` leaves out the provider's default tags, which are the keys recorded
- * in `tags_all` but not in `tags`.
- */
-export function liveTagAttributes(
-  live: Record<string, string>,
-  recorded: Record<string, unknown>,
-): { tags: Record<string, string>; tags_all: Record<string, string> } {
-  const recordedTags = (recorded.tags ?? {}) as Record<string, unknown>;
-  const recordedAll = (recorded.tags_all ?? {}) as Record<string, unknown>;
-  const defaultKeys = new Set(Object.keys(recordedAll).filter((key) => !(key in recordedTags)));
-  const tags: Record<string, string> = {};
-  for (const [key, value] of Object.entries(live)) if (!defaultKeys.has(key)) tags[key] = value;
-  return { tags, tags_all: { ...live } };
-}
-
-export function recordedTagAttributes(recorded: Record<string, unknown>): {
-  tags: Record<string, unknown>;
-  tags_all: Record<string, unknown>;
-} {
-  return {
-    tags: (recorded.tags ?? {}) as Record<string, unknown>,
-    tags_all: (recorded.tags_all ?? recorded.tags ?? {}) as Record<string, unknown>,
-  };
-}
-
-/** Pick the listed attributes of a recorded instance (absent → null). */
-export function pick(
-  attributes: Record<string, unknown>,
-  keys: readonly string[],
-): Record<string, unknown> {
-  return Object.fromEntries(keys.map((key) => [key, attributes[key] ?? null]));
 }
 
 export function idOf(instance: StateInstance): string {

@@ -4,7 +4,6 @@
  * the provider records it, the hex SHA-1 of the script; reading it costs one
  * DescribeInstanceAttribute per instance that has user data in state.
  */
-import { createHash } from 'node:crypto';
 import {
   DescribeInstanceAttributeCommand,
   paginateDescribeInstances,
@@ -23,6 +22,7 @@ import {
   type ResourceFamily,
 } from './family.js';
 import type { AwsSession } from './session.js';
+import { userDataHash } from '../../providers/aws/instance.js';
 
 const COMPARED = [
   'instance_type',
@@ -38,11 +38,6 @@ const METADATA_KEYS = [
   'http_put_response_hop_limit',
   'instance_metadata_tags',
 ] as const;
-
-/** The provider's `userDataHashSum`: SHA-1 hex of the script (base64 input is decoded first). */
-export function userDataHash(userData: string): string {
-  return createHash('sha1').update(userData).digest('hex');
-}
 
 async function liveUserDataHash(session: AwsSession, instanceId: string): Promise<string | null> {
   const response = await session

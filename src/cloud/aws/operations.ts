@@ -21,7 +21,32 @@ import {
   UpdateSecurityGroupRuleDescriptionsIngressCommand,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
+import {
+  AttachRolePolicyCommand,
+  AttachUserPolicyCommand,
+  DeleteRolePolicyCommand,
+  DeleteUserPolicyCommand,
+  DetachRolePolicyCommand,
+  DetachUserPolicyCommand,
+  PutRolePolicyCommand,
+  PutUserPolicyCommand,
+  UpdateAssumeRolePolicyCommand,
+  type IAMClient,
+} from '@aws-sdk/client-iam';
 import type { PlannedOperation } from '../../remediation/execute.js';
+
+/** IAM writes the revert planner plans (remediation/revert-iam.ts); IAM is global. */
+const IAM_COMMANDS = {
+  PutRolePolicy: PutRolePolicyCommand,
+  DeleteRolePolicy: DeleteRolePolicyCommand,
+  AttachRolePolicy: AttachRolePolicyCommand,
+  DetachRolePolicy: DetachRolePolicyCommand,
+  PutUserPolicy: PutUserPolicyCommand,
+  DeleteUserPolicy: DeleteUserPolicyCommand,
+  AttachUserPolicy: AttachUserPolicyCommand,
+  DetachUserPolicy: DetachUserPolicyCommand,
+  UpdateAssumeRolePolicy: UpdateAssumeRolePolicyCommand,
+} as const;
 
 const COMMANDS = {
   AuthorizeSecurityGroupIngress: AuthorizeSecurityGroupIngressCommand,
@@ -41,9 +66,25 @@ const COMMANDS = {
   ReplaceRoute: ReplaceRouteCommand,
 } as const;
 
-export const EXECUTABLE_OPERATIONS = Object.keys(COMMANDS);
+export const EXECUTABLE_OPERATIONS = [...Object.keys(COMMANDS), ...Object.keys(IAM_COMMANDS)];
 
-export async function sendOperation(ec2: EC2Client, operation: PlannedOperation): Promise<void> {
+/** The clients operations go to (an AwsSession). */
+export interface OperationClients {
+  ec2(): EC2Client;
+  iam(): IAMClient;
+}
+
+export async function sendOperation(
+  clients: OperationClients,
+  operation: PlannedOperation,
+): Promise<void> {
+  const IamCommand = IAM_COMMANDS[operation.api as keyof typeof IAM_COMMANDS] as
+    (new (input: unknown) => Parameters<IAMClient['send']>[0]) | undefined;
+  if (IamCommand) {
+    await clients.iam().send(new IamCommand(operation.params));
+    return;
+  }
+  const ec2 = clients.ec2();
   const Command = COMMANDS[operation.api as keyof typeof COMMANDS] as
     (new (input: unknown) => Parameters<EC2Client['send']>[0]) | undefined;
   if (!Command) throw new Error(`driftgate does not execute ${operation.api}`);

@@ -11,10 +11,11 @@ import type { StateInstance, TerraformState } from '../../terraform/state.js';
 import type { TerraformStack } from '../../terraform/stack.js';
 import type { FamilyScan, ResourceFamily } from './family.js';
 import { internetGatewayFamily, natGatewayFamily } from './gateways.js';
+import { iamFamily } from './iam.js';
 import { instanceFamily } from './instance.js';
 import { networkAclFamily } from './network-acl.js';
 import { routeTableFamily } from './route-table.js';
-import { knownSensitiveAttributes, setPredicateFor } from './schema.js';
+import { knownSensitiveAttributes, setPredicateFor } from '../../providers/aws/schema.js';
 import { securityGroupFamily } from './security-groups.js';
 import { describeAwsError, type AwsSession } from './session.js';
 import { subnetFamily } from './subnet.js';
@@ -29,6 +30,7 @@ export const RESOURCE_FAMILIES: readonly ResourceFamily[] = [
   internetGatewayFamily,
   natGatewayFamily,
   instanceFamily,
+  iamFamily,
 ];
 
 /** At most this many families read at once: EC2 throttles per account and region. */

@@ -26,12 +26,10 @@ import {
   atomsFromPermissions,
   atomsOfRuleResource,
   blocksFromAtoms,
-  normalisePorts,
   normaliseProtocol,
   type RuleAtom,
   type RuleDirection,
-  type SourceKind,
-} from './security-group-rules.js';
+} from '../../providers/aws/security-group-rules.js';
 import type { StateInstance } from '../../terraform/state.js';
 import { attributeOf, findResource, type TerraformStack } from '../../terraform/stack.js';
 import {
@@ -47,32 +45,13 @@ import {
   type ResourceFamily,
 } from './family.js';
 import type { AwsSession } from './session.js';
-
-interface VpcRuleView {
-  ip_protocol: string;
-  from_port: number | null;
-  to_port: number | null;
-  cidr_ipv4: string | null;
-  cidr_ipv6: string | null;
-  prefix_list_id: string | null;
-  referenced_security_group_id: string | null;
-  description: string | null;
-  tags: Record<string, unknown>;
-  tags_all: Record<string, unknown>;
-}
-
-function vpcRulePorts(
-  protocol: string,
-  from: unknown,
-  to: unknown,
-): { from_port: number | null; to_port: number | null } {
-  // The provider leaves ports null for all-protocol rules where the API says -1.
-  if (protocol === '-1') return { from_port: null, to_port: null };
-  return {
-    from_port: from === null || from === undefined ? null : Number(from),
-    to_port: to === null || to === undefined ? null : Number(to),
-  };
-}
+import {
+  atomOfVpcRule,
+  recordedVpcRuleView,
+  ruleResourceView,
+  vpcRulePorts,
+  type VpcRuleView,
+} from '../../providers/aws/security-groups.js';
 
 function liveVpcRuleView(
   rule: SecurityGroupRule,
@@ -96,32 +75,6 @@ function liveVpcRuleView(
     description: rule.Description || null,
     ...liveTagAttributes(tagMap(rule.Tags), recorded),
   };
-}
-
-function recordedVpcRuleView(attributes: Record<string, unknown>): VpcRuleView {
-  const protocol = normaliseProtocol(attributes.ip_protocol as string);
-  return {
-    ip_protocol: protocol,
-    ...vpcRulePorts(protocol, attributes.from_port, attributes.to_port),
-    cidr_ipv4: (attributes.cidr_ipv4 as string) || null,
-    cidr_ipv6: (attributes.cidr_ipv6 as string) || null,
-    prefix_list_id: (attributes.prefix_list_id as string) || null,
-    referenced_security_group_id: (attributes.referenced_security_group_id as string) || null,
-    description: (attributes.description as string) || null,
-    ...recordedTagAttributes(attributes),
-  };
-}
-
-function atomOfVpcRule(view: VpcRuleView, description: string): RuleAtom {
-  const ports = normalisePorts(view.ip_protocol, view.from_port, view.to_port);
-  const [kind, source]: [SourceKind, string] = view.cidr_ipv4
-    ? ['cidr_blocks', view.cidr_ipv4]
-    : view.cidr_ipv6
-      ? ['ipv6_cidr_blocks', view.cidr_ipv6]
-      : view.prefix_list_id
-        ? ['prefix_list_ids', view.prefix_list_id]
-        : ['security_groups', view.referenced_security_group_id ?? ''];
-  return { protocol: view.ip_protocol, ...ports, kind, source, description };
 }
 
 const RULE_TYPES = [
@@ -346,24 +299,3 @@ export const securityGroupFamily: ResourceFamily = {
     return { comparisons };
   },
 };
-
-/** An aws_security_group_rule in its provider shape, rebuilt from atoms (sources sorted). */
-function ruleResourceView(atoms: RuleAtom[], description: string): Record<string, unknown> {
-  const first = atoms[0];
-  const sources = (kind: SourceKind) =>
-    atoms
-      .filter((atom) => atom.kind === kind)
-      .map((atom) => atom.source)
-      .sort();
-  return {
-    protocol: first?.protocol ?? null,
-    from_port: first?.from_port ?? null,
-    to_port: first?.to_port ?? null,
-    cidr_blocks: sources('cidr_blocks'),
-    ipv6_cidr_blocks: sources('ipv6_cidr_blocks'),
-    prefix_list_ids: sources('prefix_list_ids'),
-    source_security_group_id: sources('security_groups')[0] ?? null,
-    self: atoms.some((atom) => atom.kind === 'self'),
-    description,
-  };
-}

@@ -5,6 +5,7 @@
  */
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { MetadataBearer, MiddlewareStack } from '@smithy/types';
@@ -14,7 +15,7 @@ import { awsClientConfig, type AwsClientConfig, type AwsConnection } from './cli
 
 export type ApiCallCounter = Record<string, number>;
 
-type CountedClient = EC2Client | S3Client | CloudTrailClient;
+type CountedClient = EC2Client | S3Client | CloudTrailClient | IAMClient;
 
 /** Count every operation a client sends (once per operation, not per retry). */
 export function countCalls<T extends CountedClient>(
@@ -73,6 +74,7 @@ export class AwsSession {
   private ec2Client: EC2Client | undefined;
   private s3Client: S3Client | undefined;
   private cloudTrailClient: CloudTrailClient | undefined;
+  private iamClient: IAMClient | undefined;
   readonly waitForSlot: AwsSessionOptions['waitForSlot'];
   /** The account in the role ARN, when a role is assumed: shared limits are per account. */
   readonly account: string | undefined;
@@ -127,7 +129,17 @@ export class AwsSession {
     return this.cloudTrailClient;
   }
 
+  /**
+   * IAM is global: one endpoint per partition, whatever the stack's region. The stack's
+   * region still picks the partition (aws, aws-cn, aws-us-gov) and signs the request.
+   */
+  iam(): IAMClient {
+    this.iamClient ??= countCalls(new IAMClient(this.config), 'iam', this.calls);
+    return this.iamClient;
+  }
+
   destroy(): void {
+    this.iamClient?.destroy();
     this.ec2Client?.destroy();
     this.s3Client?.destroy();
     this.cloudTrailClient?.destroy();

@@ -168,6 +168,11 @@ export const AWS_RESOURCE_BLOCKS: Readonly<Record<string, ResourceBlocks>> = {
   aws_iam_user_login_profile: {},
   aws_iam_role: { inline_policy: set() },
   aws_iam_user: {},
+  aws_iam_role_policy: {},
+  aws_iam_role_policy_attachment: {},
+  aws_iam_policy: {},
+  aws_iam_user_policy: {},
+  aws_iam_user_policy_attachment: {},
   aws_iam_group_membership: {},
   aws_iam_policy_attachment: {},
 };

@@ -2,7 +2,7 @@
  * What every part of the codify planner shares: the edit and refusal types, the step a
  * planner function returns, and small pure helpers over source text and values.
  */
-import { normaliseProtocol } from '../../cloud/aws/security-group-rules.js';
+import { normaliseProtocol } from '../../providers/aws/security-group-rules.js';
 import type { HclBlock, HclExpression } from '../../terraform/hcl-syntax.js';
 import type { EvaluationContext } from './evaluate.js';
 

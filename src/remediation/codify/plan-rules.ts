@@ -4,7 +4,7 @@
  * them with inline `ingress` / `egress` of the same group, so a group is codified in the
  * form it already uses: `ruleFormOf` decides, `newRuleResource` writes a rule resource.
  */
-import { normaliseProtocol } from '../../cloud/aws/security-group-rules.js';
+import { normaliseProtocol } from '../../providers/aws/security-group-rules.js';
 import type { HclValue } from '../../terraform/hcl-syntax.js';
 import { attributeOf, type ResourceDeclaration } from '../../terraform/stack.js';
 import { evaluate, type EvaluationContext } from './evaluate.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DESCRIBED_RESOURCE_TYPES, setPredicateFor } from '../../../src/cloud/aws/schema.js';
+import { DESCRIBED_RESOURCE_TYPES, setPredicateFor } from '../../../src/providers/aws/schema.js';
 import { RESOURCE_FAMILIES } from '../../../src/cloud/aws/scanner.js';
 import { diffValues } from '../../../src/drift/diff.js';
 import {

@@ -8,10 +8,10 @@ import {
   atomsFromPermissions,
   blocksFromAtoms,
   normaliseProtocol,
-} from '../../src/cloud/aws/security-group-rules.js';
-import { naclProtocol } from '../../src/cloud/aws/network-acl.js';
-import { userDataHash } from '../../src/cloud/aws/instance.js';
-import { ruleBlock } from '../support/state-builder.js';
+} from '../../../src/providers/aws/security-group-rules.js';
+import { naclProtocol } from '../../../src/providers/aws/network-acl.js';
+import { userDataHash } from '../../../src/providers/aws/instance.js';
+import { ruleBlock } from '../../support/state-builder.js';
 
 const group = { id: 'sg-self', ownerId: '111111111111' };
 

@@ -4,8 +4,29 @@
  * one protocol/port range, the unit AWS authorizes and revokes), and atoms grouped back
  * into blocks the way terraform-provider-aws flattens IpPermissions.
  */
-import type { IpPermission } from '@aws-sdk/client-ec2';
 import { canonicalJson } from '../../drift/canonical.js';
+
+/**
+ * The fields of EC2's IpPermission this model reads, written structurally so the pure
+ * provider model imports no SDK (the SDK's IpPermission is assignable to it).
+ */
+export interface PermissionLike {
+  IpProtocol?: string | undefined;
+  FromPort?: number | undefined;
+  ToPort?: number | undefined;
+  IpRanges?: { CidrIp?: string | undefined; Description?: string | undefined }[] | undefined;
+  Ipv6Ranges?: { CidrIpv6?: string | undefined; Description?: string | undefined }[] | undefined;
+  PrefixListIds?:
+    { PrefixListId?: string | undefined; Description?: string | undefined }[] | undefined;
+  UserIdGroupPairs?:
+    | {
+        GroupId?: string | undefined;
+        GroupName?: string | undefined;
+        UserId?: string | undefined;
+        Description?: string | undefined;
+      }[]
+    | undefined;
+}
 
 export type RuleDirection = 'ingress' | 'egress';
 
@@ -67,7 +88,7 @@ function normaliseGroupReference(reference: string, ownerId: string | undefined)
 }
 
 export function atomsFromPermissions(
-  permissions: IpPermission[] | undefined,
+  permissions: PermissionLike[] | undefined,
   group: { id: string; ownerId: string | undefined },
 ): RuleAtom[] {
   const atoms: RuleAtom[] = [];

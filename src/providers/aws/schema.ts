@@ -6,7 +6,8 @@
  * `aws_autoscaling_group`'s `tag`) come from the block table in providers/aws/blocks.ts.
  */
 import type { SetPredicate } from '../../drift/diff.js';
-import { setBlockPaths } from '../../providers/aws/blocks.js';
+import { setBlockPaths } from './blocks.js';
+import { IAM_SET_ATTRIBUTES } from './iam.js';
 
 const SECURITY_GROUP_RULE_SETS = [
   'cidr_blocks',
@@ -55,7 +56,7 @@ const SET_ATTRIBUTES: Record<string, string[]> = {
     'vpc_config.security_group_ids',
     'vpc_config.public_access_cidrs',
   ],
-  aws_iam_role: ['managed_policy_arns', 'inline_policy'],
+  ...IAM_SET_ATTRIBUTES,
   aws_iam_user: [],
   aws_iam_group_membership: ['users'],
   aws_iam_policy_attachment: ['users', 'roles', 'groups'],
