@@ -27,6 +27,13 @@ import {
   type DirectionChoice,
   type DirectionOverrides,
 } from './remediation-pr.js';
+import {
+  ensurePolicyCheck,
+  policyBundlesFor,
+  prepareCodify,
+  tierWithPolicy,
+} from './policy-check.js';
+import type { PolicyBundle } from '../policy-engine/engine.js';
 
 export interface StackScanResult {
   stack: string;
@@ -128,8 +135,19 @@ export async function scanStack(pass: ScanPass, stackConfig: StackConfig): Promi
       drifts: [],
       notScanned: countByType(report.notScanned),
     };
+    // Policy bundles are read once per stack, and only when a PR is written.
+    let loaded: Promise<PolicyBundle[]> | undefined;
+    const bundles = () => (loaded ??= policyBundlesFor(github, config));
     for (const action of actions) {
-      const outcome = await applyAction(pass, action, files, state, chosen, session.region);
+      const outcome = await applyAction(
+        pass,
+        action,
+        files,
+        state,
+        chosen,
+        session.region,
+        bundles,
+      );
       kinds.push(outcome.kind);
       if (action.kind === 'close') continue;
       row.drifts.push({
@@ -172,10 +190,14 @@ async function applyAction(
   state: TerraformState,
   chosen: Map<string, DirectionChoice>,
   region: string,
+  bundles: () => Promise<PolicyBundle[]>,
 ): Promise<ActionOutcome> {
   const { github, now } = pass;
-  // What a created or rewritten PR carries at `tier`, with its labels ensured.
-  const prepare = async (drift: Drift, tier: Tier) => {
+  // What a created or rewritten PR carries at `tier` (raised by policy findings on its
+  // codify patch), with its labels ensured.
+  const prepare = async (drift: Drift, policyTier: Tier) => {
+    const prepared = await prepareCodify(drift, files, bundles);
+    const tier = tierWithPolicy(policyTier, prepared);
     const merge = await mergeModeFor(github, tier);
     const pr = await remediationFor(
       github.records.key,
@@ -188,9 +210,10 @@ async function applyAction(
       merge.note,
       pass.plan,
       region,
+      prepared,
     );
     await github.ensureLabels(pr.labels);
-    return { merge, pr };
+    return { merge, pr, prepared };
   };
   switch (action.kind) {
     case 'unchanged':
@@ -201,7 +224,7 @@ async function applyAction(
         pass.metrics?.pullRequests.inc({ action: 'deferred' });
         return { kind: 'deferred' };
       }
-      const { merge, pr } = await prepare(action.drift, action.drift.tier ?? 2);
+      const { merge, pr, prepared } = await prepare(action.drift, action.drift.tier ?? 2);
       await github.ensureBranchCommit(action.branch, pr.files, pr.message);
       const opened = await github.openPullRequest({
         branch: action.branch,
@@ -211,6 +234,7 @@ async function applyAction(
         labels: pr.labels,
       });
       pass.openedNow.add(opened.number);
+      await ensurePolicyCheck(github, opened.headSha, prepared);
       pass.metrics?.pullRequests.inc({ action: 'opened' });
       if (merge.mode.kind === 'github-auto-merge')
         await github.enableAutoMerge(opened.nodeId, opened.headSha);
@@ -220,9 +244,10 @@ async function applyAction(
       // A tier a person raised by label survives the rewrite; policy only sets the floor.
       const policyTier = action.drift.tier ?? 2;
       const tier = Math.max(policyTier, tierFromLabels(action.pullRequest.labels) ?? 0) as Tier;
-      const { merge, pr } = await prepare(action.drift, tier);
+      const { merge, pr, prepared } = await prepare(action.drift, tier);
       pass.lock?.assertHeld();
       const head = await github.ensureBranchCommit(action.pullRequest.branch, pr.files, pr.message);
+      await ensurePolicyCheck(github, head, prepared);
       await github.updatePullRequest(action.pullRequest.number, {
         title: pr.title,
         body: pr.body,

@@ -5,6 +5,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { repositoryPathProblem } from './repository-path.js';
+import { policyChecksSchema } from './schema-policy-engine.js';
 
 function isValidCron(expression: string): boolean {
   try {
@@ -200,6 +201,7 @@ export const configSchema = z
       })
       .strict()
       .default({ prs_per_hour: 10, plan_json_bytes: DEFAULT_PLAN_JSON_BYTES }),
+    policy_checks: policyChecksSchema,
   })
   .strict()
   .superRefine((config, context) => {

@@ -74,6 +74,16 @@ export const labelsJobSchema = z.object({
   sender: actor,
 });
 
+/** An approving review on a driftgate PR: it may accept the head's policy findings. */
+export const policyReviewJobSchema = z.object({
+  kind: z.literal('policy-review'),
+  ...repository,
+  pullNumber: z.number().int().positive(),
+  reviewId: z.number().int().positive(),
+  reviewer: z.string().min(1),
+  commitId: z.string().regex(/^[0-9a-f]{7,64}$/),
+});
+
 export const automergeJobSchema = z.object({
   kind: z.literal('automerge'),
   ...repository,
@@ -108,6 +118,7 @@ export const jobSchema = z.discriminatedUnion('kind', [
   workflowResultJobSchema,
   commandJobSchema,
   labelsJobSchema,
+  policyReviewJobSchema,
   automergeJobSchema,
   configCheckJobSchema,
   syncRepositoryJobSchema,
@@ -123,6 +134,7 @@ export type ScanJob = JobOf<'scan'>;
 export type ExecuteJob = JobOf<'execute'>;
 export type CommandJob = JobOf<'command'>;
 export type LabelsJob = JobOf<'labels'>;
+export type PolicyReviewJob = JobOf<'policy-review'>;
 export type AutomergeJob = JobOf<'automerge'>;
 export type ConfigCheckJob = JobOf<'config-check'>;
 export type WorkflowResultJob = JobOf<'workflow-result'>;
@@ -148,6 +160,7 @@ export const QUEUE_OF: Record<JobKind, QueueName> = {
   'workflow-result': 'execute',
   command: 'command',
   labels: 'command',
+  'policy-review': 'command',
   automerge: 'automerge',
   'config-check': 'config-check',
   'sync-repository': 'maintenance',
@@ -170,6 +183,7 @@ export const DEDUP_OF: Record<JobKind, Dedup> = {
   'workflow-result': 'once',
   command: 'once',
   labels: 'coalesce',
+  'policy-review': 'once',
   automerge: 'coalesce',
   'config-check': 'coalesce',
   'sync-repository': 'coalesce',
@@ -215,6 +229,8 @@ export function jobIdOf(job: Job): string {
       return key('command', `${job.owner}/${job.repo}`.toLowerCase(), job.commentId);
     case 'labels':
       return key('labels', `${job.owner}/${job.repo}`.toLowerCase(), job.pullNumber);
+    case 'policy-review':
+      return key('policy-review', `${job.owner}/${job.repo}`.toLowerCase(), job.reviewId);
     case 'automerge':
       return key('automerge', `${job.owner}/${job.repo}`.toLowerCase(), job.headSha);
     case 'config-check':
