@@ -18,7 +18,6 @@ import type { LabelsJob } from '../jobs/payloads.js';
 import { readRepositoryConfig } from './config-check.js';
 import type { JobContext } from './job-context.js';
 import { policyTierFloor } from './policy-check.js';
-import type { Tier } from '../drift/model.js';
 
 /** A tier label added or removed on a driftgate branch: worth a labels job. */
 export function isTierLabelEvent(label: string | undefined, headRef: string): boolean {
@@ -47,10 +46,11 @@ export async function handleTierLabels(
   const stack = outcome.config.stacks.find((candidate) => candidate.name === meta.stack);
   if (!stack || !parseAddress(meta.address)) return undefined;
   // Policy findings on the PR's codify patch hold it at tier 2 too (driftgate/policy).
-  const floor = Math.max(
-    tierFloorFor(outcome.config.tiers, stack, meta.address),
-    await policyTierFloor(github, pr.head.sha),
-  ) as Tier;
+  const configured = tierFloorFor(outcome.config.tiers, stack, meta.address);
+  const floor =
+    configured.tier < 2 && (await policyTierFloor(github, pr.head.sha)) === 2
+      ? { tier: 2 as const, reason: 'policy findings on the codify patch (driftgate/policy)' }
+      : configured;
   // The payload's labels may already be stale when several label events arrive together.
   const { data: current } = await context.octokit.rest.issues.listLabelsOnIssue({
     owner,
