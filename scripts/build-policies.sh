@@ -33,6 +33,25 @@ if [ "${1:-}" = "--check" ]; then
     exit 1
   fi
   echo "policies/dist/policy.wasm matches policies/"
+  # The same answer from OPA itself and from the wasm as driftgate runs it (opa-wasm, node).
+  "$OPA" eval --format json -d policies/driftgate --ignore '*_test.rego' \
+    -i policies/testdata/input.json 'data.driftgate.findings' |
+    node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const v=JSON.parse(s).result[0].expressions[0].value;console.log(JSON.stringify(v.map(f=>JSON.stringify(Object.fromEntries(Object.entries(f).sort()))).sort()))})' \
+    >"$WORK/opa.json"
+  node --input-type=module -e '
+    import { readFileSync } from "node:fs";
+    import { loadPolicy } from "@open-policy-agent/opa-wasm";
+    const policy = await loadPolicy(readFileSync("policies/dist/policy.wasm"));
+    const input = JSON.parse(readFileSync("policies/testdata/input.json", "utf8"));
+    const [{ result }] = policy.evaluate(input, "driftgate/findings");
+    console.log(JSON.stringify(result.map((f) => JSON.stringify(Object.fromEntries(Object.entries(f).sort()))).sort()));
+  ' >"$WORK/wasm.json"
+  if ! cmp -s "$WORK/opa.json" "$WORK/wasm.json" || [ "$(cat "$WORK/wasm.json")" = "[]" ]; then
+    echo "opa eval and the wasm disagree on policies/testdata/input.json:" >&2
+    cat "$WORK/opa.json" "$WORK/wasm.json" >&2
+    exit 1
+  fi
+  echo "opa eval and policy.wasm agree on policies/testdata/input.json ($(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).length)' "$WORK/wasm.json") findings)"
 else
   cp "$WORK/policy.wasm" policies/dist/policy.wasm
   echo "wrote policies/dist/policy.wasm ($(wc -c <policies/dist/policy.wasm) bytes)"

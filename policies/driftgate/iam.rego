@@ -46,6 +46,6 @@ findings contains finding if {
 		"rule": "DG-IAM-001",
 		"address": address,
 		"path": path,
-		"message": sprintf("the policy allows the wildcard action %q", [action]),
+		"message": sprintf("the policy allows the wildcard action \"%s\"", [action]),
 	}
 }
