@@ -40,6 +40,7 @@ const findingSchema = z.object({
     .string()
     .min(1)
     .max(500)
+    // eslint-disable-next-line no-control-regex -- control characters are what it removes
     .transform((text) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')),
 });
 
