@@ -8,6 +8,7 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json app.yml ./
 COPY src ./src
+COPY policies/dist/policy.wasm ./policies/dist/
 COPY scripts/build-image-root.sh ./scripts/
 RUN scripts/build-image-root.sh /image
 

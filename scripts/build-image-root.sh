@@ -6,7 +6,8 @@
 #
 # Builds from a clean copy of the sources: `npm ci` (with dev dependencies, for tsc),
 # `npm run build`, then `npm prune --omit=dev`. DEST gets the runtime tree only:
-# dist/, production node_modules/, package.json, app.yml. Install scripts are not run:
+# dist/, production node_modules/, package.json, app.yml, and the compiled default policy
+# (policies/dist/policy.wasm, found relative to dist/). Install scripts are not run:
 # driftgate needs none (tree-sitter's grammar ships as wasm).
 set -euo pipefail
 DEST="${1:?usage: scripts/build-image-root.sh DEST}"
@@ -27,4 +28,6 @@ npm prune --omit=dev --no-audit --no-fund --loglevel=error
 
 rm -rf "${DEST:?}"/*
 cp -R dist node_modules package.json app.yml "$DEST/"
+mkdir -p "$DEST/policies/dist"
+cp "$SRC/policies/dist/policy.wasm" "$DEST/policies/dist/"
 echo "runtime tree in $DEST: $(du -sh "$DEST" | cut -f1), $(find "$DEST/node_modules" -maxdepth 2 -name package.json | wc -l) top-level packages"

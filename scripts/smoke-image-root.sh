@@ -4,6 +4,8 @@
 # /healthz (the image's HEALTHCHECK), then SIGTERM it and expect a clean exit.
 set -euo pipefail
 ROOT="$(cd "${1:?usage: scripts/smoke-image-root.sh ROOT}" && pwd)"
+# The default policy bundle the app evaluates codify patches with (src/policy-engine/engine.ts).
+[ -s "$ROOT/policies/dist/policy.wasm" ] || { echo "no policies/dist/policy.wasm in $ROOT"; exit 1; }
 PORT="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
 KEY="$(mktemp)"
 LOG="$(mktemp)"

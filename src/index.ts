@@ -211,6 +211,26 @@ export function createDriftgate(options: DriftgateOptions): ApplicationFunction 
       }),
     );
 
+    // An approval of a driftgate PR by a writer accepts its policy findings (driftgate/policy).
+    app.on('pull_request_review.submitted', (context) =>
+      intake(context, () => {
+        const { review, pull_request: pr, repository, installation } = context.payload;
+        if (review.state !== 'approved' || !review.user || !review.commit_id) return [];
+        if (!isDriftgateBranch(pr.head.ref) || pr.head.repo?.full_name !== repository.full_name)
+          return [];
+        return [
+          {
+            kind: 'policy-review',
+            ...refOf(repository, installation),
+            pullNumber: pr.number,
+            reviewId: review.id,
+            reviewer: review.user.login,
+            commitId: review.commit_id,
+          },
+        ];
+      }),
+    );
+
     // "Re-run" on one of driftgate's checks: validate the config again and re-scan.
     app.on('check_run.rerequested', (context) =>
       intake(context, () => {

@@ -19,6 +19,7 @@ import { redeliverFailed } from './redeliver.js';
 import { reportScanFailure, scanRepository } from './scan-repository.js';
 import { reconcileSchedules, syncRepositorySchedule } from './schedules.js';
 import { handleTierLabels } from './tier-labels.js';
+import { handlePolicyReview } from './policy-check.js';
 import { handleApplyWorkflowRun } from './workflow-result.js';
 
 type Octokit = JobContext['octokit'];
@@ -77,6 +78,9 @@ async function run(app: Probot, jobs: JobLayer, job: Job, context: () => Promise
       return;
     case 'labels':
       await handleTierLabels(await context(), job);
+      return;
+    case 'policy-review':
+      await handlePolicyReview(await context(), job);
       return;
     case 'automerge': {
       const ctx = await context();

@@ -29,6 +29,13 @@ import {
   type DirectionChoice,
   type DirectionOverrides,
 } from './remediation-pr.js';
+import {
+  ensurePolicyCheck,
+  policyBundlesFor,
+  prepareCodify,
+  tierWithPolicy,
+} from './policy-check.js';
+import type { PolicyBundle } from '../policy-engine/engine.js';
 
 export interface StackScanResult {
   stack: string;
@@ -132,9 +139,12 @@ export async function scanStack(pass: ScanPass, stackConfig: StackConfig): Promi
       notScanned: countByType(report.notScanned),
       mode,
     };
+    // Policy bundles are read once per stack, and only when a PR is written.
+    let loaded: Promise<PolicyBundle[]> | undefined;
+    const bundles = () => (loaded ??= policyBundlesFor(github, config));
     for (const action of actions) {
       const outcome = mayWritePullRequests(mode)
-        ? await applyAction(pass, action, files, state, chosen, session.region, mode)
+        ? await applyAction(pass, action, files, state, chosen, session.region, mode, bundles)
         : reportedAction(action);
       kinds.push(outcome.kind);
       if (action.kind === 'close') continue;
@@ -179,10 +189,14 @@ async function applyAction(
   chosen: Map<string, DirectionChoice>,
   region: string,
   mode: Mode,
+  bundles: () => Promise<PolicyBundle[]>,
 ): Promise<ActionOutcome> {
   const { github, now } = pass;
-  // What a created or rewritten PR carries at `tier`, with its labels ensured.
-  const prepare = async (drift: Drift, tier: Tier) => {
+  // What a created or rewritten PR carries at `tier` (raised by policy findings on its
+  // codify patch), with its labels ensured.
+  const prepare = async (drift: Drift, policyTier: Tier) => {
+    const prepared = await prepareCodify(drift, files, bundles);
+    const tier = tierWithPolicy(policyTier, prepared);
     const merge = await mergeModeFor(github, tier);
     const pr = await remediationFor(
       github.records.key,
@@ -195,9 +209,10 @@ async function applyAction(
       modeMergeNote(mode, merge.note),
       pass.plan,
       region,
+      prepared,
     );
     await github.ensureLabels(pr.labels);
-    return { merge, pr };
+    return { merge, pr, prepared };
   };
   switch (action.kind) {
     case 'unchanged':
@@ -208,7 +223,7 @@ async function applyAction(
         pass.metrics?.pullRequests.inc({ action: 'deferred' });
         return { kind: 'deferred' };
       }
-      const { merge, pr } = await prepare(action.drift, action.drift.tier ?? 2);
+      const { merge, pr, prepared } = await prepare(action.drift, action.drift.tier ?? 2);
       await github.ensureBranchCommit(action.branch, pr.files, pr.message);
       const opened = await github.openPullRequest({
         branch: action.branch,
@@ -218,6 +233,7 @@ async function applyAction(
         labels: pr.labels,
       });
       pass.openedNow.add(opened.number);
+      await ensurePolicyCheck(github, opened.headSha, prepared);
       pass.metrics?.pullRequests.inc({ action: 'opened' });
       if (merge.mode.kind === 'github-auto-merge' && mayMerge(mode))
         await github.enableAutoMerge(opened.nodeId, opened.headSha);
@@ -227,9 +243,10 @@ async function applyAction(
       // A tier a person raised by label survives the rewrite; policy only sets the floor.
       const policyTier = action.drift.tier ?? 2;
       const tier = Math.max(policyTier, tierFromLabels(action.pullRequest.labels) ?? 0) as Tier;
-      const { merge, pr } = await prepare(action.drift, tier);
+      const { merge, pr, prepared } = await prepare(action.drift, tier);
       pass.lock?.assertHeld();
       const head = await github.ensureBranchCommit(action.pullRequest.branch, pr.files, pr.message);
+      await ensurePolicyCheck(github, head, prepared);
       await github.updatePullRequest(action.pullRequest.number, {
         title: pr.title,
         body: pr.body,

@@ -17,7 +17,6 @@ import {
   type MergeMode,
   type RepositoryMergeSettings,
 } from '../policy/merge.js';
-import { codifyDrifts } from '../remediation/codify/codify.js';
 import { unifiedDiff } from '../remediation/codify/diff.js';
 import {
   commitLine,
@@ -30,6 +29,7 @@ import { terraformTargetCommands } from '../remediation/shell.js';
 import type { MetadataKey } from '../github/hidden-json.js';
 import type { TerraformState } from '../terraform/state.js';
 import { revertTargetOf, type PlanArtifact } from './detect-stack.js';
+import { policySectionOf, tierWithPolicy, type PreparedCodify } from './policy-check.js';
 
 export interface DirectionChoice {
   direction: Direction;
@@ -51,6 +51,8 @@ export async function remediationFor(
   plan: PlanArtifact | undefined,
   /** The stack's region: the printed aws commands carry it. */
   region: string,
+  /** The codify patch and its policy verdict (policy-check.ts prepareCodify). */
+  prepared: PreparedCodify,
 ) {
   const direction = drift.direction ?? 'revert';
   const policyTier = drift.tier ?? 2;
@@ -70,11 +72,7 @@ export async function remediationFor(
           terraformCommands: terraformTargetCommands(drift.address),
         }
       : planRevert(drift, { ...revertTargetOf(state, drift.address), region });
-  const codify = await codifyDrifts(
-    '.',
-    files.map((file) => ({ path: file.path, text: file.content })),
-    [drift],
-  );
+  const { codify } = prepared;
   const codifyRefusals = codify.refused.map((refusal) => ({
     subject: refusal.path || drift.address,
     reason: `${refusal.reason}${refusal.file ? ` (${refusal.file}${refusal.line ? `:${refusal.line}` : ''})` : ''}`,
@@ -90,6 +88,8 @@ export async function remediationFor(
     mergeNote,
     raisedFrom: tier > policyTier ? policyTier : undefined,
     plan,
+    policySection: policySectionOf(prepared),
+    raisedByPolicy: tier > policyTier && tierWithPolicy(policyTier, prepared) === tier,
   };
   const changedCode =
     direction === 'codify'

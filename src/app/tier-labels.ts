@@ -18,6 +18,7 @@ import { parseAddress } from '../terraform/address.js';
 import type { LabelsJob } from '../jobs/payloads.js';
 import { readRepositoryConfig } from './config-check.js';
 import type { JobContext } from './job-context.js';
+import { policyTierFloor } from './policy-check.js';
 
 /** A tier label added or removed on a driftgate branch: worth a labels job. */
 export function isTierLabelEvent(label: string | undefined, headRef: string): boolean {
@@ -45,7 +46,12 @@ export async function handleTierLabels(
   if (outcome.kind !== 'valid') return undefined;
   const stack = outcome.config.stacks.find((candidate) => candidate.name === meta.stack);
   if (!stack || !parseAddress(meta.address)) return undefined;
-  const floor = tierFloorFor(outcome.config.tiers, stack, meta.address);
+  // Policy findings on the PR's codify patch hold it at tier 2 too (driftgate/policy).
+  const configured = tierFloorFor(outcome.config.tiers, stack, meta.address);
+  const floor =
+    configured.tier < 2 && (await policyTierFloor(github, pr.head.sha)) === 2
+      ? { tier: 2 as const, reason: 'policy findings on the codify patch (driftgate/policy)' }
+      : configured;
   // The payload's labels may already be stale when several label events arrive together.
   const { data: current } = await context.octokit.rest.issues.listLabelsOnIssue({
     owner,

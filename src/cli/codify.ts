@@ -1,8 +1,10 @@
 /**
  * `driftgate codify [DIR]`: write the live values of drifted resources into the stack's
  * `.tf` / `.tfvars` files. `--diff` (the default) prints a unified diff and changes
- * nothing; `--write` applies it. Exit 0 when every drift was codified, 3 when some were
- * refused (each listed with where a human must act), 1 on error.
+ * nothing; `--write` applies it. The patch is judged by the policy engine (findings on
+ * stderr). Exit 0 when every drift was codified cleanly, 3 when some were refused (each
+ * listed with where a human must act), 4 when all were codified but the policy engine has
+ * findings on the patch, 1 on error.
  */
 import { writeFile } from 'node:fs/promises';
 import { codifyDrifts, isTfvarsFile, type CodifyOutcome } from '../remediation/codify/codify.js';
@@ -11,7 +13,10 @@ import { DriftgateError } from '../errors.js';
 import { stackReader } from '../scan/scan-stack.js';
 import { readTerraformSources } from '../terraform/stack.js';
 import type { CodifyFlags } from './commands.js';
-import { EXIT_REFUSED, type CliIo } from './io.js';
+import { EXIT_POLICY, EXIT_REFUSED, type CliIo } from './io.js';
+import { checkCodifyPatch } from '../policy-engine/check.js';
+import { describeFindings } from '../policy-engine/render.js';
+import { cliPolicyBundles } from './policy-bundles.js';
 import { scanStackFromFlags } from './scan.js';
 
 export function readStackSources(dir: string): Promise<{ path: string; text: string }[]> {
@@ -55,6 +60,8 @@ export async function runCodify(
     stack: await readStack(),
   });
   const diff = unifiedDiff(outcome);
+  // Judged before anything is written: a broken policy bundle stops the command.
+  const policy = await checkCodifyPatch(outcome, await cliPolicyBundles(flags.config));
   if (flags.write) {
     for (const [path, text] of outcome.after)
       if (text !== outcome.before.get(path)) await writeFile(path, text);
@@ -69,9 +76,12 @@ export async function runCodify(
   } else {
     io.stdout(diff || 'no changes: the code already matches live for every codifiable drift\n');
   }
+  // stderr: `codify --diff > fix.patch` must leave a patch that applies.
+  if (policy.findings.length) io.stderr(describeFindings(policy));
   if (outcome.refused.length) {
-    // stderr: `codify --diff > fix.patch` must leave a patch that applies.
     io.stderr(describeRefusals(outcome));
     setExitCode(EXIT_REFUSED);
+  } else if (policy.findings.length) {
+    setExitCode(EXIT_POLICY);
   }
 }

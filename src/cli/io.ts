@@ -16,6 +16,8 @@ export const EXIT_ERROR = 1;
 export const EXIT_DRIFT = 2;
 /** `codify`: some drifts were refused (each listed with where a human must act). */
 export const EXIT_REFUSED = 3;
+/** `codify`: every drift was codified, and the policy engine flags what the patch writes. */
+export const EXIT_POLICY = 4;
 
 /**
  * The process's stdout and stderr. A reader that goes away early (`driftgate scan | head -1`)

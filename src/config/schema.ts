@@ -6,6 +6,7 @@ import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { repositoryPathProblem } from './repository-path.js';
 import { DEFAULT_MODE, guardSchema, modeSchema } from './schema-guard.js';
+import { policyChecksSchema } from './schema-policy-engine.js';
 
 function isValidCron(expression: string): boolean {
   try {
@@ -204,6 +205,7 @@ export const configSchema = z
       })
       .strict()
       .default({ prs_per_hour: 10, plan_json_bytes: DEFAULT_PLAN_JSON_BYTES }),
+    policy_checks: policyChecksSchema,
   })
   .strict()
   .superRefine((config, context) => {

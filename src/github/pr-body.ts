@@ -72,6 +72,10 @@ export interface PullRequestModel {
   /** A person raised the tier above the policy's by relabelling. */
   raisedFrom?: Tier | undefined;
   plan?: { runId: number; artifact: string } | undefined;
+  /** The policy engine's findings on the codify patch, rendered (policy-engine/render.ts). */
+  policySection?: string | undefined;
+  /** The tier was raised to 2 by those findings, not by a person. */
+  raisedByPolicy?: boolean | undefined;
 }
 
 export function pullRequestTitle(model: PullRequestModel): string {
@@ -151,6 +155,7 @@ export function renderPullRequestBody(key: MetadataKey, model: PullRequestModel)
       ),
     );
   }
+  if (model.policySection) lines.push('', model.policySection);
   lines.push(
     '',
     `**Alternative:** comment \`/driftgate ${other}\` to switch this PR to ${other === 'revert' ? 'reverting live state' : 'codifying the change'}.`,
@@ -159,7 +164,7 @@ export function renderPullRequestBody(key: MetadataKey, model: PullRequestModel)
     '',
     `### Tier ${model.tier}`,
     '',
-    `${model.mergeNote ?? tierMeaning(model.tier)} Set by: ${model.raisedFrom ? `a person's label (policy says tier ${model.raisedFrom}: ${plainText(drift.tierReason ?? 'policy')})` : plainText(drift.tierReason ?? 'policy')}.`,
+    `${model.mergeNote ?? tierMeaning(model.tier)} Set by: ${model.raisedByPolicy && model.raisedFrom ? `the policy findings above (policy says tier ${model.raisedFrom}: ${plainText(drift.tierReason ?? 'policy')})` : model.raisedFrom ? `a person's label (policy says tier ${model.raisedFrom}: ${plainText(drift.tierReason ?? 'policy')})` : plainText(drift.tierReason ?? 'policy')}.`,
   );
   lines.push('', '### Do it by hand', '');
   const commands =

@@ -73,6 +73,7 @@ const RETRY: Record<JobKind, Pick<AddOptions, 'attempts' | 'backoffMs'>> = {
   'workflow-result': { attempts: 3, backoffMs: 5_000 },
   command: { attempts: 2, backoffMs: 5_000 },
   labels: { attempts: 2, backoffMs: 2_000 },
+  'policy-review': { attempts: 2, backoffMs: 2_000 },
   automerge: { attempts: 3, backoffMs: 5_000 },
   'config-check': { attempts: 3, backoffMs: 2_000 },
   guard: { attempts: 3, backoffMs: 5_000 },

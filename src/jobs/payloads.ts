@@ -74,6 +74,16 @@ export const labelsJobSchema = z.object({
   sender: actor,
 });
 
+/** An approving review on a driftgate PR: it may accept the head's policy findings. */
+export const policyReviewJobSchema = z.object({
+  kind: z.literal('policy-review'),
+  ...repository,
+  pullNumber: z.number().int().positive(),
+  reviewId: z.number().int().positive(),
+  reviewer: z.string().min(1),
+  commitId: z.string().regex(/^[0-9a-f]{7,64}$/),
+});
+
 export const automergeJobSchema = z.object({
   kind: z.literal('automerge'),
   ...repository,
@@ -128,6 +138,7 @@ export const jobSchema = z.discriminatedUnion('kind', [
   workflowResultJobSchema,
   commandJobSchema,
   labelsJobSchema,
+  policyReviewJobSchema,
   automergeJobSchema,
   configCheckJobSchema,
   guardJobSchema,
@@ -146,6 +157,7 @@ export type ScanJob = JobOf<'scan'>;
 export type ExecuteJob = JobOf<'execute'>;
 export type CommandJob = JobOf<'command'>;
 export type LabelsJob = JobOf<'labels'>;
+export type PolicyReviewJob = JobOf<'policy-review'>;
 export type AutomergeJob = JobOf<'automerge'>;
 export type ConfigCheckJob = JobOf<'config-check'>;
 export type WorkflowResultJob = JobOf<'workflow-result'>;
@@ -174,6 +186,7 @@ export const QUEUE_OF: Record<JobKind, QueueName> = {
   'workflow-result': 'execute',
   command: 'command',
   labels: 'command',
+  'policy-review': 'command',
   automerge: 'automerge',
   'config-check': 'config-check',
   guard: 'scan',
@@ -199,6 +212,7 @@ export const DEDUP_OF: Record<JobKind, Dedup> = {
   'workflow-result': 'once',
   command: 'once',
   labels: 'coalesce',
+  'policy-review': 'once',
   automerge: 'coalesce',
   'config-check': 'coalesce',
   guard: 'coalesce',
@@ -247,6 +261,8 @@ export function jobIdOf(job: Job): string {
       return key('command', `${job.owner}/${job.repo}`.toLowerCase(), job.commentId);
     case 'labels':
       return key('labels', `${job.owner}/${job.repo}`.toLowerCase(), job.pullNumber);
+    case 'policy-review':
+      return key('policy-review', `${job.owner}/${job.repo}`.toLowerCase(), job.reviewId);
     case 'automerge':
       return key('automerge', `${job.owner}/${job.repo}`.toLowerCase(), job.headSha);
     case 'config-check':

@@ -67,6 +67,7 @@ describeWithMoto('tier 1 with GitHub auto-merge, on the schedule', () => {
       expect.stringMatching(/\/git\/refs$/),
       expect.stringMatching(/\/pulls$/),
       expect.stringMatching(/\/issues\/\d+\/labels$/),
+      expect.stringMatching(/\/check-runs$/), // driftgate/policy, green before auto-merge is armed
       'POST /graphql enablePullRequestAutoMerge',
       expect.stringMatching(/\/issues$/),
     ]);
@@ -179,6 +180,7 @@ describeWithMoto('a drift that changes', () => {
       expect.stringMatching(/^POST .*\/git\/trees$/),
       expect.stringMatching(/^POST .*\/git\/commits$/),
       expect.stringMatching(/^PATCH .*\/git\/refs\//),
+      expect.stringMatching(/^POST .*\/check-runs$/), // driftgate/policy on the new head
       expect.stringMatching(/^PATCH .*\/pulls\/\d+$/),
       expect.stringMatching(/^PUT .*\/issues\/\d+\/labels$/),
       expect.stringMatching(/^PATCH .*\/issues\/\d+$/), // the dashboard's new fingerprint

@@ -175,13 +175,15 @@ describeWithMoto('drift pull requests (repository_dispatch driftgate-scan)', () 
       'planned_operations:\n  - api: RevokeSecurityGroupIngress',
     );
 
-    // GitHub write calls for the first drift PR in the repository: 6, labels included.
+    // GitHub write calls for the first drift PR in the repository: 7, labels included.
     expect(github.writes).toEqual([
       expect.stringMatching(/^POST .*\/git\/trees$/),
       expect.stringMatching(/^POST .*\/git\/commits$/),
       expect.stringMatching(/^POST .*\/git\/refs$/),
       expect.stringMatching(/^POST .*\/pulls$/),
       expect.stringMatching(/^POST .*\/issues\/\d+\/labels$/),
+      // the driftgate/policy check on the PR's head (a revert PR writes no code: success)
+      expect.stringMatching(/^POST .*\/check-runs$/),
       // the drift dashboard, created on the first drift (later drifts update it: PATCH)
       expect.stringMatching(/^POST .*\/issues$/),
     ]);

@@ -31,6 +31,8 @@ export interface CodifyOutcome {
   after: Map<string, string>;
   codified: CodifyPlan[];
   refused: CodifyRefusal[];
+  /** The stack as the patch leaves it, parsed (what the policy engine reads). */
+  context: EvaluationContext;
 }
 
 export const isTfvarsFile = (path: string) => /(^|\/)terraform\.tfvars$|\.auto\.tfvars$/.test(path);
@@ -168,5 +170,5 @@ export async function codifyDrifts(
     context = nextContext;
     codified.push(plan);
   }
-  return { before, after: current, codified, refused };
+  return { before, after: current, codified, refused, context };
 }
