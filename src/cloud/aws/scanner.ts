@@ -11,9 +11,12 @@ import type { StateInstance, TerraformState } from '../../terraform/state.js';
 import type { TerraformStack } from '../../terraform/stack.js';
 import type { FamilyScan, ResourceFamily } from './family.js';
 import { internetGatewayFamily, natGatewayFamily } from './gateways.js';
+import { elbv2Family } from './elbv2.js';
 import { instanceFamily } from './instance.js';
 import { networkAclFamily } from './network-acl.js';
+import { rdsFamily } from './rds.js';
 import { routeTableFamily } from './route-table.js';
+import { s3Family } from './s3.js';
 import { knownSensitiveAttributes, setPredicateFor } from './schema.js';
 import { securityGroupFamily } from './security-groups.js';
 import { describeAwsError, type AwsSession } from './session.js';
@@ -29,6 +32,9 @@ export const RESOURCE_FAMILIES: readonly ResourceFamily[] = [
   internetGatewayFamily,
   natGatewayFamily,
   instanceFamily,
+  s3Family,
+  rdsFamily,
+  elbv2Family,
 ];
 
 /** At most this many families read at once: EC2 throttles per account and region. */

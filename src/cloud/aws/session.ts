@@ -5,6 +5,8 @@
  */
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { MetadataBearer, MiddlewareStack } from '@smithy/types';
@@ -14,7 +16,12 @@ import { awsClientConfig, type AwsClientConfig, type AwsConnection } from './cli
 
 export type ApiCallCounter = Record<string, number>;
 
-type CountedClient = EC2Client | S3Client | CloudTrailClient;
+type CountedClient =
+  | EC2Client
+  | S3Client
+  | CloudTrailClient
+  | RDSClient
+  | ElasticLoadBalancingV2Client;
 
 /** Count every operation a client sends (once per operation, not per retry). */
 export function countCalls<T extends CountedClient>(
@@ -73,6 +80,8 @@ export class AwsSession {
   private ec2Client: EC2Client | undefined;
   private s3Client: S3Client | undefined;
   private cloudTrailClient: CloudTrailClient | undefined;
+  private rdsClient: RDSClient | undefined;
+  private elbv2Client: ElasticLoadBalancingV2Client | undefined;
   readonly waitForSlot: AwsSessionOptions['waitForSlot'];
   /** The account in the role ARN, when a role is assumed: shared limits are per account. */
   readonly account: string | undefined;
@@ -127,7 +136,23 @@ export class AwsSession {
     return this.cloudTrailClient;
   }
 
+  rds(): RDSClient {
+    this.rdsClient ??= countCalls(new RDSClient(this.config), 'rds', this.calls);
+    return this.rdsClient;
+  }
+
+  elbv2(): ElasticLoadBalancingV2Client {
+    this.elbv2Client ??= countCalls(
+      new ElasticLoadBalancingV2Client(this.config),
+      'elasticloadbalancing',
+      this.calls,
+    );
+    return this.elbv2Client;
+  }
+
   destroy(): void {
+    this.rdsClient?.destroy();
+    this.elbv2Client?.destroy();
     this.ec2Client?.destroy();
     this.s3Client?.destroy();
     this.cloudTrailClient?.destroy();
