@@ -8,7 +8,7 @@
  */
 import { terraformTargetCommand } from '../remediation/shell.js';
 import { AwsSession } from '../cloud/aws/session.js';
-import { sendOperation } from '../cloud/aws/operations.js';
+import { sendSessionOperation } from '../cloud/aws/operations.js';
 import type { DriftgateConfig, StackConfig } from '../config/schema.js';
 import type { Tier } from '../drift/model.js';
 import { DriftgateError, describeError } from '../errors.js';
@@ -369,7 +369,7 @@ export async function handleMergedPullRequest(
           (
             await detectStackDrifts(github, config.config, stack, scanSession, new Date())
           ).drifts.find((drift) => drift.address === meta.address),
-        send: (operation) => sendOperation(applySession.ec2(), operation),
+        send: (operation) => sendSessionOperation(applySession, operation),
       });
     } finally {
       scanSession.destroy();

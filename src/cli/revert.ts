@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename, relative, resolve } from 'node:path';
-import { sendOperation } from '../cloud/aws/operations.js';
+import { sendSessionOperation } from '../cloud/aws/operations.js';
 import { awsClientConfig } from '../cloud/aws/clients.js';
 import { AwsSession, describeAwsError } from '../cloud/aws/session.js';
 import { DriftgateError } from '../errors.js';
@@ -120,7 +120,7 @@ async function confirmAndExecute(
             (drift) => drift.address === front.address,
           ),
         send: (operation) =>
-          sendOperation(session.ec2(), operation).catch((error: unknown) => {
+          sendSessionOperation(session, operation).catch((error: unknown) => {
             throw describeAwsError(error, operation.api);
           }),
       },

@@ -17,6 +17,7 @@ import {
   type RuleAtom,
   type RuleDirection,
 } from '../cloud/aws/security-group-rules.js';
+import { assessDataChange } from './security-direction-data.js';
 
 export type SecurityDirection = 'widening' | 'narrowing' | 'mixed' | 'neutral';
 
@@ -175,6 +176,6 @@ export function assessSecurityChange(
     case 'aws_vpc_security_group_egress_rule':
       return compareExposure(atomsOfVpcRule(recorded, 'egress'), atomsOfVpcRule(live, 'egress'));
     default:
-      return null;
+      return assessDataChange(type, recorded, live);
   }
 }

@@ -4,7 +4,8 @@
  * `AuthorizeSecurityGroupIngress` says "authorize", not "revoke"). And the `aws` command
  * that sends exactly those parameters. Pure.
  */
-import { awsEc2Command } from './shell.js';
+import { describeS3Operation, S3_OPERATIONS } from './operation-schema-s3.js';
+import { awsCommand, awsEc2Command } from './shell.js';
 
 type Params = Record<string, unknown>;
 
@@ -108,7 +109,7 @@ export function describeOperation(api: string, params: Params): string {
         )
         .join('; ');
     default:
-      return api;
+      return describeS3Operation(api, params) ?? api;
   }
 }
 
@@ -122,5 +123,6 @@ export function cliName(api: string): string {
  * shape, so nothing is lost translating parameters into flags.
  */
 export function awsCommandFor(api: string, params: Params, region: string | undefined): string {
+  if (S3_OPERATIONS.includes(api)) return awsCommand('s3api', api, params, region);
   return awsEc2Command(cliName(api), [['--cli-input-json', JSON.stringify(params)]], region);
 }

@@ -6,6 +6,7 @@
  * deep in the executor. Pure (zod only).
  */
 import { z } from 'zod';
+import { S3_OPERATION_PARAMS, S3_OPERATIONS } from './operation-schema-s3.js';
 
 const id = z.string().min(1);
 
@@ -91,6 +92,7 @@ export const OPERATION_PARAMS: Record<string, z.ZodType<Record<string, unknown>>
   CreateRoute: route,
   DeleteRoute: route,
   ReplaceRoute: route,
+  ...S3_OPERATION_PARAMS,
 };
 
 const call = {
@@ -131,6 +133,7 @@ const RECORDED_INVERSE = new Set([
   'CreateRoute',
   'DeleteRoute',
   'ReplaceRoute',
+  ...S3_OPERATIONS,
 ]);
 
 /** A planned operation as a ledger record stores it, with its exact inverse if known. */

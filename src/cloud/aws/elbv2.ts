@@ -44,27 +44,19 @@ export const ELBV2_TAGS_PER_CALL = 20;
 
 type View = Record<string, unknown>;
 
-async function listAll<T>(
-  pages: AsyncIterable<{ items: T[] | undefined }>,
-): Promise<T[]> {
+async function listAll<T>(pages: AsyncIterable<{ items: T[] | undefined }>): Promise<T[]> {
   const all: T[] = [];
   for await (const page of pages) all.push(...(page.items ?? []));
   return all;
 }
 
 async function* loadBalancerPages(client: ElasticLoadBalancingV2Client) {
-  for await (const page of paginateDescribeLoadBalancers(
-    { client, pageSize: ELBV2_PAGE_SIZE },
-    {},
-  ))
+  for await (const page of paginateDescribeLoadBalancers({ client, pageSize: ELBV2_PAGE_SIZE }, {}))
     yield { items: page.LoadBalancers };
 }
 
 async function* targetGroupPages(client: ElasticLoadBalancingV2Client) {
-  for await (const page of paginateDescribeTargetGroups(
-    { client, pageSize: ELBV2_PAGE_SIZE },
-    {},
-  ))
+  for await (const page of paginateDescribeTargetGroups({ client, pageSize: ELBV2_PAGE_SIZE }, {}))
     yield { items: page.TargetGroups };
 }
 
@@ -95,8 +87,7 @@ async function tagsOf(
   for (const part of chunk(arns, ELBV2_TAGS_PER_CALL)) {
     const response = await client.send(new DescribeTagsCommand({ ResourceArns: part }));
     for (const description of response.TagDescriptions ?? [])
-      if (description.ResourceArn)
-        tags.set(description.ResourceArn, tagMap(description.Tags));
+      if (description.ResourceArn) tags.set(description.ResourceArn, tagMap(description.Tags));
   }
   return tags;
 }
@@ -132,7 +123,9 @@ function liveView(item: LoadBalancer | Listener | TargetGroup, type: string): Vi
       type: lb.Type,
       ipAddressType: lb.IpAddressType,
       securityGroups: lb.SecurityGroups,
-      subnets: (lb.AvailabilityZones ?? []).flatMap((zone) => (zone.SubnetId ? [zone.SubnetId] : [])),
+      subnets: (lb.AvailabilityZones ?? []).flatMap((zone) =>
+        zone.SubnetId ? [zone.SubnetId] : [],
+      ),
     });
   }
   if (type === 'aws_lb_listener') {
@@ -198,7 +191,9 @@ export const elbv2Family: ResourceFamily = {
       for (const group of await listAll(targetGroupPages(client)))
         if (group.TargetGroupArn) live.set(group.TargetGroupArn, group);
     const balancers = new Set(
-      ofType('aws_lb_listener').map((instance) => String(instance.attributes.load_balancer_arn ?? '')),
+      ofType('aws_lb_listener').map((instance) =>
+        String(instance.attributes.load_balancer_arn ?? ''),
+      ),
     );
     for (const arn of balancers)
       if (arn)

@@ -110,9 +110,11 @@ async function liveView(s3: S3Client, instance: StateInstance): Promise<View | n
     }
     case 'aws_s3_bucket_versioning': {
       const response = await orAbsent(() => s3.send(new GetBucketVersioningCommand({ Bucket })));
-      return response && {
-        versioning_configuration: [versioningView(response.Status, response.MFADelete)],
-      };
+      return (
+        response && {
+          versioning_configuration: [versioningView(response.Status, response.MFADelete)],
+        }
+      );
     }
     default: {
       const response = await orAbsent(() => s3.send(new GetBucketEncryptionCommand({ Bucket })));

@@ -72,7 +72,9 @@ const firstBlock = (value: unknown): View | undefined =>
   Array.isArray(value) && value.length > 0 ? (value[0] as View) : undefined;
 
 export function recordedListener(attributes: View): View {
-  const actions = Array.isArray(attributes.default_action) ? (attributes.default_action as View[]) : [];
+  const actions = Array.isArray(attributes.default_action)
+    ? (attributes.default_action as View[])
+    : [];
   return {
     load_balancer_arn: attributes.load_balancer_arn ?? null,
     port: attributes.port ?? null,

@@ -20,7 +20,9 @@ const PRINCIPAL_KEYS = ['Principal', 'NotPrincipal'];
 function sortedStrings(value: Json | undefined): Json {
   if (value === undefined) return null;
   const values = Array.isArray(value) ? value : [value];
-  return [...new Set(values.map((item) => (typeof item === 'string' ? item : canonicalJson(item))))].sort();
+  return [
+    ...new Set(values.map((item) => (typeof item === 'string' ? item : canonicalJson(item)))),
+  ].sort();
 }
 
 /** `"*"` and `{"AWS": "*"}` are the same principal; every principal list is a sorted set. */

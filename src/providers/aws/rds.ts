@@ -56,7 +56,9 @@ export function dbInstanceView(live: LiveDbInstance): Record<string, unknown> {
   };
 }
 
-export function recordedDbInstanceView(attributes: Record<string, unknown>): Record<string, unknown> {
+export function recordedDbInstanceView(
+  attributes: Record<string, unknown>,
+): Record<string, unknown> {
   const ids = Array.isArray(attributes.vpc_security_group_ids)
     ? (attributes.vpc_security_group_ids as string[])
     : [];

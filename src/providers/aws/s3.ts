@@ -38,7 +38,9 @@ export function livePolicyText(recorded: unknown, live: string): string {
 }
 
 /** The public access block's four flags; a flag the state lacks counts as `false`. */
-export function publicAccessBlockView(source: Partial<Record<string, unknown>>): Record<string, boolean> {
+export function publicAccessBlockView(
+  source: Partial<Record<string, unknown>>,
+): Record<string, boolean> {
   return Object.fromEntries(PUBLIC_ACCESS_BLOCK_FLAGS.map((flag) => [flag, source[flag] === true]));
 }
 
@@ -58,7 +60,9 @@ export function recordedVersioning(attributes: Record<string, unknown>): Record<
   const configuration = Array.isArray(attributes.versioning_configuration)
     ? ((attributes.versioning_configuration[0] ?? {}) as Record<string, unknown>)
     : {};
-  return { versioning_configuration: [versioningView(configuration.status, configuration.mfa_delete)] };
+  return {
+    versioning_configuration: [versioningView(configuration.status, configuration.mfa_delete)],
+  };
 }
 
 export interface EncryptionRule {
@@ -81,7 +85,9 @@ export function encryptionRuleView(rule: Partial<EncryptionRule>): Record<string
 }
 
 export function recordedEncryption(attributes: Record<string, unknown>): Record<string, unknown> {
-  const rules = Array.isArray(attributes.rule) ? (attributes.rule as Record<string, unknown>[]) : [];
+  const rules = Array.isArray(attributes.rule)
+    ? (attributes.rule as Record<string, unknown>[])
+    : [];
   return {
     rule: rules.map((rule) => {
       const byDefault = Array.isArray(rule.apply_server_side_encryption_by_default)
