@@ -34,5 +34,7 @@ export async function sendS3Operation(s3: S3Client, operation: PlannedOperation)
   const Command = COMMANDS[operation.api as keyof typeof COMMANDS] as
     (new (input: unknown) => Parameters<S3Client['send']>[0]) | undefined;
   if (!Command) throw new Error(`driftgate does not execute ${operation.api}`);
-  await s3.send(new Command(operation.params));
+  // A copy: the SDK's checksum middleware adds `ChecksumAlgorithm` to the input it is given,
+  // and the planned params are written to the ledger as planned.
+  await s3.send(new Command(structuredClone(operation.params)));
 }
