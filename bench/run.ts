@@ -16,6 +16,7 @@ import { existsSync } from 'node:fs';
 import { benchCodify, benchCodifyProcess, renderCodifyBench } from './codify.js';
 import { benchStartup, benchStateRss, buildCli } from './processes.js';
 import { benchScan } from './scan.js';
+import { benchDataCalls } from './data-calls.js';
 import { benchCalls, benchScanCpu } from './scan-cpu.js';
 import { benchService } from './service.js';
 import { redisCommand } from '../test/support/redis-server.js';
@@ -51,6 +52,26 @@ if (only.has('calls')) {
     );
   }
   console.log('');
+  const { endpoint, moto } = await motoEndpoint('calls');
+  try {
+    console.log('## Scan: API calls of the S3, RDS and ELBv2 families (moto)\n');
+    console.log(
+      '| resources per type | driftgate calls by operation | per-resource refresh reads | drifts |',
+    );
+    console.log('| ---: | --- | ---: | ---: |');
+    for (const row of await benchDataCalls(
+      endpoint,
+      numbers(process.env.BENCH_DATA_SIZES, '20,100'),
+    )) {
+      const calls = Object.entries(row.calls)
+        .map(([operation, count]) => `${operation} ${count}`)
+        .join(', ');
+      console.log(`| ${row.size} | ${calls} | ${row.refreshCalls} | ${row.drifts} |`);
+    }
+    console.log('');
+  } finally {
+    moto?.stop();
+  }
 }
 
 if (only.has('cpu')) {

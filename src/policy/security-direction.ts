@@ -18,6 +18,7 @@ import {
   type RuleDirection,
 } from '../providers/aws/security-group-rules.js';
 import { assessIamChange, IAM_ASSESSED_TYPES } from './iam-direction.js';
+import { assessDataChange } from './security-direction-data.js';
 
 export type SecurityDirection = 'widening' | 'narrowing' | 'mixed' | 'neutral';
 
@@ -176,6 +177,8 @@ export function assessSecurityChange(
     case 'aws_vpc_security_group_egress_rule':
       return compareExposure(atomsOfVpcRule(recorded, 'egress'), atomsOfVpcRule(live, 'egress'));
     default:
-      return IAM_ASSESSED_TYPES.includes(type) ? assessIamChange(type, recorded, live) : null;
+      return IAM_ASSESSED_TYPES.includes(type)
+        ? assessIamChange(type, recorded, live)
+        : assessDataChange(type, recorded, live);
   }
 }

@@ -48,6 +48,11 @@ export const DEFAULT_TIER_RULES: TierRule[] = [
   { match: { environment: ['prod', 'production'] }, tier: 2, reason: 'production environment' },
   { match: { type: SECURITY_AND_IDENTITY }, tier: 2, reason: 'security group or IAM' },
   {
+    match: { type: ['aws_db_instance', 'aws_lb', 'aws_lb_listener', 'aws_lb_target_group'] },
+    tier: 3,
+    reason: 'database or load balancer (advisory: never executed)',
+  },
+  {
     match: { environment: ['prod', 'production'], type: CORE_PRODUCTION },
     tier: 3,
     reason: 'core production (network, database, load balancer)',

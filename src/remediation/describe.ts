@@ -5,7 +5,8 @@
  * that sends exactly those parameters. Pure.
  */
 import { awsIamCommand, describeIamOperation } from './revert-iam.js';
-import { awsEc2Command } from './shell.js';
+import { describeS3Operation, S3_OPERATIONS } from './operation-schema-s3.js';
+import { awsCommand, awsEc2Command } from './shell.js';
 
 type Params = Record<string, unknown>;
 
@@ -109,7 +110,7 @@ export function describeOperation(api: string, params: Params): string {
         )
         .join('; ');
     default:
-      return describeIamOperation(api, params) ?? api;
+      return describeIamOperation(api, params) ?? describeS3Operation(api, params) ?? api;
   }
 }
 
@@ -124,5 +125,6 @@ export function cliName(api: string): string {
  */
 export function awsCommandFor(api: string, params: Params, region: string | undefined): string {
   if (describeIamOperation(api, params)) return awsIamCommand(api, params);
+  if (S3_OPERATIONS.includes(api)) return awsCommand('s3api', api, params, region);
   return awsEc2Command(cliName(api), [['--cli-input-json', JSON.stringify(params)]], region);
 }

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { IAM_OPERATIONS } from './revert-iam.js';
+import { S3_OPERATION_PARAMS, S3_OPERATIONS } from './operation-schema-s3.js';
 
 const id = z.string().min(1);
 
@@ -105,6 +106,7 @@ export const OPERATION_PARAMS: Record<string, z.ZodType<Record<string, unknown>>
   AttachUserPolicy: iamEntity('UserName', ['PolicyArn']),
   DetachUserPolicy: iamEntity('UserName', ['PolicyArn']),
   UpdateAssumeRolePolicy: iamEntity('RoleName', ['PolicyDocument']),
+  ...S3_OPERATION_PARAMS,
 };
 
 const call = {
@@ -146,6 +148,7 @@ const RECORDED_INVERSE = new Set([
   'DeleteRoute',
   'ReplaceRoute',
   ...IAM_OPERATIONS,
+  ...S3_OPERATIONS,
 ]);
 
 /** A planned operation as a ledger record stores it, with its exact inverse if known. */

@@ -14,6 +14,7 @@ import { formatPath } from '../terraform/path.js';
 import { IAM_NOT_BY_API, iamOperations } from './revert-iam.js';
 import { securityGroupOperations, VPC_RULE_ATTRIBUTES, vpcRuleOperations } from './revert-rules.js';
 import { routeOperations } from './revert-routes.js';
+import { advisoryOnlyReason, s3Operations } from './revert-s3.js';
 import type { RevertOperation, RevertPlan, RevertTarget } from './revert-types.js';
 import { awsEc2Command, shellQuote, terraformTargetCommands } from './shell.js';
 
@@ -187,6 +188,15 @@ export function planRevert(drift: Drift, target: string | RevertTarget): RevertP
     refusals: [],
     terraformCommands: terraformTargetCommands(drift.address),
   };
+  const advisory = advisoryOnlyReason(drift.type);
+  if (advisory) {
+    plan.refusals.push({ path: '', reason: advisory });
+    return plan;
+  }
+  if (drift.type.startsWith('aws_s3_bucket')) {
+    s3Operations(drift, resource, plan);
+    return plan;
+  }
   if (drift.action === 'delete') {
     plan.refusals.push({
       path: '',

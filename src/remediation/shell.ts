@@ -36,3 +36,23 @@ export function awsEc2Command(
   if (region) words.push(`--region ${shellQuote(region)}`);
   return words.join(' ');
 }
+
+/**
+ * `aws <service> <api-as-cli-name> --cli-input-json '<params>' --region '<region>'`: the API's
+ * own parameter shape, so nothing is lost translating parameters into flags.
+ */
+export function awsCommand(
+  service: 'ec2' | 's3api',
+  api: string,
+  params: Record<string, unknown>,
+  region: string | undefined,
+): string {
+  const words = [
+    'aws',
+    service,
+    api.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase(),
+    `--cli-input-json ${shellQuote(JSON.stringify(params))}`,
+  ];
+  if (region) words.push(`--region ${shellQuote(region)}`);
+  return words.join(' ');
+}

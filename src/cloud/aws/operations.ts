@@ -34,6 +34,8 @@ import {
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import type { PlannedOperation } from '../../remediation/execute.js';
+import { EXECUTABLE_S3_OPERATIONS, sendS3Operation } from './s3-operations.js';
+import type { S3Client } from '@aws-sdk/client-s3';
 
 /** IAM writes the revert planner plans (remediation/revert-iam.ts); IAM is global. */
 const IAM_COMMANDS = {
@@ -66,18 +68,25 @@ const COMMANDS = {
   ReplaceRoute: ReplaceRouteCommand,
 } as const;
 
-export const EXECUTABLE_OPERATIONS = [...Object.keys(COMMANDS), ...Object.keys(IAM_COMMANDS)];
+export const EXECUTABLE_OPERATIONS = [
+  ...Object.keys(COMMANDS),
+  ...Object.keys(IAM_COMMANDS),
+  ...EXECUTABLE_S3_OPERATIONS,
+];
 
-/** The clients operations go to (an AwsSession). */
+/** The clients operations go to (an AwsSession): each service's operation to its own client. */
 export interface OperationClients {
   ec2(): EC2Client;
   iam(): IAMClient;
+  s3(): S3Client;
 }
 
 export async function sendOperation(
   clients: OperationClients,
   operation: PlannedOperation,
 ): Promise<void> {
+  if (EXECUTABLE_S3_OPERATIONS.includes(operation.api))
+    return sendS3Operation(clients.s3(), operation);
   const IamCommand = IAM_COMMANDS[operation.api as keyof typeof IAM_COMMANDS] as
     (new (input: unknown) => Parameters<IAMClient['send']>[0]) | undefined;
   if (IamCommand) {

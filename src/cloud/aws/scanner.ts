@@ -11,10 +11,13 @@ import type { StateInstance, TerraformState } from '../../terraform/state.js';
 import type { TerraformStack } from '../../terraform/stack.js';
 import type { FamilyScan, ResourceFamily } from './family.js';
 import { internetGatewayFamily, natGatewayFamily } from './gateways.js';
+import { elbv2Family } from './elbv2.js';
 import { iamFamily } from './iam.js';
 import { instanceFamily } from './instance.js';
 import { networkAclFamily } from './network-acl.js';
+import { rdsFamily } from './rds.js';
 import { routeTableFamily } from './route-table.js';
+import { s3Family } from './s3.js';
 import { knownSensitiveAttributes, setPredicateFor } from '../../providers/aws/schema.js';
 import { securityGroupFamily } from './security-groups.js';
 import { describeAwsError, type AwsSession } from './session.js';
@@ -31,6 +34,9 @@ export const RESOURCE_FAMILIES: readonly ResourceFamily[] = [
   natGatewayFamily,
   instanceFamily,
   iamFamily,
+  s3Family,
+  rdsFamily,
+  elbv2Family,
 ];
 
 /** At most this many families read at once: EC2 throttles per account and region. */

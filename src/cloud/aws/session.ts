@@ -6,6 +6,8 @@
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { MetadataBearer, MiddlewareStack } from '@smithy/types';
@@ -15,7 +17,13 @@ import { awsClientConfig, type AwsClientConfig, type AwsConnection } from './cli
 
 export type ApiCallCounter = Record<string, number>;
 
-type CountedClient = EC2Client | S3Client | CloudTrailClient | IAMClient;
+type CountedClient =
+  | EC2Client
+  | S3Client
+  | CloudTrailClient
+  | IAMClient
+  | RDSClient
+  | ElasticLoadBalancingV2Client;
 
 /** Count every operation a client sends (once per operation, not per retry). */
 export function countCalls<T extends CountedClient>(
@@ -75,6 +83,8 @@ export class AwsSession {
   private s3Client: S3Client | undefined;
   private cloudTrailClient: CloudTrailClient | undefined;
   private iamClient: IAMClient | undefined;
+  private rdsClient: RDSClient | undefined;
+  private elbv2Client: ElasticLoadBalancingV2Client | undefined;
   readonly waitForSlot: AwsSessionOptions['waitForSlot'];
   /** The account in the role ARN, when a role is assumed: shared limits are per account. */
   readonly account: string | undefined;
@@ -138,8 +148,24 @@ export class AwsSession {
     return this.iamClient;
   }
 
+  rds(): RDSClient {
+    this.rdsClient ??= countCalls(new RDSClient(this.config), 'rds', this.calls);
+    return this.rdsClient;
+  }
+
+  elbv2(): ElasticLoadBalancingV2Client {
+    this.elbv2Client ??= countCalls(
+      new ElasticLoadBalancingV2Client(this.config),
+      'elasticloadbalancing',
+      this.calls,
+    );
+    return this.elbv2Client;
+  }
+
   destroy(): void {
     this.iamClient?.destroy();
+    this.rdsClient?.destroy();
+    this.elbv2Client?.destroy();
     this.ec2Client?.destroy();
     this.s3Client?.destroy();
     this.cloudTrailClient?.destroy();
