@@ -5,6 +5,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { repositoryPathProblem } from './repository-path.js';
+import { extendsSchema } from './schema-extends.js';
 
 function isValidCron(expression: string): boolean {
   try {
@@ -159,6 +160,7 @@ export const attributionSchema = z
 
 export const configSchema = z
   .object({
+    _extends: extendsSchema.optional(),
     version: z.literal(1).default(1),
     schedule: z
       .string()
