@@ -19,6 +19,11 @@ import {
   workflowError,
 } from './summary.js';
 
+/** A line in the step's log (workflow commands are read from stdout). */
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
 export async function main(env: NodeJS.ProcessEnv): Promise<number> {
   let inputs: ActionInputs;
   let run: WorkflowRun;
@@ -26,14 +31,14 @@ export async function main(env: NodeJS.ProcessEnv): Promise<number> {
     inputs = readInputs(env);
     run = readWorkflowRun(env);
   } catch (error) {
-    console.log(workflowError(describeError(error)));
+    say(workflowError(describeError(error)));
     return 1;
   }
   try {
     const outcome = await runAction(inputs, run, {
       octokit: actionOctokit(inputs.token, run.apiUrl),
       now: new Date(),
-      warn: (message) => console.log(`::warning title=driftgate::${message}`),
+      warn: (message) => say(`::warning title=driftgate::${message}`),
     });
     await mkdir(dirname(inputs.reportPath), { recursive: true });
     await writeFile(inputs.reportPath, renderJson(outcome.report));
@@ -41,16 +46,16 @@ export async function main(env: NodeJS.ProcessEnv): Promise<number> {
     if (run.outputPath)
       await appendFile(run.outputPath, renderOutputs(outputsOf(outcome, inputs.reportPath)));
     const drifts = countDrifts(outcome.report);
-    console.log(
+    say(
       `driftgate: ${drifts} drift(s) in ${outcome.report.stacks.length} stack(s); report at ${inputs.reportPath}`,
     );
     for (const error of outcome.errors)
-      console.log(workflowError(`stack ${error.stack}: ${error.message}`));
+      say(workflowError(`stack ${error.stack}: ${error.message}`));
     if (outcome.errors.length) return 1;
     return inputs.detailedExitcode && drifts > 0 ? 2 : 0;
   } catch (error) {
     const message = describeError(error);
-    console.log(workflowError(message));
+    say(workflowError(message));
     if (run.summaryPath) await appendFile(run.summaryPath, renderFailure(message)).catch(() => {});
     return 1;
   }

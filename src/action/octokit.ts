@@ -21,8 +21,8 @@ export function actionOctokit(token: string, baseUrl: string): ActionOctokit {
     log: {
       debug: () => {},
       info: () => {},
-      warn: (message: string) => console.warn(message),
-      error: (message: string) => console.error(message),
+      warn: (message: string) => process.stderr.write(`${message}\n`),
+      error: () => {},
     },
   });
 }

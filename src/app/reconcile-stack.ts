@@ -61,7 +61,11 @@ export interface StackOutcome {
   result: StackScanResult;
   row: DashboardStack;
   /** What was found, for a report (the Action's JSON report and job summary). */
-  found: { drifts: Drift[]; notScanned: StackReport['notScanned']; apiCalls: StackReport['apiCalls'] };
+  found: {
+    drifts: Drift[];
+    notScanned: StackReport['notScanned'];
+    apiCalls: StackReport['apiCalls'];
+  };
 }
 
 export async function scanStack(pass: ScanPass, stackConfig: StackConfig): Promise<StackOutcome> {

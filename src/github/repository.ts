@@ -13,7 +13,10 @@ import { parsePullRequestMeta } from './pr-body.js';
 import type { ExistingPullRequest } from './reconcile.js';
 
 /** What is used of an Octokit: Probot's (the app) and `@octokit/rest`'s (the Action) both fit. */
-type Octokit = Pick<InstanceType<typeof ProbotOctokit>, 'rest' | 'paginate' | 'graphql' | 'request'>;
+type Octokit = Pick<
+  InstanceType<typeof ProbotOctokit>,
+  'rest' | 'paginate' | 'graphql' | 'request'
+>;
 
 export interface FileToCommit {
   path: string;
