@@ -3,7 +3,16 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bin/**', '.image-root/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'dist-action/**',
+      'node_modules/**',
+      'coverage/**',
+      'bin/**',
+      '.image-root/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

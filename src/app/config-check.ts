@@ -4,7 +4,9 @@
  * the problem, and nothing else is done for that repository until the config is fixed.
  */
 import type { Context } from 'probot';
-import { CONFIG_PATH, parseConfig } from '../config/load.js';
+import { loadExtendedConfig } from '../config/extends.js';
+import { CONFIG_PATH } from '../config/load.js';
+import { gitHubConfigReader, type ContentsClient } from '../github/config-files.js';
 import type { DriftgateConfig } from '../config/schema.js';
 import { DriftgateError } from '../errors.js';
 import { ensureCheckRun } from '../github/check-runs.js';
@@ -21,33 +23,24 @@ export type ConfigOutcome =
   | { kind: 'invalid'; message: string }
   | { kind: 'valid'; config: DriftgateConfig };
 
-/** Read and validate the config at a commit. A repository without one is not driftgate's. */
+/**
+ * Read and validate the config at a commit, with every file it `_extends` (parents at their
+ * default branch). A repository without one is not driftgate's.
+ */
 export async function readRepositoryConfig(
-  context: Pick<Context, 'octokit'>,
+  context: { octokit: ContentsClient },
   owner: string,
   repo: string,
   ref: string,
 ): Promise<ConfigOutcome> {
-  let text: string;
   try {
-    const response = await context.octokit.rest.repos.getContent({
+    const config = await loadExtendedConfig(gitHubConfigReader(context.octokit), {
       owner,
       repo,
       path: CONFIG_PATH,
       ref,
     });
-    const data = response.data as { type?: string; content?: string; encoding?: string };
-    if (data.type !== 'file' || typeof data.content !== 'string')
-      return { kind: 'invalid', message: `${CONFIG_PATH} is not a file` };
-    text = Buffer.from(data.content, (data.encoding as BufferEncoding) ?? 'base64').toString(
-      'utf8',
-    );
-  } catch (error) {
-    if ((error as { status?: number }).status === 404) return { kind: 'absent' };
-    throw error;
-  }
-  try {
-    return { kind: 'valid', config: parseConfig(text, CONFIG_PATH) };
+    return config ? { kind: 'valid', config } : { kind: 'absent' };
   } catch (error) {
     if (error instanceof DriftgateError) return { kind: 'invalid', message: error.format() };
     throw error;

@@ -67,6 +67,8 @@ export interface DetectedStack {
 export interface PlanArtifact {
   runId: number;
   artifact: string;
+  /** The plan JSON already in hand (the Action's plan input): nothing to download. */
+  json?: { text: string; path: string } | undefined;
 }
 
 /**
@@ -89,11 +91,9 @@ export async function detectStackDrifts(
     .map((file) => ({ path: file.path, text: file.content }));
   const stack = tf.length ? await buildStack(stackConfig.dir, tf) : undefined;
   if (plan) {
-    const artifact = await github.downloadPlanArtifact(
-      plan.runId,
-      plan.artifact,
-      config.limits.plan_json_bytes,
-    );
+    const artifact =
+      plan.json ??
+      (await github.downloadPlanArtifact(plan.runId, plan.artifact, config.limits.plan_json_bytes));
     const parsed = parsePlan(artifact.text, artifact.path);
     const report = scanLoadedPlan({
       dir: stackConfig.dir,

@@ -19,6 +19,7 @@ import type { HeldLock } from '../jobs/job-layer.js';
 import type { Metrics } from '../jobs/metrics.js';
 import { tierFromLabels } from '../policy/merge.js';
 import { inlineCode } from '../report/markdown.js';
+import type { StackReport } from '../report/model.js';
 import type { TerraformState } from '../terraform/state.js';
 import { detectStackDrifts, type PlanArtifact } from './detect-stack.js';
 import { mayMerge, mayWritePullRequests, modeOf, type Mode } from '../policy/modes.js';
@@ -61,11 +62,19 @@ export interface ScanPass {
   metrics: Metrics | undefined;
   /** Wait for a turn on a limiter shared by every instance (CloudTrail LookupEvents). */
   waitForSlot: ((limiter: string, key: string, perSecond: number) => Promise<void>) | undefined;
+  /** false: never arm GitHub's auto-merge (the Action proposes, it never merges). */
+  autoMerge?: boolean | undefined;
 }
 
 export interface StackOutcome {
   result: StackScanResult;
   row: DashboardStack;
+  /** What was found, for a report (the Action's JSON report and job summary). */
+  found: {
+    drifts: Drift[];
+    notScanned: StackReport['notScanned'];
+    apiCalls: StackReport['apiCalls'];
+  };
 }
 
 export async function scanStack(pass: ScanPass, stackConfig: StackConfig): Promise<StackOutcome> {
@@ -160,6 +169,7 @@ export async function scanStack(pass: ScanPass, stackConfig: StackConfig): Promi
     return {
       result: { stack: stackConfig.name, drifts: report.drifts.length, actions: kinds },
       row,
+      found: { drifts, notScanned: report.notScanned, apiCalls: { ...session.calls } },
     };
   } finally {
     for (const [operation, count] of Object.entries(session.calls))
@@ -235,7 +245,7 @@ async function applyAction(
       pass.openedNow.add(opened.number);
       await ensurePolicyCheck(github, opened.headSha, prepared);
       pass.metrics?.pullRequests.inc({ action: 'opened' });
-      if (merge.mode.kind === 'github-auto-merge' && mayMerge(mode))
+      if (merge.mode.kind === 'github-auto-merge' && mayMerge(mode) && pass.autoMerge !== false)
         await github.enableAutoMerge(opened.nodeId, opened.headSha);
       return { kind: 'create', pullRequest: opened.number };
     }
@@ -257,7 +267,7 @@ async function applyAction(
         ],
       });
       // The force-push disarmed auto-merge (it was pinned to the old head): arm it again.
-      if (merge.mode.kind === 'github-auto-merge' && mayMerge(mode))
+      if (merge.mode.kind === 'github-auto-merge' && mayMerge(mode) && pass.autoMerge !== false)
         await github.enableAutoMerge(action.pullRequest.nodeId, head);
       pass.metrics?.pullRequests.inc({ action: 'updated' });
       return { kind: 'update', pullRequest: action.pullRequest.number };

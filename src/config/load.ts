@@ -4,20 +4,31 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { DriftgateError, formatKeyPath } from '../errors.js';
-import { parseYamlInput, type YamlInput } from '../yaml-input.js';
+import { DriftgateError, formatKeyPath, type ErrorLocation } from '../errors.js';
+import { parseYamlInput } from '../yaml-input.js';
 import { configSchema, type DriftgateConfig } from './schema.js';
 
 export const CONFIG_PATH = '.github/driftgate.yml';
 
 export function parseConfig(text: string, source = CONFIG_PATH): DriftgateConfig {
   const input = parseYamlInput(text, source);
-  const result = configSchema.safeParse(input.value ?? {});
-  if (!result.success) throw configError(result.error, input);
+  return validateConfig(input.value ?? {}, (path) => input.locate(path));
+}
+
+/** Validate config data (one file's, or files merged by `_extends`); `locate` names the file and line of a key. */
+export function validateConfig(
+  value: unknown,
+  locate: (path: readonly PropertyKey[]) => ErrorLocation,
+): DriftgateConfig {
+  const result = configSchema.safeParse(value);
+  if (!result.success) throw configError(result.error, locate);
   return result.data;
 }
 
-function configError(error: z.ZodError, input: YamlInput): DriftgateError {
+function configError(
+  error: z.ZodError,
+  locate: (path: readonly PropertyKey[]) => ErrorLocation,
+): DriftgateError {
   const lines = error.issues
     .slice(0, 5)
     .map((issue) => `${formatKeyPath(issue.path)}: ${issue.message}`);
@@ -25,7 +36,7 @@ function configError(error: z.ZodError, input: YamlInput): DriftgateError {
   // The first issue's position, so an editor can jump to it.
   return new DriftgateError(
     `invalid configuration\n  ${lines.join('\n  ')}${more}`,
-    input.locate(error.issues[0]?.path ?? []),
+    locate(error.issues[0]?.path ?? []),
   );
 }
 

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { repositoryPathProblem } from './repository-path.js';
 import { DEFAULT_MODE, guardSchema, modeSchema } from './schema-guard.js';
 import { policyChecksSchema } from './schema-policy-engine.js';
+import { extendsSchema } from './schema-extends.js';
 
 function isValidCron(expression: string): boolean {
   try {
@@ -162,6 +163,7 @@ export const attributionSchema = z
 
 export const configSchema = z
   .object({
+    _extends: extendsSchema.optional(),
     version: z.literal(1).default(1),
     schedule: z
       .string()

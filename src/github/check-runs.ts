@@ -5,7 +5,8 @@
  */
 import type { ProbotOctokit } from 'probot';
 
-type Octokit = InstanceType<typeof ProbotOctokit>;
+/** Probot's Octokit (the app) and `@octokit/rest`'s (the Action) both fit. */
+type Octokit = Pick<InstanceType<typeof ProbotOctokit>, 'rest'>;
 
 export interface DesiredCheckRun {
   owner: string;

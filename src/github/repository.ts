@@ -12,7 +12,11 @@ import { extractPlanJson } from './plan-artifact.js';
 import { parsePullRequestMeta } from './pr-body.js';
 import type { ExistingPullRequest } from './reconcile.js';
 
-type Octokit = InstanceType<typeof ProbotOctokit>;
+/** What is used of an Octokit: Probot's (the app) and `@octokit/rest`'s (the Action) both fit. */
+type Octokit = Pick<
+  InstanceType<typeof ProbotOctokit>,
+  'rest' | 'paginate' | 'graphql' | 'request'
+>;
 
 export interface FileToCommit {
   path: string;

@@ -10,8 +10,8 @@
  * not ask it; codify asks it about every block it edits (remediation/codify), and the
  * tests about every file of the project's HCL corpus.
  */
-import { createRequire } from 'node:module';
 import { parseWithHashicorp } from './hashicorp-parser.js';
+import { hclGrammarPath } from './hcl-grammar-path.js';
 import { Language, Parser, type Node } from 'web-tree-sitter';
 import { DriftgateError } from '../errors.js';
 import { MAX_HCL_FILE_CHARS, MAX_HCL_TREE_DEPTH } from '../input-limits.js';
@@ -84,9 +84,7 @@ let parserPromise: Promise<Parser> | undefined;
 export function loadHclParser(): Promise<Parser> {
   parserPromise ??= (async () => {
     await Parser.init();
-    const require = createRequire(import.meta.url);
-    const wasm = require.resolve('@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-hcl.wasm');
-    const language = await Language.load(wasm);
+    const language = await Language.load(hclGrammarPath());
     const parser = new Parser();
     parser.setLanguage(language);
     return parser;

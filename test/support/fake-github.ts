@@ -426,11 +426,14 @@ export class FakeGitHub {
         expires_at: '2099-01-01T00:00:00Z',
         permissions: {},
       })
-      // Contents of a file or directory at a ref
-      .get(new RegExp(`^${base}/contents/([^?]+)\\?ref=(.+)$`))
+      // Contents of a file or directory at a ref (no ref: the default branch)
+      .get(new RegExp(`^${base}/contents/([^?]+)(\\?ref=(.+))?$`))
       .reply((uri) => {
-        const [, path, ref] = /contents\/([^?]+)\?ref=(.+)$/.exec(uri)!;
-        return this.contents(decodeURIComponent(path!), decodeURIComponent(ref!));
+        const [, path, , ref] = /contents\/([^?]+)(\?ref=(.+))?$/.exec(uri)!;
+        return this.contents(
+          decodeURIComponent(path!),
+          ref ? decodeURIComponent(ref) : this.defaultBranch,
+        );
       })
       // Check runs
       .get(new RegExp(`^${base}/commits/([0-9a-f]+)/check-runs\\?`))
