@@ -35,11 +35,23 @@ await build({
       // The grammar's path is the bundle's directory, not a package's.
       name: 'hcl-grammar-beside-the-bundle',
       setup(context) {
-        context.onResolve({ filter: /\/hcl-grammar-path\.js$/ }, (args) =>
-          args.importer.endsWith(join('src', 'terraform', 'hcl-syntax.ts'))
-            ? { path: join(root, 'src/action/hcl-grammar-path.ts') }
-            : undefined,
-        );
+        // Modules that find files or packages at run time, swapped for the bundle's own.
+        const swaps: [RegExp, string, string][] = [
+          [
+            /\/hcl-grammar-path\.js$/,
+            'src/terraform/hcl-syntax.ts',
+            'src/action/hcl-grammar-path.ts',
+          ],
+          [/\/hcl2-module\.js$/, 'src/terraform/hashicorp-parser.ts', 'src/action/hcl2-module.ts'],
+          [/\/bundle-path\.js$/, 'src/policy-engine/engine.ts', 'src/action/policy-bundle-path.ts'],
+        ];
+        for (const [filter, importer, replacement] of swaps) {
+          context.onResolve({ filter }, (args) =>
+            args.importer.endsWith(join(...importer.split('/')))
+              ? { path: join(root, replacement) }
+              : undefined,
+          );
+        }
       },
     },
   ],
@@ -52,6 +64,7 @@ await copyFile(
   join(root, 'node_modules/@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-hcl.wasm'),
   join(out, 'tree-sitter-hcl.wasm'),
 );
+await copyFile(join(root, 'policies/dist/policy.wasm'), join(out, 'policy.wasm'));
 
 if (check) {
   const names = (await readdir(out)).sort();

@@ -9,12 +9,12 @@ import { readFile } from 'node:fs/promises';
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { z } from 'zod';
 import { DriftgateError } from '../errors.js';
+import { DEFAULT_BUNDLE_URL } from './bundle-path.js';
 import type { PolicyInput } from './input.js';
 
-export const POLICY_ENTRYPOINT = 'driftgate/findings';
+export { DEFAULT_BUNDLE_URL };
 
-/** Where driftgate's default bundle is, from src/policy-engine or dist/policy-engine. */
-export const DEFAULT_BUNDLE_URL = new URL('../../policies/dist/policy.wasm', import.meta.url);
+export const POLICY_ENTRYPOINT = 'driftgate/findings';
 
 export interface PolicyBundle {
   /** Shown in errors and findings: `driftgate` or the bundle's repository path. */

@@ -2,14 +2,7 @@
  * HashiCorp's HCL parser (hcl2-parser: HashiCorp's own implementation compiled to
  * JavaScript), the semantic oracle of what tree-sitter reads and of every codify edit.
  */
-import { createRequire } from 'node:module';
-
-/**
- * Loaded with `require`, not `import`: it is a 3.8 MB CommonJS file, and importing it from
- * ESM makes Node scan it twice more (module-format detection and the CommonJS export
- * lexer), which doubled its load time, the largest part of a short codify's start-up.
- */
-const hcl2 = createRequire(import.meta.url)('hcl2-parser') as typeof import('hcl2-parser');
+import hcl2 from './hcl2-module.js';
 
 /**
  * HashiCorp's parser, contained. It is Go compiled to JavaScript: a construct its JSON
