@@ -21,6 +21,7 @@ import { tierFromLabels } from '../policy/merge.js';
 import { inlineCode } from '../report/markdown.js';
 import type { TerraformState } from '../terraform/state.js';
 import { detectStackDrifts, type PlanArtifact } from './detect-stack.js';
+import type { ScanBounds } from './flap-scan.js';
 import {
   mergeModeFor,
   remediationFor,
@@ -52,6 +53,8 @@ export interface ScanPass {
   metrics: Metrics | undefined;
   /** Wait for a turn on a limiter shared by every instance (CloudTrail LookupEvents). */
   waitForSlot: ((limiter: string, key: string, perSecond: number) => Promise<void>) | undefined;
+  /** Breaker, flap detection and notifications (docs/guardrails.md). */
+  bounds?: ScanBounds;
 }
 
 export interface StackOutcome {
@@ -92,7 +95,7 @@ export async function scanStack(pass: ScanPass, stackConfig: StackConfig): Promi
         (pullRequest.meta !== undefined && inScope.has(pullRequest.meta.address)),
     );
     const chosen = new Map<string, DirectionChoice>();
-    const drifts = report.drifts.map((drift) => {
+    const decided = report.drifts.map((drift) => {
       // A direction a person chose by command wins over policy, now and on later scans.
       const branch = branchFor(stackConfig.name, drift.address);
       const persisted = pullRequests.find(
@@ -114,7 +117,14 @@ export async function scanStack(pass: ScanPass, stackConfig: StackConfig): Promi
         directionReason: `chosen by @${choice.by} with \`/driftgate ${choice.direction}\``,
       };
     });
-    const actions = planReconcile(stackConfig.name, drifts, pullRequests, now);
+    const drifts = pass.bounds
+      ? await pass.bounds.prepare(stackConfig, decided, new Set(chosen.keys()), state, session)
+      : decided;
+    const planned = planReconcile(stackConfig.name, drifts, pullRequests, now);
+    const { actions, heldBack } = pass.bounds?.adjust(planned) ?? {
+      actions: planned,
+      heldBack: new Set<Drift>(),
+    };
     for (const drift of drifts)
       pass.metrics?.drifts.inc({
         tier: String(drift.tier ?? 2),
@@ -129,7 +139,11 @@ export async function scanStack(pass: ScanPass, stackConfig: StackConfig): Promi
       notScanned: countByType(report.notScanned),
     };
     for (const action of actions) {
-      const outcome = await applyAction(pass, action, files, state, chosen, session.region);
+      const outcome =
+        action.kind !== 'close' && heldBack.has(action.drift)
+          ? { kind: 'deferred' as const }
+          : await applyAction(pass, action, files, state, chosen, session.region);
+      pass.bounds?.noteOutcome(action, outcome.kind, outcome.pullRequest);
       kinds.push(outcome.kind);
       if (action.kind === 'close') continue;
       row.drifts.push({
@@ -177,7 +191,7 @@ async function applyAction(
   // What a created or rewritten PR carries at `tier`, with its labels ensured.
   const prepare = async (drift: Drift, tier: Tier) => {
     const merge = await mergeModeFor(github, tier);
-    const pr = await remediationFor(
+    const written = await remediationFor(
       github.records.key,
       drift,
       files,
@@ -189,6 +203,7 @@ async function applyAction(
       pass.plan,
       region,
     );
+    const pr = pass.bounds ? pass.bounds.decorate(drift, written) : written;
     await github.ensureLabels(pr.labels);
     return { merge, pr };
   };
@@ -212,7 +227,10 @@ async function applyAction(
       });
       pass.openedNow.add(opened.number);
       pass.metrics?.pullRequests.inc({ action: 'opened' });
-      if (merge.mode.kind === 'github-auto-merge')
+      if (
+        merge.mode.kind === 'github-auto-merge' &&
+        pass.bounds?.mayArmAutoMerge(action.drift.stack) !== false
+      )
         await github.enableAutoMerge(opened.nodeId, opened.headSha);
       return { kind: 'create', pullRequest: opened.number };
     }
@@ -233,7 +251,10 @@ async function applyAction(
         ],
       });
       // The force-push disarmed auto-merge (it was pinned to the old head): arm it again.
-      if (merge.mode.kind === 'github-auto-merge')
+      if (
+        merge.mode.kind === 'github-auto-merge' &&
+        pass.bounds?.mayArmAutoMerge(action.drift.stack) !== false
+      )
         await github.enableAutoMerge(action.pullRequest.nodeId, head);
       pass.metrics?.pullRequests.inc({ action: 'updated' });
       return { kind: 'update', pullRequest: action.pullRequest.number };

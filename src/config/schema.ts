@@ -5,6 +5,12 @@
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { repositoryPathProblem } from './repository-path.js';
+import {
+  DEFAULT_EXECUTIONS_PER_HOUR,
+  executionsPerHourSchema,
+  flappingSchema,
+  notificationsSchema,
+} from './schema-bounds.js';
 
 function isValidCron(expression: string): boolean {
   try {
@@ -197,9 +203,16 @@ export const configSchema = z
           .describe(
             'Largest plan JSON a plan artifact may inflate to (bytes); a larger or lying zip fails the driftgate/scan check.',
           ),
+        executions_per_hour: executionsPerHourSchema,
       })
       .strict()
-      .default({ prs_per_hour: 10, plan_json_bytes: DEFAULT_PLAN_JSON_BYTES }),
+      .default({
+        prs_per_hour: 10,
+        plan_json_bytes: DEFAULT_PLAN_JSON_BYTES,
+        executions_per_hour: DEFAULT_EXECUTIONS_PER_HOUR,
+      }),
+    flapping: flappingSchema,
+    notifications: notificationsSchema,
   })
   .strict()
   .superRefine((config, context) => {

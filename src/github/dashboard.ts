@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { parseHidden, renderHidden, type MetadataKey, type RecordReader } from './hidden-json.js';
 import { inlineCode, plainText, tableCell } from '../report/markdown.js';
+import { guardrailsSchema, renderGuardrails } from './dashboard-guardrails.js';
 
 export const DASHBOARD_TITLE = 'driftgate: drift dashboard';
 export const LABEL_DASHBOARD = 'driftgate:dashboard';
@@ -50,6 +51,8 @@ export const dashboardSchema = z.object({
       expired: z.boolean(),
     }),
   ),
+  /** Breakers, waiting executions, flapping drifts (docs/guardrails.md). */
+  guardrails: guardrailsSchema.optional(),
 });
 
 export type Dashboard = z.infer<typeof dashboardSchema>;
@@ -78,6 +81,7 @@ export function mergeDashboard(
     updatedAt: now.toISOString(),
     stacks: configuredStacks.flatMap((name) => (rows.has(name) ? [rows.get(name)!] : [])),
     ignored,
+    ...(previous?.guardrails ? { guardrails: previous.guardrails } : {}),
   };
 }
 
@@ -86,6 +90,7 @@ function content(dashboard: Dashboard): unknown {
   return {
     stacks: dashboard.stacks.map(({ scannedAt: _scannedAt, ...row }) => row),
     ignored: dashboard.ignored,
+    guardrails: dashboard.guardrails,
   };
 }
 
@@ -144,6 +149,7 @@ export function renderDashboard(key: MetadataKey, dashboard: Dashboard): string 
       );
     lines.push('');
   }
+  lines.push(...renderGuardrails(dashboard.guardrails));
   lines.push('## Ignored', '');
   if (dashboard.ignored.length) {
     for (const rule of dashboard.ignored)
