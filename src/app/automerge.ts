@@ -4,6 +4,7 @@
  * a check suite on a driftgate branch completes).
  */
 import type { GitHubRepository } from '../github/repository.js';
+import { readBreaker } from './breaker.js';
 import { checksVerdict, decideMergeMode, tierFromLabels } from '../policy/merge.js';
 
 export type SelfMergeOutcome =
@@ -33,7 +34,25 @@ export async function mergeGreenTierOnePullRequests(
   if (!candidates.length) return outcomes;
   const mode = decideMergeMode(1, await github.mergeSettings());
   if (mode.kind !== 'self-merge') return outcomes;
+  // An open circuit breaker stops tier-1 self-merges in its stack (docs/guardrails.md).
+  const breakers = new Map<string, Promise<boolean>>();
+  const breakerOpen = (stack: string) => {
+    if (!breakers.has(stack))
+      breakers.set(
+        stack,
+        readBreaker(github, stack).then((breaker) => breaker.state === 'open'),
+      );
+    return breakers.get(stack)!;
+  };
   for (const pullRequest of candidates) {
+    if (await breakerOpen(pullRequest.meta!.stack)) {
+      outcomes.push({
+        number: pullRequest.number,
+        kind: 'waiting',
+        reason: `circuit breaker of ${pullRequest.meta!.stack} is open`,
+      });
+      continue;
+    }
     const verdict = checksVerdict(await github.checksOn(pullRequest.headSha));
     if (verdict.kind !== 'green') {
       outcomes.push({

@@ -15,6 +15,7 @@ import { awsClientConfig } from '../cloud/aws/clients.js';
 import type { CommandJob } from '../jobs/payloads.js';
 import type { JobContext } from './job-context.js';
 import { scanRepository } from './scan-repository.js';
+import { resumeBreakers } from './breaker-resume.js';
 import { inlineCode, plainText } from '../report/markdown.js';
 
 /** Marks driftgate's own replies, so it never answers itself. */
@@ -117,6 +118,19 @@ export async function handleComment(context: JobContext, job: CommandJob): Promi
     installationId: job.installationId,
   };
   switch (command.kind) {
+    case 'resume': {
+      const config = await readRepositoryConfig(context, owner, repo, job.defaultBranch);
+      const resumed =
+        config.kind === 'valid'
+          ? await resumeBreakers(context, job, github, config.config, command.stack)
+          : { kind: 'refused' as const, message: 'There is no valid `.github/driftgate.yml`.' };
+      await reply(context, job, resumed.message);
+      if (resumed.kind === 'refused') {
+        await react(context, job, 'confused');
+        return 'refused';
+      }
+      break;
+    }
     case 'rescan': {
       const results = await scanRepository(context, {
         ...target,

@@ -8,8 +8,10 @@ import {
   mergeDashboard,
   parseDashboard,
   renderDashboard,
+  type Dashboard,
   type DashboardStack,
 } from '../github/dashboard.js';
+import { EMPTY_GUARDRAILS, type Guardrails } from '../github/dashboard-guardrails.js';
 import type { GitHubRepository } from '../github/repository.js';
 
 export async function updateDashboard(
@@ -49,5 +51,32 @@ export async function updateDashboard(
     await github.createIssue(DASHBOARD_TITLE, renderDashboard(github.records.key, next), [
       LABEL_DASHBOARD,
     ]);
+  }
+}
+
+/**
+ * Change the dashboard's guardrails section (breakers, waiting executions, flapping) outside
+ * a scan: read, change, write when it changed. The job holds the repository's lock.
+ */
+export async function updateGuardrails(
+  github: GitHubRepository,
+  change: (guardrails: Guardrails) => Guardrails,
+  now: Date,
+): Promise<void> {
+  const existing = await github.findDashboardIssue(LABEL_DASHBOARD, DASHBOARD_TITLE);
+  const previous = parseDashboard(github.records, existing?.body);
+  const before = previous?.guardrails ?? EMPTY_GUARDRAILS;
+  const after = change(before);
+  if (JSON.stringify(after) === JSON.stringify(before)) return;
+  const next: Dashboard = {
+    ...(previous ?? { v: 1 as const, stacks: [], ignored: [] }),
+    updatedAt: previous?.updatedAt ?? now.toISOString(),
+    guardrails: after,
+  };
+  const body = renderDashboard(github.records.key, next);
+  if (existing) await github.updateIssueBody(existing.number, body);
+  else {
+    await github.ensureLabels([LABEL_DASHBOARD]);
+    await github.createIssue(DASHBOARD_TITLE, body, [LABEL_DASHBOARD]);
   }
 }

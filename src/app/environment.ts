@@ -5,13 +5,16 @@
 import type { Context } from 'probot';
 import { metadataKeyFromEnvironment, type MetadataKey } from '../github/hidden-json.js';
 import { GitHubRepository } from '../github/repository.js';
+import { notifyTargetsFrom, type NotifyTargetEnvironment } from '../notify/notify.js';
 
 export interface AppEnvironment {
   readonly metadataKey: MetadataKey;
+  /** Notification targets by name, from DRIFTGATE_NOTIFY_<NAME> (secrets: never logged). */
+  readonly notifyTargets?: ReadonlyMap<string, NotifyTargetEnvironment>;
 }
 
 export function appEnvironmentFrom(env: NodeJS.ProcessEnv): AppEnvironment {
-  return { metadataKey: metadataKeyFromEnvironment(env) };
+  return { metadataKey: metadataKeyFromEnvironment(env), notifyTargets: notifyTargetsFrom(env) };
 }
 
 /** The repository, reading hidden records with the app's key and logging rejected ones. */

@@ -36,6 +36,7 @@ import { detectStackDrifts } from './detect-stack.js';
 import type { JobContext } from './job-context.js';
 import { mayExecute, modeOf } from '../policy/modes.js';
 import { inlineCode, plainText, tableCell } from '../report/markdown.js';
+import { afterExecution, executionGate, showWaiting } from './execution-bounds.js';
 
 export const APPLY_CHECK = 'driftgate/apply';
 
@@ -56,6 +57,8 @@ export type MergeOutcome =
   | { kind: 'already-reported'; title: string }
   | { kind: 'not-executed'; reason: NotExecutedReason; message: string }
   | { kind: 'executed'; report: ExecutionReport }
+  /** Over an hourly cap or behind an open breaker: the job is put back, never dropped. */
+  | { kind: 'waiting'; reason: string; retryInMs: number }
   | { kind: 'dispatched'; workflow: string };
 
 /** A driftgate branch in this very repository, merged. Forks never qualify. */
@@ -179,6 +182,7 @@ async function applyCheckOn(
 }
 
 const EXECUTING = 'executing: ';
+const WAITING = 'waiting: ';
 
 /**
  * The execute job (one per repository + PR + merge commit). It is never blindly redone: a
@@ -196,9 +200,13 @@ export async function handleMergedPullRequest(
   const github = repositoryFor(context, context.environment, owner, repo, job.defaultBranch);
   const fullName = `${owner}/${repo}`;
   const previous = await applyCheckOn(context, job);
-  if (previous && (previous.status === 'completed' || !previous.title.startsWith(EXECUTING)))
+  if (
+    previous &&
+    (previous.status === 'completed' ||
+      !(previous.title.startsWith(EXECUTING) || previous.title.startsWith(WAITING)))
+  )
     return { kind: 'already-reported', title: previous.title };
-  const resumed = previous !== undefined;
+  const resumed = previous?.title.startsWith(EXECUTING) === true;
   const outcome = await (async (): Promise<MergeOutcome> => {
     // Ask GitHub, not the payload, whether and how it was merged.
     const pr = await github.getPullRequest(job.pullNumber);
@@ -309,6 +317,31 @@ export async function handleMergedPullRequest(
         'failure',
         ledger,
       );
+    // Bounds (docs/guardrails.md): a closed breaker and room under the hourly caps, or wait.
+    const gate = await executionGate(context, job, github, config.config, stack);
+    if (gate.kind === 'wait') {
+      const title = `${WAITING}${gate.metric}`;
+      if (previous?.title !== title) {
+        await ensureCheckRun(context.octokit, {
+          owner,
+          repo,
+          headSha: mergeSha,
+          name: APPLY_CHECK,
+          conclusion: 'pending',
+          title,
+          summary: `This execution waits for ${plainText(gate.reason)}. It is queued, not dropped: driftgate runs it as soon as it may.`,
+        });
+        await github.comment(
+          pr.number,
+          `This merge is approved for execution and waits for ${gate.reason}. It stays queued and runs as soon as it may; the dashboard lists it meanwhile.`,
+        );
+        await showWaiting(github, stack.name, pr.number, gate.reason, context.now());
+      }
+      context.jobs.metrics.executionsWaiting.inc({ reason: gate.metric });
+      return { kind: 'waiting', reason: gate.reason, retryInMs: gate.retryInMs };
+    }
+    if (previous?.title.startsWith(WAITING))
+      await showWaiting(github, stack.name, pr.number, undefined, context.now());
     if (record.source === 'plan') {
       if (!stack.apply_workflow)
         return notExecuted(
@@ -407,6 +440,19 @@ export async function handleMergedPullRequest(
       title: `${isUndo ? 'undo' : 'revert'} of ${meta.address}: ${report.status}`,
       summary: text,
     });
+    const breakerNote = await afterExecution(
+      context,
+      github,
+      config.config,
+      {
+        stack: stack.name,
+        pullRequest: pr.number,
+        fingerprint: meta.fingerprint,
+        address: meta.address,
+        isUndo,
+      },
+      report,
+    );
     const note = await recordOutcome(
       github,
       ledger,
@@ -423,7 +469,7 @@ export async function handleMergedPullRequest(
     );
     await github.comment(
       pr.number,
-      `${isUndo ? 'Undo' : 'Revert'} executed on merge${pr.merged_by ? ` by @${pr.merged_by.login}` : ''}${approvers.length ? `, approved by ${approvers.map((login) => `@${login}`).join(', ')}` : ''}:\n\n${text}${report.status === 'precheck-failed' ? '\n\ndriftgate re-scans the stack now; a new PR will describe the live state.' : ''}${note ? `\n\nNote: ${note}.` : ''}`,
+      `${isUndo ? 'Undo' : 'Revert'} executed on merge${pr.merged_by ? ` by @${pr.merged_by.login}` : ''}${approvers.length ? `, approved by ${approvers.map((login) => `@${login}`).join(', ')}` : ''}:\n\n${text}${report.status === 'precheck-failed' ? '\n\ndriftgate re-scans the stack now; a new PR will describe the live state.' : ''}${note ? `\n\nNote: ${note}.` : ''}${breakerNote ? `\n\n${breakerNote}` : ''}`,
     );
     if (report.status === 'precheck-failed')
       await context.jobs.enqueue({

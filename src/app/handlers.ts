@@ -43,7 +43,12 @@ function countRequests(octokit: Octokit, jobs: JobLayer): Octokit {
   return octokit;
 }
 
-async function run(app: Probot, jobs: JobLayer, job: Job, context: () => Promise<JobContext>) {
+async function run(
+  app: Probot,
+  jobs: JobLayer,
+  job: Job,
+  context: () => Promise<JobContext>,
+): Promise<void | { waitMs: number }> {
   switch (job.kind) {
     case 'scan': {
       const ctx = await context();
@@ -67,9 +72,12 @@ async function run(app: Probot, jobs: JobLayer, job: Job, context: () => Promise
     case 'scheduled-scan':
       await jobs.scheduledScan(job);
       return;
-    case 'execute':
-      await handleMergedPullRequest(await context(), job);
+    case 'execute': {
+      const outcome = await handleMergedPullRequest(await context(), job);
+      // Over a cap or behind an open breaker: the job waits in the queue (docs/guardrails.md).
+      if (outcome.kind === 'waiting') return { waitMs: outcome.retryInMs };
       return;
+    }
     case 'workflow-result':
       await handleApplyWorkflowRun(await context(), job);
       return;

@@ -24,6 +24,7 @@ import type { TerraformState } from '../terraform/state.js';
 import { detectStackDrifts, type PlanArtifact } from './detect-stack.js';
 import { mayMerge, mayWritePullRequests, modeOf, type Mode } from '../policy/modes.js';
 import { modeMergeNote, reportedAction } from './guard-modes.js';
+import type { ScanBounds } from './flap-scan.js';
 import {
   mergeModeFor,
   remediationFor,
@@ -64,6 +65,8 @@ export interface ScanPass {
   waitForSlot: ((limiter: string, key: string, perSecond: number) => Promise<void>) | undefined;
   /** false: never arm GitHub's auto-merge (the Action proposes, it never merges). */
   autoMerge?: boolean | undefined;
+  /** Breaker, flap detection and notifications (docs/guardrails.md). */
+  bounds?: ScanBounds;
 }
 
 export interface StackOutcome {
@@ -110,7 +113,7 @@ export async function scanStack(pass: ScanPass, stackConfig: StackConfig): Promi
         (pullRequest.meta !== undefined && inScope.has(pullRequest.meta.address)),
     );
     const chosen = new Map<string, DirectionChoice>();
-    const drifts = report.drifts.map((drift) => {
+    const decided = report.drifts.map((drift) => {
       // A direction a person chose by command wins over policy, now and on later scans.
       const branch = branchFor(stackConfig.name, drift.address);
       const persisted = pullRequests.find(
@@ -132,7 +135,14 @@ export async function scanStack(pass: ScanPass, stackConfig: StackConfig): Promi
         directionReason: `chosen by @${choice.by} with \`/driftgate ${choice.direction}\``,
       };
     });
-    const actions = planReconcile(stackConfig.name, drifts, pullRequests, now);
+    const drifts = pass.bounds
+      ? await pass.bounds.prepare(stackConfig, decided, new Set(chosen.keys()), state, session)
+      : decided;
+    const planned = planReconcile(stackConfig.name, drifts, pullRequests, now);
+    const { actions, heldBack } = pass.bounds?.adjust(planned) ?? {
+      actions: planned,
+      heldBack: new Set<Drift>(),
+    };
     for (const drift of drifts)
       pass.metrics?.drifts.inc({
         tier: String(drift.tier ?? 2),
@@ -152,9 +162,12 @@ export async function scanStack(pass: ScanPass, stackConfig: StackConfig): Promi
     let loaded: Promise<PolicyBundle[]> | undefined;
     const bundles = () => (loaded ??= policyBundlesFor(github, config));
     for (const action of actions) {
-      const outcome = mayWritePullRequests(mode)
-        ? await applyAction(pass, action, files, state, chosen, session.region, mode, bundles)
-        : reportedAction(action);
+      const outcome = !mayWritePullRequests(mode)
+        ? reportedAction(action)
+        : action.kind !== 'close' && heldBack.has(action.drift)
+          ? { kind: 'deferred' as const }
+          : await applyAction(pass, action, files, state, chosen, session.region, mode, bundles);
+      pass.bounds?.noteOutcome(action, outcome.kind, outcome.pullRequest);
       kinds.push(outcome.kind);
       if (action.kind === 'close') continue;
       row.drifts.push({
@@ -208,7 +221,7 @@ async function applyAction(
     const prepared = await prepareCodify(drift, files, bundles);
     const tier = tierWithPolicy(policyTier, prepared);
     const merge = await mergeModeFor(github, tier);
-    const pr = await remediationFor(
+    const written = await remediationFor(
       github.records.key,
       drift,
       files,
@@ -221,6 +234,7 @@ async function applyAction(
       region,
       prepared,
     );
+    const pr = pass.bounds ? pass.bounds.decorate(drift, written) : written;
     await github.ensureLabels(pr.labels);
     return { merge, pr, prepared };
   };
@@ -245,7 +259,12 @@ async function applyAction(
       pass.openedNow.add(opened.number);
       await ensurePolicyCheck(github, opened.headSha, prepared);
       pass.metrics?.pullRequests.inc({ action: 'opened' });
-      if (merge.mode.kind === 'github-auto-merge' && mayMerge(mode) && pass.autoMerge !== false)
+      if (
+        merge.mode.kind === 'github-auto-merge' &&
+        mayMerge(mode) &&
+        pass.autoMerge !== false &&
+        pass.bounds?.mayArmAutoMerge(action.drift.stack) !== false
+      )
         await github.enableAutoMerge(opened.nodeId, opened.headSha);
       return { kind: 'create', pullRequest: opened.number };
     }
@@ -267,7 +286,12 @@ async function applyAction(
         ],
       });
       // The force-push disarmed auto-merge (it was pinned to the old head): arm it again.
-      if (merge.mode.kind === 'github-auto-merge' && mayMerge(mode) && pass.autoMerge !== false)
+      if (
+        merge.mode.kind === 'github-auto-merge' &&
+        mayMerge(mode) &&
+        pass.autoMerge !== false &&
+        pass.bounds?.mayArmAutoMerge(action.drift.stack) !== false
+      )
         await github.enableAutoMerge(action.pullRequest.nodeId, head);
       pass.metrics?.pullRequests.inc({ action: 'updated' });
       return { kind: 'update', pullRequest: action.pullRequest.number };

@@ -15,7 +15,9 @@ import { mayMerge, modeOfStack } from '../policy/modes.js';
 import type { JobContext } from './job-context.js';
 import { mergeGreenTierOnePullRequests } from './automerge.js';
 import { readRepositoryConfig } from './config-check.js';
-import { updateDashboard } from './dashboard-update.js';
+import { updateDashboard, updateGuardrails } from './dashboard-update.js';
+import { ScanBounds } from './flap-scan.js';
+import { notifyBatch } from './notify-batch.js';
 import type { PlanArtifact } from './detect-stack.js';
 import { scanStack, type ScanPass, type StackScanResult } from './reconcile-stack.js';
 import type { DirectionOverrides } from './remediation-pr.js';
@@ -95,6 +97,7 @@ export async function scanRepository(
     lock: context.lock,
     metrics: context.jobs.metrics,
     waitForSlot: (limiter, key, perSecond) => context.jobs.waitForSlot(limiter, key, perSecond),
+    bounds: new ScanBounds(context.jobs, github, config, now),
   };
   if (request.plan && !request.stack) {
     await reportScanFailure(
@@ -142,5 +145,11 @@ export async function scanRepository(
     context.log.info({ repository: `${owner}/${repo}`, ...entry }, 'tier-1 self-merge');
   // A targeted rescan saw a few resources only: the dashboard keeps its full-scan rows.
   if (!pass.resources) await updateDashboard(github, config, rows, now);
+  const bounds = pass.bounds!;
+  if (bounds.flapping.size) context.jobs.metrics.flapping.inc(bounds.flapping.size);
+  if (!pass.resources)
+    await updateGuardrails(github, (previous) => bounds.guardrails(previous), now);
+  // One message per scan and target, whatever the number of drifts.
+  await notifyBatch(context, config, { owner, repo }, bounds.notifications);
   return results;
 }

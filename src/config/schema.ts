@@ -8,6 +8,12 @@ import { repositoryPathProblem } from './repository-path.js';
 import { DEFAULT_MODE, guardSchema, modeSchema } from './schema-guard.js';
 import { policyChecksSchema } from './schema-policy-engine.js';
 import { extendsSchema } from './schema-extends.js';
+import {
+  DEFAULT_EXECUTIONS_PER_HOUR,
+  executionsPerHourSchema,
+  flappingSchema,
+  notificationsSchema,
+} from './schema-bounds.js';
 
 function isValidCron(expression: string): boolean {
   try {
@@ -204,10 +210,17 @@ export const configSchema = z
           .describe(
             'Largest plan JSON a plan artifact may inflate to (bytes); a larger or lying zip fails the driftgate/scan check.',
           ),
+        executions_per_hour: executionsPerHourSchema,
       })
       .strict()
-      .default({ prs_per_hour: 10, plan_json_bytes: DEFAULT_PLAN_JSON_BYTES }),
+      .default({
+        prs_per_hour: 10,
+        plan_json_bytes: DEFAULT_PLAN_JSON_BYTES,
+        executions_per_hour: DEFAULT_EXECUTIONS_PER_HOUR,
+      }),
     policy_checks: policyChecksSchema,
+    flapping: flappingSchema,
+    notifications: notificationsSchema,
   })
   .strict()
   .superRefine((config, context) => {

@@ -9,6 +9,8 @@ export type Command =
   | { kind: 'explain' }
   | { kind: 'help' }
   | { kind: 'undo' }
+  /** Close a stack's circuit breaker (the PR's stack, or the named one on the dashboard). */
+  | { kind: 'resume'; stack: string | undefined }
   | { kind: 'ignore'; days: number | undefined; reason: string | undefined }
   | { kind: 'unknown'; text: string };
 
@@ -31,6 +33,10 @@ export function parseCommand(body: string | null | undefined): Command | undefin
     case 'undo':
       return args.length === 0
         ? { kind: word.toLowerCase() as 'codify' }
+        : { kind: 'unknown', text: rest };
+    case 'resume':
+      return args.length <= 1
+        ? { kind: 'resume', stack: args[0] || undefined }
         : { kind: 'unknown', text: rest };
     case 'ignore': {
       let tail = rest.slice(word.length).trim();
@@ -56,6 +62,7 @@ export const COMMAND_HELP = [
   '- `/driftgate ignore [for <N> days|weeks] [reason]` — close this PR and propose an `ignore` rule (with you as owner) in `.github/driftgate.yml`',
   '- `/driftgate explain` — say why this PR proposes what it does',
   '- `/driftgate undo` — on a merged driftgate PR: open a PR that takes the remediation back',
+  "- `/driftgate resume [stack]` — close a stack's circuit breaker (on a PR of the stack, or on the dashboard; without a stack there, every open one)",
   '- `/driftgate help` — this message',
 ].join('\n');
 

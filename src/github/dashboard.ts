@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { parseHidden, renderHidden, type MetadataKey, type RecordReader } from './hidden-json.js';
 import { inlineCode, plainText, tableCell } from '../report/markdown.js';
+import { guardrailsSchema, renderGuardrails } from './dashboard-guardrails.js';
 
 export const DASHBOARD_TITLE = 'driftgate: drift dashboard';
 export const LABEL_DASHBOARD = 'driftgate:dashboard';
@@ -52,6 +53,8 @@ export const dashboardSchema = z.object({
       expired: z.boolean(),
     }),
   ),
+  /** Breakers, waiting executions, flapping drifts (docs/guardrails.md). */
+  guardrails: guardrailsSchema.optional(),
 });
 
 export type Dashboard = z.infer<typeof dashboardSchema>;
@@ -80,6 +83,7 @@ export function mergeDashboard(
     updatedAt: now.toISOString(),
     stacks: configuredStacks.flatMap((name) => (rows.has(name) ? [rows.get(name)!] : [])),
     ignored,
+    ...(previous?.guardrails ? { guardrails: previous.guardrails } : {}),
   };
 }
 
@@ -88,6 +92,7 @@ function content(dashboard: Dashboard): unknown {
   return {
     stacks: dashboard.stacks.map(({ scannedAt: _scannedAt, ...row }) => row),
     ignored: dashboard.ignored,
+    guardrails: dashboard.guardrails,
   };
 }
 
@@ -147,6 +152,7 @@ export function renderDashboard(key: MetadataKey, dashboard: Dashboard): string 
       );
     lines.push('');
   }
+  lines.push(...renderGuardrails(dashboard.guardrails));
   lines.push('## Ignored', '');
   if (dashboard.ignored.length) {
     for (const rule of dashboard.ignored)

@@ -51,7 +51,8 @@ export interface RunContext {
   jobId: string;
 }
 
-export type JobHandler = (job: Job, run: RunContext) => Promise<void>;
+/** A handler may put its job back for later (an execution over its hourly cap waits). */
+export type JobHandler = (job: Job, run: RunContext) => Promise<void | { waitMs: number }>;
 
 export interface JobLayerOptions {
   transport: QueueTransport;
@@ -63,6 +64,8 @@ export interface JobLayerOptions {
   busyDelayMs?: number;
   /** The largest stable delay after a scheduled time, so repositories spread out. */
   maxJitterMs?: number;
+  /** A job put back by its handler is looked at again after at most this long. */
+  maxWaitMs?: number;
 }
 
 const RETRY: Record<JobKind, Pick<AddOptions, 'attempts' | 'backoffMs'>> = {
@@ -103,6 +106,7 @@ export class JobLayer {
   private readonly lockTtlMs: number;
   private readonly busyDelayMs: number;
   readonly maxJitterMs: number;
+  private readonly maxWaitMs: number;
   /** Jobs that failed for good since the last `settled()`: tests and logs see them. */
   private failures: string[] = [];
   private working = false;
@@ -115,6 +119,7 @@ export class JobLayer {
     this.lockTtlMs = options.lockTtlMs ?? 30_000;
     this.busyDelayMs = options.busyDelayMs ?? 2_000;
     this.maxJitterMs = options.maxJitterMs ?? 10 * 60_000;
+    this.maxWaitMs = options.maxWaitMs ?? 5 * 60_000;
     this.metrics = new Metrics(this.transport);
   }
 
@@ -231,12 +236,17 @@ export class JobLayer {
     }
     const stopTimer = this.metrics.jobDuration.startTimer({ queue: taken.queue, kind: job.kind });
     try {
-      await handler(job, {
+      const result = await handler(job, {
         attempt: taken.attempt,
         maxAttempts: taken.maxAttempts,
         lock,
         jobId: taken.id,
       });
+      if (result) {
+        this.metrics.jobsFinished.inc({ queue: taken.queue, kind: job.kind, result: 'delayed' });
+        // Looked at again at least every maxWaitMs: a cap raised meanwhile is seen soon.
+        return { kind: 'delay', ms: Math.max(1, Math.min(result.waitMs, this.maxWaitMs)) };
+      }
       this.metrics.jobsFinished.inc({ queue: taken.queue, kind: job.kind, result: 'completed' });
       return { kind: 'done' };
     } catch (error) {
@@ -325,6 +335,35 @@ export class JobLayer {
   /** Take one PR from the hourly cap of `key` (a sliding window over the last hour). */
   takePullRequestSlot(key: string, perHour: number, now: Date): Promise<boolean> {
     return this.store.takeFromWindow(`prs:${key}`, perHour, HOUR_MS, now.getTime());
+  }
+
+  /**
+   * Take one execution from the hourly caps of `windows` (e.g. the stack and the
+   * installation): from all or none, so a waiting execution never uses up a slot.
+   */
+  takeExecutionSlot(
+    windows: readonly { key: string; limit: number }[],
+    now: Date,
+  ): Promise<{ taken: true } | { taken: false; retryInMs: number }> {
+    return this.store.takeFromWindows(
+      windows.map((window) => ({ key: `executions:${window.key}`, limit: window.limit })),
+      HOUR_MS,
+      now.getTime(),
+    );
+  }
+
+  /** Remember an event (an executed revert of one drift) for `windowMs`, shared by every instance. */
+  async recordEvent(key: string, windowMs: number, now: Date): Promise<void> {
+    await this.store.takeFromWindows(
+      [{ key: `events:${key}`, limit: Number.MAX_SAFE_INTEGER }],
+      windowMs,
+      now.getTime(),
+    );
+  }
+
+  /** The times of the events of `key` in the last `windowMs`, oldest first. */
+  eventTimes(key: string, windowMs: number, now: Date): Promise<number[]> {
+    return this.store.windowTimes(`events:${key}`, windowMs, now.getTime());
   }
 
   /** Wait for this process's turn on a limiter shared by all instances (`perSecond` calls). */

@@ -273,6 +273,26 @@ export class MemoryStore implements SharedStore {
     return true;
   }
 
+  async takeFromWindows(
+    windows: readonly { key: string; limit: number }[],
+    windowMs: number,
+    nowMs: number,
+  ): Promise<{ taken: true } | { taken: false; retryInMs: number }> {
+    let wait = -1;
+    for (const { key, limit } of windows) {
+      const recent = (this.windows.get(key) ?? []).filter((time) => nowMs - time < windowMs);
+      this.windows.set(key, recent);
+      if (recent.length >= limit) wait = Math.max(wait, recent[0]! + windowMs - nowMs);
+    }
+    if (wait >= 0) return { taken: false, retryInMs: Math.max(1, wait) };
+    for (const { key } of windows) this.windows.get(key)!.push(nowMs);
+    return { taken: true };
+  }
+
+  async windowTimes(key: string, windowMs: number, nowMs: number): Promise<number[]> {
+    return (this.windows.get(key) ?? []).filter((time) => nowMs - time < windowMs);
+  }
+
   async reserveSlot(key: string, intervalMs: number, nowMs: number): Promise<number> {
     const slot = Math.max(nowMs, this.slots.get(key) ?? 0);
     this.slots.set(key, slot + intervalMs);

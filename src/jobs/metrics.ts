@@ -75,6 +75,35 @@ export class Metrics {
     labelNames: ['event', 'result'],
     registers: [this.registry],
   });
+  readonly breakerOpen = new Gauge({
+    name: 'driftgate_breaker_open',
+    help: 'Circuit breaker of a stack as this process last saw it change: 1 open, 0 closed.',
+    labelNames: ['repository', 'stack'],
+    registers: [this.registry],
+  });
+  readonly breakerTransitions = new Counter({
+    name: 'driftgate_breaker_transitions_total',
+    help: 'Circuit breakers opened (a failed verification or a rollback) and reset (/driftgate resume).',
+    labelNames: ['state'],
+    registers: [this.registry],
+  });
+  readonly executionsWaiting = new Counter({
+    name: 'driftgate_executions_waiting_total',
+    help: 'Times an execution was put back to wait, by reason (stack-cap, installation-cap, breaker).',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+  readonly flapping = new Counter({
+    name: 'driftgate_flapping_drifts_total',
+    help: 'Drifts found flapping by a scan (back again after executed reverts), counted per scan.',
+    registers: [this.registry],
+  });
+  readonly notifications = new Counter({
+    name: 'driftgate_notifications_total',
+    help: 'Notification messages by kind (slack, webhook) and result (sent, failed, unconfigured).',
+    labelNames: ['kind', 'result'],
+    registers: [this.registry],
+  });
 
   constructor(transport: QueueTransport) {
     collectDefaultMetrics({ register: this.registry, prefix: 'driftgate_process_' });

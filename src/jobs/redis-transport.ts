@@ -186,6 +186,26 @@ if redis.call('zcard', KEYS[1]) >= tonumber(ARGV[1]) then return 0 end
 redis.call('zadd', KEYS[1], ARGV[3], ARGV[4])
 redis.call('pexpire', KEYS[1], ARGV[2])
 return 1`;
+/** All windows or none: KEYS are the windows, ARGV limits…, windowMs, now, member. */
+const TAKE_ALL = `
+local n = #KEYS
+local windowMs = tonumber(ARGV[n + 1])
+local now = tonumber(ARGV[n + 2])
+local wait = -1
+for i = 1, n do
+  redis.call('zremrangebyscore', KEYS[i], '-inf', now - windowMs)
+  if redis.call('zcard', KEYS[i]) >= tonumber(ARGV[i]) then
+    local oldest = redis.call('zrange', KEYS[i], 0, 0, 'WITHSCORES')
+    local free = tonumber(oldest[2]) + windowMs - now
+    if free > wait then wait = free end
+  end
+end
+if wait >= 0 then return wait end
+for i = 1, n do
+  redis.call('zadd', KEYS[i], now, ARGV[n + 3])
+  redis.call('pexpire', KEYS[i], windowMs)
+end
+return -1`;
 const RESERVE = `
 local slot = tonumber(redis.call('get', KEYS[1]) or '0')
 local now = tonumber(ARGV[2])
@@ -241,6 +261,36 @@ export class RedisStore implements SharedStore {
     return (
       Number(await this.redis.eval(TAKE, 1, this.key(key), limit, windowMs, nowMs, member)) === 1
     );
+  }
+
+  async takeFromWindows(
+    windows: readonly { key: string; limit: number }[],
+    windowMs: number,
+    nowMs: number,
+  ): Promise<{ taken: true } | { taken: false; retryInMs: number }> {
+    const member = `${nowMs}-${process.pid}-${++this.sequence}-${Math.random()}`;
+    const wait = Number(
+      await this.redis.eval(
+        TAKE_ALL,
+        windows.length,
+        ...windows.map((window) => this.key(window.key)),
+        ...windows.map((window) => window.limit),
+        windowMs,
+        nowMs,
+        member,
+      ),
+    );
+    return wait < 0 ? { taken: true } : { taken: false, retryInMs: Math.max(1, wait) };
+  }
+
+  async windowTimes(key: string, windowMs: number, nowMs: number): Promise<number[]> {
+    const entries = await this.redis.zrangebyscore(
+      this.key(key),
+      nowMs - windowMs + 1,
+      '+inf',
+      'WITHSCORES',
+    );
+    return entries.filter((_, index) => index % 2 === 1).map(Number);
   }
 
   async reserveSlot(key: string, intervalMs: number, nowMs: number): Promise<number> {

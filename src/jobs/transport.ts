@@ -73,6 +73,18 @@ export interface SharedStore {
   release(key: string, token: string): Promise<void>;
   /** Record one event in a sliding window if fewer than `limit` happened in the last `windowMs`. */
   takeFromWindow(key: string, limit: number, windowMs: number, nowMs: number): Promise<boolean>;
+  /**
+   * Record one event in every window of `windows` at once, or in none: each must have had
+   * fewer than its `limit` events in the last `windowMs`. When one is full, `retryInMs` says
+   * when its oldest event leaves the window (the earliest a retry can succeed).
+   */
+  takeFromWindows(
+    windows: readonly { key: string; limit: number }[],
+    windowMs: number,
+    nowMs: number,
+  ): Promise<{ taken: true } | { taken: false; retryInMs: number }>;
+  /** The times (epoch ms, oldest first) of the events in the last `windowMs` of `key`. */
+  windowTimes(key: string, windowMs: number, nowMs: number): Promise<number[]>;
   /** Reserve the next free slot `intervalMs` apart; returns how long to wait for it. */
   reserveSlot(key: string, intervalMs: number, nowMs: number): Promise<number>;
   ping(): Promise<boolean>;

@@ -149,6 +149,44 @@ for (const transport of ['redis', 'memory'] as const) {
       expect(await jobs.takePullRequestSlot('installation:7', 2, later(62))).toBe(false);
     });
 
+    it('execution caps: per stack and per installation at once, all or none', async () => {
+      const jobs = testJobLayer({ transport });
+      const now = new Date('2026-11-24T10:00:00Z');
+      const later = (minutes: number) => new Date(now.getTime() + minutes * 60_000);
+      const caps = (stack: string) => [
+        { key: `stack:acme/net:${stack}`, limit: 1 },
+        { key: 'installation:7', limit: 2 },
+      ];
+      expect(await jobs.takeExecutionSlot(caps('a'), now)).toEqual({ taken: true });
+      // The stack is full: the installation's slot is not used up by the refusal.
+      expect(await jobs.takeExecutionSlot(caps('a'), later(10))).toEqual({
+        taken: false,
+        retryInMs: 50 * 60_000,
+      });
+      expect(await jobs.takeExecutionSlot(caps('b'), later(20))).toEqual({ taken: true });
+      // Now the installation is full, whichever stack asks.
+      expect(await jobs.takeExecutionSlot(caps('c'), later(30))).toEqual({
+        taken: false,
+        retryInMs: 30 * 60_000,
+      });
+      expect(await jobs.takeExecutionSlot(caps('c'), later(61))).toEqual({ taken: true });
+    });
+
+    it('a handler that asks to wait is run again later, without using an attempt', async () => {
+      const jobs = testJobLayer({ transport, maxWaitMs: 50 });
+      let runs = 0;
+      jobs.start(
+        async () => {
+          runs++;
+          return runs < 3 ? { waitMs: 3_600_000 } : undefined;
+        },
+        { concurrency: 1 },
+      );
+      await jobs.enqueue({ kind: 'execute', ...ref, pullNumber: 4, mergeSha: 'abcdef1' });
+      await jobs.settled();
+      expect(runs).toBe(3);
+    });
+
     it('a repository schedule adds a scheduled scan when its cron comes round', async () => {
       const jobs = testJobLayer({ transport });
       const seen: Job[] = [];

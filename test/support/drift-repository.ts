@@ -15,6 +15,7 @@ import { FakeGitHub, type FakePullRequest } from './fake-github.js';
 import { motoEc2 } from './moto.js';
 import { INSTALLATION, driftgateApp, examplePayload, type DriftgateTestApp } from './probot.js';
 import { securityGroup, v4State } from './state-builder.js';
+import type { AppEnvironment } from '../../src/app/environment.js';
 
 export const SSH: IpPermission = {
   IpProtocol: 'tcp',
@@ -79,6 +80,10 @@ export interface DriftRepositoryOptions {
   installationId?: number;
   /** Also let a "bastion" group (outside the stack) reach each group on tcp/22. */
   bastion?: boolean;
+  /** The config's `attribution:` block (YAML, indented two spaces); default `source: off`. */
+  attribution?: string;
+  /** The app's environment (notification targets …); default TEST_ENVIRONMENT. */
+  appEnvironment?: AppEnvironment;
 }
 
 export class DriftRepository {
@@ -92,9 +97,10 @@ export class DriftRepository {
   readonly installation: { id: number; node_id: string };
   /** The time driftgate's jobs act at: a test moves it to see schedules and expiries. */
   now = (): Date => new Date();
-  readonly app: DriftgateTestApp = driftgateApp({ now: () => this.now() });
+  readonly app: DriftgateTestApp;
 
   private constructor(readonly options: DriftRepositoryOptions) {
+    this.app = driftgateApp({ now: () => this.now(), environment: options.appEnvironment });
     this.stack = options.stack ?? 'net';
     this.dir = options.dir ?? 'envs/net';
     this.installation = { ...INSTALLATION, id: options.installationId ?? INSTALLATION.id };
@@ -118,7 +124,7 @@ export class DriftRepository {
   }
 
   config(): string {
-    return `stacks:\n  - name: ${this.stack}\n    dir: ${this.dir}\n    environment: ${this.options.environment ?? 'prod'}\n    state: ${this.dir}/terraform.tfstate\n    aws:\n      region: us-east-1\nattribution:\n  source: off\n${this.options.configExtra ?? ''}`;
+    return `stacks:\n  - name: ${this.stack}\n    dir: ${this.dir}\n    environment: ${this.options.environment ?? 'prod'}\n    state: ${this.dir}/terraform.tfstate\n    aws:\n      region: us-east-1\nattribution:\n${this.options.attribution ?? '  source: off\n'}${this.options.configExtra ?? ''}`;
   }
 
   private async build(): Promise<void> {

@@ -27,6 +27,7 @@ export interface TestJobOptions {
   lockTtlMs?: number;
   busyDelayMs?: number;
   maxJitterMs?: number;
+  maxWaitMs?: number;
   log?: Logger;
 }
 
@@ -39,6 +40,8 @@ export function testJobLayer(options: TestJobOptions = {}): JobLayer {
     lockTtlMs,
     busyDelayMs: options.busyDelayMs ?? 100,
     maxJitterMs: options.maxJitterMs ?? 0,
+    // A job waiting for an hourly cap looks again soon: scenarios move their clock instead.
+    maxWaitMs: options.maxWaitMs ?? 200,
   };
   const layer =
     kind === 'redis'

@@ -6,6 +6,7 @@ import { createDriftgate } from '../../src/index.js';
 import type { JobLayer } from '../../src/jobs/job-layer.js';
 import { testJobLayer, type TestJobOptions } from './jobs.js';
 import { TEST_ENVIRONMENT } from './records.js';
+import type { AppEnvironment } from '../../src/app/environment.js';
 
 export { TEST_ENVIRONMENT, TEST_RECORDS } from './records.js';
 
@@ -28,7 +29,7 @@ export interface DriftgateTestApp extends Probot {
  * them failed for good — so a scenario reads like the synchronous app it replaced.
  */
 export function driftgateApp(
-  options: TestJobOptions & { now?: () => Date } = {},
+  options: TestJobOptions & { now?: () => Date; environment?: AppEnvironment } = {},
 ): DriftgateTestApp {
   const jobs = testJobLayer(options);
   const probot = new Probot({
@@ -46,7 +47,7 @@ export function driftgateApp(
   void probot.load(
     createDriftgate({
       jobs,
-      environment: TEST_ENVIRONMENT,
+      environment: options.environment ?? TEST_ENVIRONMENT,
       worker: { concurrency: 2 },
       now: options.now,
       // Long enough that a burst of deliveries is taken in before the scan starts, even on a
