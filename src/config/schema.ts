@@ -5,6 +5,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { repositoryPathProblem } from './repository-path.js';
+import { causeMatchSchema, contextConfigShape } from './schema-context.js';
 
 function isValidCron(expression: string): boolean {
   try {
@@ -109,6 +110,7 @@ export const tierRuleSchema = z
           .optional()
           .describe('Address globs.'),
         stack: z.union([z.string(), z.array(z.string())]).optional(),
+        cause: causeMatchSchema.optional(),
       })
       .strict(),
     tier: z.union([z.literal(1), z.literal(2), z.literal(3)]),
@@ -200,6 +202,7 @@ export const configSchema = z
       })
       .strict()
       .default({ prs_per_hour: 10, plan_json_bytes: DEFAULT_PLAN_JSON_BYTES }),
+    ...contextConfigShape,
   })
   .strict()
   .superRefine((config, context) => {
