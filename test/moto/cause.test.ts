@@ -35,6 +35,7 @@ describeWithMoto('cause of each drift, from CloudTrail log files in S3', () => {
       tier: number;
       direction: string;
       direction_reason: string;
+      tier_reason: string;
     }
   >;
   let text: string;
