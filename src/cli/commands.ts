@@ -121,6 +121,18 @@ export function registerCommands(
     );
 
   program
+    .command('stats')
+    .description(
+      'Drift health from the ledger: median time to remediate per stack, recurring addresses, count by cause, open drift age.',
+    )
+    .option('--since <window>', 'how far back: 30d, 12h, 2w', '30d')
+    .option('--format <format>', 'markdown or json', 'markdown')
+    .option('--repo <dir>', 'the repository root', '.')
+    .action(async (flags: { since: string; format: string; repo: string }) =>
+      (await import('./stats.js')).runStats(io, flags),
+    );
+
+  program
     .command('blame')
     .description(
       'git blame, with the drift id, live actor, approver and PR for every line driftgate wrote.',
