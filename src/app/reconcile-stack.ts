@@ -21,6 +21,8 @@ import { tierFromLabels } from '../policy/merge.js';
 import { inlineCode } from '../report/markdown.js';
 import type { TerraformState } from '../terraform/state.js';
 import { detectStackDrifts, type PlanArtifact } from './detect-stack.js';
+import { rowContextOf } from '../context/dashboard-section.js';
+import type { PastDecisions } from '../context/ledger-source.js';
 import {
   mergeModeFor,
   remediationFor,
@@ -52,6 +54,8 @@ export interface ScanPass {
   metrics: Metrics | undefined;
   /** Wait for a turn on a limiter shared by every instance (CloudTrail LookupEvents). */
   waitForSlot: ((limiter: string, key: string, perSecond: number) => Promise<void>) | undefined;
+  /** The ledger's past decisions, read once per pass when a stack first asks (precedent). */
+  pastDecisions?: (() => Promise<PastDecisions>) | undefined;
 }
 
 export interface StackOutcome {
@@ -81,6 +85,7 @@ export async function scanStack(pass: ScanPass, stackConfig: StackConfig): Promi
       undefined,
       pass.plan,
       pass.resources,
+      await pass.pastDecisions?.(),
     );
     const report = { drifts: found, notScanned };
     // A targeted rescan read only its resources (the state is narrowed to them): PRs of
@@ -139,6 +144,7 @@ export async function scanStack(pass: ScanPass, stackConfig: StackConfig): Promi
         direction: action.drift.direction ?? 'revert',
         ...(outcome.pullRequest ? { pullRequest: outcome.pullRequest } : {}),
         ...(outcome.kind === 'deferred' ? { deferred: true } : {}),
+        ...rowContextOf(action.drift),
       });
     }
     return {

@@ -4,6 +4,7 @@
  * It runs under the repository's lock (the job layer), so two scans of one repository —
  * on one worker or on two — never run at once and racing triggers cannot open duplicates.
  */
+import { pastDecisionsOnce } from '../context/ledger-github.js';
 import type { Context } from 'probot';
 import type { DashboardStack } from '../github/dashboard.js';
 import { DriftgateError } from '../errors.js';
@@ -94,6 +95,7 @@ export async function scanRepository(
     lock: context.lock,
     metrics: context.jobs.metrics,
     waitForSlot: (limiter, key, perSecond) => context.jobs.waitForSlot(limiter, key, perSecond),
+    pastDecisions: pastDecisionsOnce(github, config),
   };
   if (request.plan && !request.stack) {
     await reportScanFailure(

@@ -19,6 +19,8 @@ export interface CauseInput {
   attribution: Attribution | null;
   /** The code on the default branch already says what is live (codify would change nothing). */
   codeEqualsLive: boolean;
+  /** CloudTrail was not asked (attribution off, or drift from a plan). */
+  attributionSkipped?: 'off' | 'plan' | undefined;
 }
 
 /**
@@ -29,14 +31,20 @@ export function causeClassifier(
   terraformRoles: readonly string[],
 ): (input: CauseInput) => CauseDecision {
   const isTerraformRole = globMatcher(terraformRoles);
-  return ({ attribution, codeEqualsLive }) => {
+  return ({ attribution, codeEqualsLive, attributionSkipped }) => {
     // Whoever touched it last, the code already agrees with live: only the state lags.
     if (codeEqualsLive)
       return {
         cause: 'stale-state',
         reason: 'the code on the default branch already equals live; the recorded state is behind',
       };
-    if (!attribution) return { cause: 'unknown', reason: 'CloudTrail did not say who changed it' };
+    if (!attribution)
+      return {
+        cause: 'unknown',
+        reason: attributionSkipped
+          ? `CloudTrail was not asked (${attributionSkipped === 'plan' ? 'drift from a plan' : 'attribution is off'})`
+          : 'CloudTrail did not say who changed it',
+      };
     const who = attribution.actor;
     switch (attribution.actorType) {
       case 'iam-user':

@@ -45,6 +45,7 @@ export function contextClassifier(
     contextOf(drift: Drift): DriftContext {
       const cause = classifyCause({
         attribution: drift.attribution,
+        attributionSkipped: drift.attributionSkipped,
         codeEqualsLive: codeAlreadyEqualsLive(stack, drift),
       });
       const precedent = precedentMode === 'off' ? undefined : findPrecedent(drift, pastDecisions);
