@@ -48,25 +48,6 @@ export const causeSettingsSchema = z
   })
   .strict();
 
-export const trainingSchema = z
-  .object({
-    learners: z
-      .array(z.string().regex(/^[A-Za-z0-9-]+$/, 'expected a GitHub login'))
-      .min(1, 'list at least one learner'),
-    stacks: z.array(z.string()).optional().describe('Stack name globs; omit for every stack.'),
-    tiers: z
-      .array(z.literal(1))
-      .optional()
-      .describe('Only tier-1 drifts are ever assigned (the tier that would merge on its own).'),
-    hold_hours: z
-      .number()
-      .positive()
-      .max(168)
-      .default(24)
-      .describe('How long auto-merge waits while the learner fixes it by hand.'),
-  })
-  .strict();
-
 export const contextConfigShape = {
   cause: causeSettingsSchema.default({ terraform_roles: [], group_window_minutes: 15 }),
   direction_rules: z
@@ -81,9 +62,7 @@ export const contextConfigShape = {
     .describe(
       'show: past decisions on similar drifts appear in the PR; follow: a clear majority also sets the default direction.',
     ),
-  training: trainingSchema.optional(),
 };
 
 export type DirectionRule = z.infer<typeof directionRuleSchema>;
 export type CauseSettings = z.infer<typeof causeSettingsSchema>;
-export type TrainingSettings = z.infer<typeof trainingSchema>;
