@@ -11,6 +11,7 @@ import {
   type DashboardStack,
 } from '../github/dashboard.js';
 import type { GitHubRepository } from '../github/repository.js';
+import { ensureRelatedPullRequestsLinked } from '../context/related-links-update.js';
 
 export async function updateDashboard(
   github: GitHubRepository,
@@ -34,6 +35,7 @@ export async function updateDashboard(
     })),
     now,
   );
+  await ensureRelatedPullRequestsLinked(github, config, previous, next);
   if (!dashboardNeedsWrite(previous, next, now)) return;
   // Nothing to say and nothing said before: no issue at all.
   if (

@@ -46,6 +46,8 @@ const stackRowSchema = z.object({
 export const dashboardSchema = z.object({
   v: z.literal(1),
   updatedAt: z.string(),
+  /** Groups of related drifts whose PRs were cross-linked (context/related-links.ts). */
+  linkedGroups: z.array(z.string()).optional(),
   stacks: z.array(stackRowSchema),
   ignored: z.array(
     z.object({
@@ -93,6 +95,7 @@ function content(dashboard: Dashboard): unknown {
   return {
     stacks: dashboard.stacks.map(({ scannedAt: _scannedAt, ...row }) => row),
     ignored: dashboard.ignored,
+    linkedGroups: dashboard.linkedGroups ?? [],
   };
 }
 

@@ -145,6 +145,10 @@ export function renderPullRequestBody(key: MetadataKey, model: PullRequestModel)
     }
   } else if (model.codifyDiff) {
     lines.push(codeBlock(model.codifyDiff, 'diff'));
+  } else if (drift.cause === 'stale-state' && model.codifyRefusals.length === 0) {
+    lines.push(
+      'The code already says what is live: nothing to change. Merging records the decision; `terraform apply -refresh-only` brings the recorded state up to date.',
+    );
   } else {
     lines.push(
       'driftgate cannot codify this drift automatically:',

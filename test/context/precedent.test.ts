@@ -133,3 +133,36 @@ describe('precedent from the ledger', () => {
     expect(drifts.get('aws_security_group.web')!.directionReason).not.toMatch(/precedent/);
   });
 });
+
+describe('a stale-state PR', () => {
+  it('says the code already says it instead of "cannot codify"', () => {
+    const body = renderPullRequestBody(TEST_ENVIRONMENT.metadataKey, {
+      drift: {
+        stack: 's',
+        address: 'aws_vpc.main',
+        type: 'aws_vpc',
+        action: 'update',
+        changes: [{ path: ['tags', 'Owner'], recorded: null, live: 'ops', sensitive: false }],
+        fingerprint: '0000000000000000',
+        source: 'aws',
+        attribution: null,
+        tier: 1,
+        tierReason: null,
+        direction: 'codify',
+        directionReason: 'stale',
+        security: null,
+        cause: 'stale-state',
+        causeReason:
+          'the code on the default branch already equals live; the recorded state is behind',
+      },
+      direction: 'codify',
+      tier: 1,
+      revert: { operations: [], refusals: [], terraformCommands: [] },
+      codifyDiff: '',
+      codifyRefusals: [],
+    });
+    expect(body).toContain('**Cause: stale-state**');
+    expect(body).toContain('The code already says what is live: nothing to change.');
+    expect(body).not.toContain('cannot codify');
+  });
+});
