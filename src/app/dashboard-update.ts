@@ -13,6 +13,7 @@ import {
 } from '../github/dashboard.js';
 import { EMPTY_GUARDRAILS, type Guardrails } from '../github/dashboard-guardrails.js';
 import type { GitHubRepository } from '../github/repository.js';
+import { ensureRelatedPullRequestsLinked } from '../context/related-links-update.js';
 
 export async function updateDashboard(
   github: GitHubRepository,
@@ -36,6 +37,7 @@ export async function updateDashboard(
     })),
     now,
   );
+  await ensureRelatedPullRequestsLinked(github, config, previous, next);
   if (!dashboardNeedsWrite(previous, next, now)) return;
   // Nothing to say and nothing said before: no issue at all.
   if (

@@ -3,6 +3,7 @@
  * Terraform plan JSON a workflow uploaded. Shared by the scan job and the execute job's
  * pre-check and verification.
  */
+import type { PastDecisions } from '../context/ledger-source.js';
 import { AwsSession, describeAwsError } from '../cloud/aws/session.js';
 import type { DriftgateConfig, StackConfig } from '../config/schema.js';
 import type { Drift } from '../drift/model.js';
@@ -84,6 +85,7 @@ export async function detectStackDrifts(
   ref?: string,
   plan?: PlanArtifact,
   resources?: ReadonlySet<string>,
+  pastDecisions?: PastDecisions,
 ): Promise<DetectedStack> {
   const files = await github.readStackFiles(stackConfig.dir, ref);
   const tf = files
@@ -102,6 +104,7 @@ export async function detectStackDrifts(
       now,
       stack,
       plan: parsed,
+      pastDecisions,
     });
     return {
       files,
@@ -129,6 +132,7 @@ export async function detectStackDrifts(
     policy: config,
     attribution: config.attribution,
     now,
+    pastDecisions,
     session,
     stack,
     state,

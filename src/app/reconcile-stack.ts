@@ -25,6 +25,8 @@ import { detectStackDrifts, type PlanArtifact } from './detect-stack.js';
 import { mayMerge, mayWritePullRequests, modeOf, type Mode } from '../policy/modes.js';
 import { modeMergeNote, reportedAction } from './guard-modes.js';
 import type { ScanBounds } from './flap-scan.js';
+import { rowContextOf } from '../context/dashboard-section.js';
+import type { PastDecisions } from '../context/ledger-source.js';
 import {
   mergeModeFor,
   remediationFor,
@@ -67,6 +69,8 @@ export interface ScanPass {
   autoMerge?: boolean | undefined;
   /** Breaker, flap detection and notifications (docs/guardrails.md). */
   bounds?: ScanBounds;
+  /** The ledger's past decisions, read once per pass when a stack first asks (precedent). */
+  pastDecisions?: (() => Promise<PastDecisions>) | undefined;
 }
 
 export interface StackOutcome {
@@ -102,6 +106,7 @@ export async function scanStack(pass: ScanPass, stackConfig: StackConfig): Promi
       undefined,
       pass.plan,
       pass.resources,
+      await pass.pastDecisions?.(),
     );
     const report = { drifts: found, notScanned };
     // A targeted rescan read only its resources (the state is narrowed to them): PRs of
@@ -177,6 +182,7 @@ export async function scanStack(pass: ScanPass, stackConfig: StackConfig): Promi
         direction: action.drift.direction ?? 'revert',
         ...(outcome.pullRequest ? { pullRequest: outcome.pullRequest } : {}),
         ...(outcome.kind === 'deferred' ? { deferred: true } : {}),
+        ...rowContextOf(action.drift),
       });
     }
     return {

@@ -4,6 +4,7 @@
  * It runs under the repository's lock (the job layer), so two scans of one repository —
  * on one worker or on two — never run at once and racing triggers cannot open duplicates.
  */
+import { pastDecisionsOnce } from '../context/ledger-github.js';
 import type { Context } from 'probot';
 import type { DashboardStack } from '../github/dashboard.js';
 import { DriftgateError } from '../errors.js';
@@ -98,6 +99,7 @@ export async function scanRepository(
     metrics: context.jobs.metrics,
     waitForSlot: (limiter, key, perSecond) => context.jobs.waitForSlot(limiter, key, perSecond),
     bounds: new ScanBounds(context.jobs, github, config, now),
+    pastDecisions: pastDecisionsOnce(github, config),
   };
   if (request.plan && !request.stack) {
     await reportScanFailure(

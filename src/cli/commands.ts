@@ -30,6 +30,12 @@ export interface ExecuteFlags extends StackSourceFlags {
   yes?: boolean;
 }
 
+export interface DrillFlags extends StackSourceFlags {
+  check?: boolean;
+  answer?: string;
+  format: string;
+}
+
 export interface StateListFlags extends ConnectionFlags {
   state?: string;
   workspace?: string;
@@ -118,6 +124,33 @@ export function registerCommands(
     .option('--format <format>', 'text or json', 'text')
     .action(async (flags: { stack?: string; repo: string; format: string }) =>
       (await import('./audit.js')).runLog(io, flags),
+    );
+
+  addStackSourceOptions(
+    program
+      .command('drill')
+      .description(
+        'Training: put one safe, recorded drift (a tag) on a tier-1 resource of --stack, with its apply role; --check scores it and cleans up.',
+      )
+      .argument('[dir]', 'the stack directory', '.'),
+  )
+    .option('--check', 'score the running drill (found, fixed, time) and clean up')
+    .option('--answer <address>', 'with --check: the resource the learner found')
+    .option('--format <format>', 'text or json', 'text')
+    .action(async (dir: string, flags: DrillFlags) =>
+      (await import('./drill.js')).runDrill(io, dir, flags),
+    );
+
+  program
+    .command('stats')
+    .description(
+      'Drift health from the ledger: median time to remediate per stack, recurring addresses, count by cause, open drift age.',
+    )
+    .option('--since <window>', 'how far back: 30d, 12h, 2w', '30d')
+    .option('--format <format>', 'markdown or json', 'markdown')
+    .option('--repo <dir>', 'the repository root', '.')
+    .action(async (flags: { since: string; format: string; repo: string }) =>
+      (await import('./stats.js')).runStats(io, flags),
     );
 
   program

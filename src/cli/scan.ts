@@ -4,6 +4,7 @@ import type { StackReport } from '../report/model.js';
 import { loadConfigFile } from '../config/load.js';
 import { assertStackDirInsideRepository } from '../config/repository-path.js';
 import type { DriftgateConfig, StackConfig } from '../config/schema.js';
+import { localLedgerFiles, readPastDecisions } from '../context/ledger-source.js';
 import { DriftgateError } from '../errors.js';
 import { countDrifts, type ScanReport } from '../report/model.js';
 import { renderJson, renderMarkdown, renderText } from '../report/render.js';
@@ -45,8 +46,13 @@ export async function scanStackFromFlags(
   flags: StackSourceFlags,
   readStack: StackReader = stackReader(dir),
 ): Promise<StackReport> {
-  const { stackConfig, policy, attribution } = await resolveStackConfig(dir, flags);
-  const common = { dir, stackConfig, policy, now: new Date(), readStack };
+  const { stackConfig, policy, attribution, repoRoot } = await resolveStackConfig(dir, flags);
+  // Precedent: the ledger of the checkout the config belongs to (docs/context.md).
+  const pastDecisions =
+    repoRoot && policy.precedent !== 'off'
+      ? await readPastDecisions(localLedgerFiles(repoRoot))
+      : undefined;
+  const common = { dir, stackConfig, policy, now: new Date(), readStack, pastDecisions };
   if (flags.planJson) return scanStackFromPlan({ ...common, planPath: flags.planJson });
   const workspace = flags.workspace ?? stackConfig.workspace;
   // The AWS SDK is loaded by the live scan only: a plan-fed scan or codify starts without it.
@@ -76,7 +82,8 @@ export async function resolveStackConfig(
 ): Promise<{
   stackConfig: ScanStackConfig;
   repoRoot?: string | undefined;
-  policy: Pick<DriftgateConfig, 'ignore' | 'tiers' | 'hotfix_tag'>;
+  policy: Pick<DriftgateConfig, 'ignore' | 'tiers' | 'hotfix_tag'> &
+    Partial<Pick<DriftgateConfig, 'cause' | 'direction_rules' | 'precedent'>>;
   attribution: DriftgateConfig['attribution'];
 }> {
   const fallbackName = basename(resolve(dir)).replace(/[^A-Za-z0-9._-]/g, '-');

@@ -14,6 +14,7 @@ import {
   flappingSchema,
   notificationsSchema,
 } from './schema-bounds.js';
+import { causeMatchSchema, contextConfigShape } from './schema-context.js';
 
 function isValidCron(expression: string): boolean {
   try {
@@ -119,6 +120,7 @@ export const tierRuleSchema = z
           .optional()
           .describe('Address globs.'),
         stack: z.union([z.string(), z.array(z.string())]).optional(),
+        cause: causeMatchSchema.optional(),
       })
       .strict(),
     tier: z.union([z.literal(1), z.literal(2), z.literal(3)]),
@@ -221,6 +223,7 @@ export const configSchema = z
     policy_checks: policyChecksSchema,
     flapping: flappingSchema,
     notifications: notificationsSchema,
+    ...contextConfigShape,
   })
   .strict()
   .superRefine((config, context) => {

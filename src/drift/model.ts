@@ -4,6 +4,8 @@
  */
 import type { SecurityAssessment } from '../policy/security-direction.js';
 import type { AttributePath } from '../terraform/path.js';
+import type { Cause } from '../context/cause.js';
+import type { Precedent } from '../context/precedent.js';
 
 export type DriftAction = 'update' | 'delete';
 export type Tier = 1 | 2 | 3;
@@ -53,6 +55,10 @@ export interface Attribution {
   sourceIp: string | undefined;
   via: 'console' | 'cli' | 'sdk' | 'terraform' | 'unknown';
   userAgent: string | undefined;
+  /** The role an assumed-role session came from (its ARN): how a Terraform role is told apart. */
+  role?: string | undefined;
+  /** CloudTrail's eventID: drifts in several stacks from one event share it. */
+  eventId?: string | undefined;
 }
 
 export interface Drift {
@@ -79,4 +85,9 @@ export interface Drift {
   directionReason: string | null;
   /** Widening / narrowing of security exposure; null for types without rules. */
   security: SecurityAssessment | null;
+  /** Why it happened (docs/context.md); set by classification. */
+  cause?: Cause | undefined;
+  causeReason?: string | undefined;
+  /** Past decisions on similar drifts, from the ledger on the default branch. */
+  precedent?: Precedent | undefined;
 }

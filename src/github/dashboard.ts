@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { parseHidden, renderHidden, type MetadataKey, type RecordReader } from './hidden-json.js';
 import { inlineCode, plainText, tableCell } from '../report/markdown.js';
 import { guardrailsSchema, renderGuardrails } from './dashboard-guardrails.js';
+import { carryFirstSeen, renderDashboardContext } from '../context/dashboard-section.js';
 
 export const DASHBOARD_TITLE = 'driftgate: drift dashboard';
 export const LABEL_DASHBOARD = 'driftgate:dashboard';
@@ -32,6 +33,12 @@ const stackRowSchema = z.object({
       pullRequest: z.number().optional(),
       /** Not opened: over the hourly PR limit; opened by a later scan. */
       deferred: z.boolean().optional(),
+      /** Context (docs/context.md): cause, first seen, and what groups related drifts. */
+      cause: z.string().optional(),
+      firstSeen: z.string().optional(),
+      actor: z.string().optional(),
+      time: z.string().optional(),
+      eventId: z.string().optional(),
     }),
   ),
   notScanned: z.array(z.object({ type: z.string(), count: z.number() })),
@@ -42,6 +49,8 @@ const stackRowSchema = z.object({
 export const dashboardSchema = z.object({
   v: z.literal(1),
   updatedAt: z.string(),
+  /** Groups of related drifts whose PRs were cross-linked (context/related-links.ts). */
+  linkedGroups: z.array(z.string()).optional(),
   stacks: z.array(stackRowSchema),
   ignored: z.array(
     z.object({
@@ -77,7 +86,7 @@ export function mergeDashboard(
   now: Date,
 ): Dashboard {
   const rows = new Map((previous?.stacks ?? []).map((row) => [row.name, row]));
-  for (const row of scanned) rows.set(row.name, row);
+  for (const row of carryFirstSeen(previous?.stacks ?? [], scanned, now)) rows.set(row.name, row);
   return {
     v: 1,
     updatedAt: now.toISOString(),
@@ -93,6 +102,7 @@ function content(dashboard: Dashboard): unknown {
     stacks: dashboard.stacks.map(({ scannedAt: _scannedAt, ...row }) => row),
     ignored: dashboard.ignored,
     guardrails: dashboard.guardrails,
+    linkedGroups: dashboard.linkedGroups ?? [],
   };
 }
 
@@ -153,6 +163,7 @@ export function renderDashboard(key: MetadataKey, dashboard: Dashboard): string 
     lines.push('');
   }
   lines.push(...renderGuardrails(dashboard.guardrails));
+  lines.push(...renderDashboardContext(dashboard.stacks, dashboard.updatedAt));
   lines.push('## Ignored', '');
   if (dashboard.ignored.length) {
     for (const rule of dashboard.ignored)

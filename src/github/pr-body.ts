@@ -16,6 +16,7 @@ import { codeBlock, inlineCode, plainText, tableCell } from '../report/markdown.
 import { changeCells } from '../report/render.js';
 import type { RevertPlan } from '../remediation/revert.js';
 import { terraformTargetCommand } from '../remediation/shell.js';
+import { contextSection } from '../context/pr-section.js';
 
 /** GitHub rejects bodies over 65,536 characters; keep well under. */
 export const BODY_LIMIT = 60_000;
@@ -119,6 +120,7 @@ export function renderPullRequestBody(key: MetadataKey, model: PullRequestModel)
         ? `Not known: ${plainText(attributionSkippedText(drift.attributionSkipped))}.`
         : 'CloudTrail did not say (no matching event, or no access).',
   );
+  lines.push(...contextSection(drift));
   if (drift.security && drift.security.direction !== 'neutral') {
     lines.push(
       '',
@@ -147,6 +149,10 @@ export function renderPullRequestBody(key: MetadataKey, model: PullRequestModel)
     }
   } else if (model.codifyDiff) {
     lines.push(codeBlock(model.codifyDiff, 'diff'));
+  } else if (drift.cause === 'stale-state' && model.codifyRefusals.length === 0) {
+    lines.push(
+      'The code already says what is live: nothing to change. Merging records the decision; `terraform apply -refresh-only` brings the recorded state up to date.',
+    );
   } else {
     lines.push(
       'driftgate cannot codify this drift automatically:',

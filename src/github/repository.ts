@@ -94,6 +94,24 @@ export class GitHubRepository {
     return files;
   }
 
+  /** Every file path under `dir` at a ref (directories walked), or none when it does not exist. */
+  async listFilesUnder(dir: string, ref = this.defaultBranch): Promise<string[]> {
+    let data: unknown;
+    try {
+      ({ data } = await this.octokit.rest.repos.getContent({ ...this.base, path: dir, ref }));
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return [];
+      throw error;
+    }
+    if (!Array.isArray(data)) return [];
+    const paths: string[] = [];
+    for (const entry of data as { type: string; path: string }[]) {
+      if (entry.type === 'file') paths.push(entry.path);
+      else if (entry.type === 'dir') paths.push(...(await this.listFilesUnder(entry.path, ref)));
+    }
+    return paths;
+  }
+
   async listDriftgatePullRequests(): Promise<ExistingPullRequest[]> {
     const pulls = await this.octokit.paginate(this.octokit.rest.pulls.list, {
       ...this.base,

@@ -7,12 +7,15 @@ import type { DriftgateConfig, TierRule } from '../config/schema.js';
 import { parseAddress } from '../terraform/address.js';
 import { globMatcher } from '../drift/glob.js';
 import type { Tier } from '../drift/model.js';
+import { CAUSES, type Cause } from '../context/cause.js';
 
 export interface TierSubject {
   stack: string;
   environment: string;
   address: string;
   type: string;
+  /** Why it drifted; absent where it is not known (then a `cause` rule matches `unknown`). */
+  cause?: Cause | undefined;
 }
 
 export interface TierDecision {
@@ -102,6 +105,7 @@ export function tierDecider(
     type: criterion(rule.match.type),
     address: criterion(rule.match.address),
     stack: criterion(rule.match.stack),
+    cause: criterion(rule.match.cause),
   }));
   return (subject) => {
     let decision: TierDecision | undefined;
@@ -110,7 +114,8 @@ export function tierDecider(
         rule.environment(subject.environment) &&
         rule.type(subject.type) &&
         rule.address(subject.address) &&
-        rule.stack(subject.stack);
+        rule.stack(subject.stack) &&
+        rule.cause(subject.cause ?? 'unknown');
       if (!matches) continue;
       // Later rules win ties so a repository's own rule names itself over the built-in one.
       if (!decision || rule.tier >= decision.tier) {
@@ -130,14 +135,16 @@ export function tierFloorFor(
   stack: { name: string; environment: string },
   address: string,
 ): TierDecision {
-  return decideTier(
-    {
-      stack: stack.name,
-      environment: stack.environment,
-      address,
-      type: parseAddress(address)?.type ?? '',
-    },
-    tiers.rules,
-    tiers.use_defaults,
+  const decide = tierDecider(tiers.rules, tiers.use_defaults);
+  const subject = {
+    stack: stack.name,
+    environment: stack.environment,
+    address,
+    type: parseAddress(address)?.type ?? '',
+  };
+  // The cause is a scan's finding, not known here: the floor is the strictest any cause gets,
+  // so a rule keyed on the cause can never be relabelled below.
+  return CAUSES.map((cause) => decide({ ...subject, cause })).reduce((strictest, decision) =>
+    decision.tier > strictest.tier ? decision : strictest,
   );
 }

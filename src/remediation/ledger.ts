@@ -47,6 +47,7 @@ export function renderLedgerRecord(input: {
     tier: input.tier,
     detected_at: input.date.toISOString(),
     attribution: drift.attribution,
+    cause: drift.cause ?? null,
     security: drift.security,
     // The pre-image: what live was when the PR was opened, for the pre-check and for undo.
     changes: drift.changes.map((change) => ({

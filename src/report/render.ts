@@ -29,6 +29,9 @@ export function driftToJson(drift: Drift): Record<string, unknown> {
     direction_reason: drift.directionReason,
     security: drift.security,
     source: drift.source,
+    cause: drift.cause ?? null,
+    cause_reason: drift.causeReason ?? null,
+    ...(drift.precedent ? { precedent: drift.precedent } : {}),
   };
 }
 
@@ -113,6 +116,7 @@ export function renderText(report: ScanReport): string {
       } else if (drift.attributionSkipped === 'off') {
         lines.push(`      by: ${attributionSkippedText('off')}`);
       }
+      if (drift.cause) lines.push(`      cause: ${drift.cause} (${drift.causeReason ?? ''})`);
       for (const change of drift.changes) {
         lines.push(
           change.setElement
@@ -152,6 +156,11 @@ export function renderMarkdown(report: ScanReport): string {
       if (!drift.attribution && drift.attributionSkipped === 'off') {
         lines.push(`Who: ${attributionSkippedText('off')}.`, '');
       }
+      if (drift.cause)
+        lines.push(
+          `Cause: **${plainText(drift.cause)}** — ${plainText(drift.causeReason ?? '')}.`,
+          '',
+        );
       if (drift.security && drift.security.direction !== 'neutral') {
         lines.push(
           `**Security: ${plainText(drift.security.direction)}.** ${plainText(drift.security.explanation)}.`,

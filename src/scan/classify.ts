@@ -10,7 +10,9 @@ import {
   providerTagRulesFor,
   providerTagRuleWarnings,
 } from '../drift/tag-rules.js';
-import { decideDirection } from '../policy/direction.js';
+import { decideDirection, hasHotfixMarker } from '../policy/direction.js';
+import { contextClassifier, type ContextSettings } from '../context/classify-context.js';
+import type { PastDecision } from '../context/precedent.js';
 import { tierDecider } from '../policy/tiers.js';
 import { findResource, type TerraformStack } from '../terraform/stack.js';
 
@@ -21,8 +23,12 @@ export interface ClassifyInput {
   stack: TerraformStack | undefined;
   stackName: string;
   environment: string;
-  config: Pick<DriftgateConfig, 'ignore' | 'tiers'> & Partial<Pick<DriftgateConfig, 'hotfix_tag'>>;
+  config: Pick<DriftgateConfig, 'ignore' | 'tiers'> &
+    Partial<Pick<DriftgateConfig, 'hotfix_tag'>> &
+    ContextSettings;
   now: Date;
+  /** Past decisions from the ledger on the default branch (docs/context.md#precedent). */
+  pastDecisions?: readonly PastDecision[] | undefined;
 }
 
 export interface ClassifyOutput {
@@ -53,16 +59,27 @@ export function classifyDrifts(input: ClassifyInput): ClassifyOutput {
     ),
   ];
   const decideTier = tierDecider(input.config.tiers.rules, input.config.tiers.use_defaults);
+  const context = contextClassifier(input.config, input.stack, input.pastDecisions ?? []);
+  const hotfixTag = input.config.hotfix_tag ?? DEFAULT_HOTFIX_TAG;
   const tiered = drifts.map((drift) => {
+    const found = context.contextOf(drift);
     const decision = decideTier({
       stack: input.stackName,
       environment: input.environment,
       address: drift.address,
       type: drift.type,
+      cause: found.cause.cause,
     });
-    const direction = decideDirection(drift, input.config.hotfix_tag ?? DEFAULT_HOTFIX_TAG);
+    const direction = context.direction(drift, found, decideDirection(drift, hotfixTag), {
+      stack: input.stackName,
+      environment: input.environment,
+      hasHotfixTag: hasHotfixMarker(drift, hotfixTag),
+    });
     return {
       ...drift,
+      cause: found.cause.cause,
+      causeReason: found.cause.reason,
+      ...(found.precedent ? { precedent: found.precedent } : {}),
       tier: decision.tier,
       tierReason: decision.reason,
       direction: direction.direction,

@@ -17,6 +17,7 @@ import type { TerraformState } from '../terraform/state.js';
 import { readStack, type TerraformStack } from '../terraform/stack.js';
 import { classifyDrifts } from './classify.js';
 import { DriftgateError } from '../errors.js';
+import type { PastDecisions } from '../context/ledger-source.js';
 
 export const EMPTY_POLICY: Pick<DriftgateConfig, 'ignore' | 'tiers' | 'hotfix_tag'> = {
   ignore: [],
@@ -27,8 +28,11 @@ export const EMPTY_POLICY: Pick<DriftgateConfig, 'ignore' | 'tiers' | 'hotfix_ta
 export interface StackScanInput {
   dir: string;
   stackConfig: Pick<StackConfig, 'name' | 'environment'>;
-  policy: Pick<DriftgateConfig, 'ignore' | 'tiers'> & Partial<Pick<DriftgateConfig, 'hotfix_tag'>>;
+  policy: Pick<DriftgateConfig, 'ignore' | 'tiers'> &
+    Partial<Pick<DriftgateConfig, 'hotfix_tag' | 'cause' | 'direction_rules' | 'precedent'>>;
   now: Date;
+  /** Past decisions from the ledger, for precedent (docs/context.md). */
+  pastDecisions?: PastDecisions | undefined;
 }
 
 /**
@@ -77,6 +81,7 @@ export function finishStackReport(
     environment: input.stackConfig.environment,
     config: input.policy,
     now: input.now,
+    pastDecisions: input.pastDecisions?.decisions,
   });
   return {
     name: input.stackConfig.name,
@@ -85,7 +90,11 @@ export function finishStackReport(
     source: found.source,
     drifts: classified.drifts,
     notScanned: found.notScanned ?? [],
-    warnings: [...(found.warnings ?? []), ...classified.warnings],
+    warnings: [
+      ...(found.warnings ?? []),
+      ...classified.warnings,
+      ...(input.pastDecisions?.warnings ?? []),
+    ],
     apiCalls: found.apiCalls ?? {},
   };
 }

@@ -31,6 +31,7 @@ export interface CloudTrailRecord {
     invokedBy?: string;
     sessionContext?: { sessionIssuer?: { userName?: string; arn?: string } };
   };
+  eventID?: string;
   requestParameters?: unknown;
   resources?: { ARN?: string; resourceName?: string }[];
 }
@@ -77,20 +78,22 @@ export function attributionOf(record: CloudTrailRecord): Attribution {
   const identity = record.userIdentity ?? {};
   let actor = 'unknown';
   let actorType: Attribution['actorType'] = 'unknown';
+  let role: string | undefined;
   switch (identity.type) {
     case 'IAMUser':
       actor = identity.userName ?? identity.arn ?? actor;
       actorType = 'iam-user';
       break;
     case 'AssumedRole': {
-      const role = identity.sessionContext?.sessionIssuer?.userName ?? '';
+      const roleName = identity.sessionContext?.sessionIssuer?.userName ?? '';
+      role = identity.sessionContext?.sessionIssuer?.arn;
       const session = identity.arn?.split('/').pop() ?? '';
       // IAM Identity Center (SSO) users arrive as sessions of AWSReservedSSO_* roles named after the person.
-      if (role.startsWith('AWSReservedSSO_')) {
+      if (roleName.startsWith('AWSReservedSSO_')) {
         actor = session;
         actorType = 'sso-user';
       } else {
-        actor = role && session ? `${role}/${session}` : (identity.arn ?? actor);
+        actor = roleName && session ? `${roleName}/${session}` : (identity.arn ?? actor);
         actorType = 'assumed-role';
       }
       break;
@@ -114,6 +117,8 @@ export function attributionOf(record: CloudTrailRecord): Attribution {
     sourceIp: record.sourceIPAddress,
     via: via(record),
     userAgent: record.userAgent,
+    ...(role ? { role } : {}),
+    ...(record.eventID ? { eventId: record.eventID } : {}),
   };
 }
 
