@@ -5,6 +5,7 @@
  */
 import type { GitHubRepository } from '../github/repository.js';
 import { checksVerdict, decideMergeMode, tierFromLabels } from '../policy/merge.js';
+import { holdActive } from '../context/training.js';
 
 export type SelfMergeOutcome =
   { number: number; kind: 'merged' } | { number: number; kind: 'waiting'; reason: string };
@@ -17,6 +18,7 @@ export type SelfMergeOutcome =
 export async function mergeGreenTierOnePullRequests(
   github: GitHubRepository,
   openedNow: ReadonlySet<number> = new Set(),
+  now: Date = new Date(),
 ): Promise<SelfMergeOutcome[]> {
   const outcomes: SelfMergeOutcome[] = [];
   const candidates = (await github.listDriftgatePullRequests()).filter(
@@ -25,10 +27,19 @@ export async function mergeGreenTierOnePullRequests(
       pullRequest.meta &&
       !pullRequest.draft &&
       tierFromLabels(pullRequest.labels) === 1 &&
-      !openedNow.has(pullRequest.number),
+      !openedNow.has(pullRequest.number) &&
+      // Training mode: the learner's hold keeps every kind of auto-merge off.
+      !holdActive(pullRequest.meta, now),
   );
   if (!candidates.length) return outcomes;
   const mode = decideMergeMode(1, await github.mergeSettings());
+  if (mode.kind === 'github-auto-merge') {
+    // A training PR whose hold ended: arm GitHub's auto-merge, as at any tier-1 PR's opening.
+    for (const pullRequest of candidates)
+      if (pullRequest.meta?.hold_until && !pullRequest.autoMerge)
+        await github.enableAutoMerge(pullRequest.nodeId, pullRequest.headSha);
+    return outcomes;
+  }
   if (mode.kind !== 'self-merge') return outcomes;
   for (const pullRequest of candidates) {
     const verdict = checksVerdict(await github.checksOn(pullRequest.headSha));

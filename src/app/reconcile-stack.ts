@@ -23,6 +23,9 @@ import type { TerraformState } from '../terraform/state.js';
 import { detectStackDrifts, type PlanArtifact } from './detect-stack.js';
 import { rowContextOf } from '../context/dashboard-section.js';
 import type { PastDecisions } from '../context/ledger-source.js';
+import { closeCreditingLearner } from './training-close.js';
+import { autoMergeAllowed, trainingFor, withHandsOn, type HandsOnRequest } from './training-pr.js';
+import type { TrainingAssignment } from '../context/training.js';
 import {
   mergeModeFor,
   remediationFor,
@@ -56,6 +59,10 @@ export interface ScanPass {
   waitForSlot: ((limiter: string, key: string, perSecond: number) => Promise<void>) | undefined;
   /** The ledger's past decisions, read once per pass when a stack first asks (precedent). */
   pastDecisions?: (() => Promise<PastDecisions>) | undefined;
+  /** `/driftgate handson @login`: assign this address's PR to a learner. */
+  handson?: HandsOnRequest | undefined;
+  /** Training mode: the learner of each open training PR (read once, when first needed). */
+  trainingLoad?: string[];
 }
 
 export interface StackOutcome {
@@ -119,7 +126,7 @@ export async function scanStack(pass: ScanPass, stackConfig: StackConfig): Promi
         directionReason: `chosen by @${choice.by} with \`/driftgate ${choice.direction}\``,
       };
     });
-    const actions = planReconcile(stackConfig.name, drifts, pullRequests, now);
+    const actions = withHandsOn(pass, planReconcile(stackConfig.name, drifts, pullRequests, now));
     for (const drift of drifts)
       pass.metrics?.drifts.inc({
         tier: String(drift.tier ?? 2),
@@ -134,7 +141,7 @@ export async function scanStack(pass: ScanPass, stackConfig: StackConfig): Promi
       notScanned: countByType(report.notScanned),
     };
     for (const action of actions) {
-      const outcome = await applyAction(pass, action, files, state, chosen, session.region);
+      const outcome = await applyAction(pass, action, files, state, chosen, session);
       kinds.push(outcome.kind);
       if (action.kind === 'close') continue;
       row.drifts.push({
@@ -177,11 +184,12 @@ async function applyAction(
   files: FileToCommit[],
   state: TerraformState,
   chosen: Map<string, DirectionChoice>,
-  region: string,
+  session: AwsSession,
 ): Promise<ActionOutcome> {
   const { github, now } = pass;
+  const region = session.region;
   // What a created or rewritten PR carries at `tier`, with its labels ensured.
-  const prepare = async (drift: Drift, tier: Tier) => {
+  const prepare = async (drift: Drift, tier: Tier, training?: TrainingAssignment) => {
     const merge = await mergeModeFor(github, tier);
     const pr = await remediationFor(
       github.records.key,
@@ -194,6 +202,7 @@ async function applyAction(
       merge.note,
       pass.plan,
       region,
+      training,
     );
     await github.ensureLabels(pr.labels);
     return { merge, pr };
@@ -207,7 +216,8 @@ async function applyAction(
         pass.metrics?.pullRequests.inc({ action: 'deferred' });
         return { kind: 'deferred' };
       }
-      const { merge, pr } = await prepare(action.drift, action.drift.tier ?? 2);
+      const training = await trainingFor(pass, action, action.drift.tier ?? 2);
+      const { merge, pr } = await prepare(action.drift, action.drift.tier ?? 2, training);
       await github.ensureBranchCommit(action.branch, pr.files, pr.message);
       const opened = await github.openPullRequest({
         branch: action.branch,
@@ -218,7 +228,8 @@ async function applyAction(
       });
       pass.openedNow.add(opened.number);
       pass.metrics?.pullRequests.inc({ action: 'opened' });
-      if (merge.mode.kind === 'github-auto-merge')
+      if (training) await github.addAssignees(opened.number, [training.learner]);
+      if (merge.mode.kind === 'github-auto-merge' && autoMergeAllowed(training, now))
         await github.enableAutoMerge(opened.nodeId, opened.headSha);
       return { kind: 'create', pullRequest: opened.number };
     }
@@ -226,7 +237,8 @@ async function applyAction(
       // A tier a person raised by label survives the rewrite; policy only sets the floor.
       const policyTier = action.drift.tier ?? 2;
       const tier = Math.max(policyTier, tierFromLabels(action.pullRequest.labels) ?? 0) as Tier;
-      const { merge, pr } = await prepare(action.drift, tier);
+      const training = await trainingFor(pass, action, tier);
+      const { merge, pr } = await prepare(action.drift, tier, training);
       pass.lock?.assertHeld();
       const head = await github.ensureBranchCommit(action.pullRequest.branch, pr.files, pr.message);
       await github.updatePullRequest(action.pullRequest.number, {
@@ -239,8 +251,12 @@ async function applyAction(
         ],
       });
       // The force-push disarmed auto-merge (it was pinned to the old head): arm it again.
-      if (merge.mode.kind === 'github-auto-merge')
+      if (pass.handson?.address === action.drift.address)
+        await github.addAssignees(action.pullRequest.number, [pass.handson.learner]);
+      if (merge.mode.kind === 'github-auto-merge' && autoMergeAllowed(training, now))
         await github.enableAutoMerge(action.pullRequest.nodeId, head);
+      else if (action.pullRequest.autoMerge && !autoMergeAllowed(training, now))
+        await github.disableAutoMerge(action.pullRequest.nodeId);
       pass.metrics?.pullRequests.inc({ action: 'updated' });
       return { kind: 'update', pullRequest: action.pullRequest.number };
     }
@@ -255,6 +271,13 @@ async function applyAction(
       }
       return { kind: 'respect-closed', pullRequest: action.pullRequest.number };
     case 'close':
+      if (
+        action.pullRequest.meta?.learner &&
+        (await closeCreditingLearner(github, pass.config, session, action.pullRequest, state, now))
+      ) {
+        pass.metrics?.pullRequests.inc({ action: 'closed' });
+        return { kind: 'close', pullRequest: action.pullRequest.number };
+      }
       await github.ensureLabels([LABEL_RESOLVED]);
       await github.closePullRequest(
         action.pullRequest.number,

@@ -6,6 +6,7 @@ import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { repositoryPathProblem } from './repository-path.js';
 import { causeMatchSchema, contextConfigShape } from './schema-context.js';
+import { trainingConfigShape } from './schema-training.js';
 
 function isValidCron(expression: string): boolean {
   try {
@@ -203,6 +204,7 @@ export const configSchema = z
       .strict()
       .default({ prs_per_hour: 10, plan_json_bytes: DEFAULT_PLAN_JSON_BYTES }),
     ...contextConfigShape,
+    ...trainingConfigShape,
   })
   .strict()
   .superRefine((config, context) => {

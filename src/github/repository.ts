@@ -29,6 +29,7 @@ const LABEL_COLOURS: Record<string, string> = {
   'driftgate:ignored': 'eeeeee',
   'driftgate:advisory': 'd4c5f9',
   'driftgate:dashboard': '0052cc',
+  'driftgate:training': 'bfdadc',
 };
 
 /**
@@ -223,6 +224,14 @@ export class GitHubRepository {
       ...this.base,
       issue_number: number,
       labels: input.labels,
+    });
+  }
+
+  async addAssignees(number: number, logins: string[]): Promise<void> {
+    await this.octokit.rest.issues.addAssignees({
+      ...this.base,
+      issue_number: number,
+      assignees: logins,
     });
   }
 
