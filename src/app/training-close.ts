@@ -52,7 +52,9 @@ async function learnersFix(
 ): Promise<CloudTrailRecord | undefined> {
   const learner = pullRequest.meta?.learner;
   if (!learner) return undefined;
-  const instance = state.instances.find((candidate) => candidate.address === pullRequest.meta!.address);
+  const instance = state.instances.find(
+    (candidate) => candidate.address === pullRequest.meta!.address,
+  );
   const resourceId = cloudTrailResourceId(instance);
   const source = sourceFor(session, config.attribution);
   if (!resourceId || !source) return undefined;

@@ -18,12 +18,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parsePullRequestMeta } from '../../src/github/pr-body.js';
 import { cloudTrailRecord } from '../support/cloudtrail.js';
 import { FakeGitHub, type FakePullRequest } from '../support/fake-github.js';
-import {
-  describeWithMoto,
-  motoEc2,
-  motoS3,
-  useMotoEndpointForApp,
-} from '../support/moto.js';
+import { describeWithMoto, motoEc2, motoS3, useMotoEndpointForApp } from '../support/moto.js';
 import {
   TEST_RECORDS,
   commentPayload,
@@ -87,8 +82,7 @@ describeWithMoto('training mode', () => {
 
   beforeAll(async () => {
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-    const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.21.0.0/16' }))).Vpc!
-      .VpcId!;
+    const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.21.0.0/16' }))).Vpc!.VpcId!;
     let ownerId = '';
     for (const name of ['web', 'api', 'tools']) {
       ids[name] = (
@@ -218,7 +212,9 @@ describeWithMoto('training mode', () => {
       tier: 1,
     });
     // GitHub could auto-merge it, but driftgate did not arm auto-merge.
-    expect(github.graphql.filter((call) => call.mutation.includes('enablePullRequestAutoMerge'))).toEqual([]);
+    expect(
+      github.graphql.filter((call) => call.mutation.includes('enablePullRequestAutoMerge')),
+    ).toEqual([]);
     expect(web.auto_merge).toBeNull();
 
     // A second training drift goes to bob: alice already has one open.
@@ -245,12 +241,15 @@ describeWithMoto('training mode', () => {
     expect(web.comments.at(-1)).toMatch(
       /^Closing: the drift is gone — fixed by hand by @alice\. CloudTrail: DeleteTags by alice at /,
     );
-    const ledgerFiles = [...github.commits.get(github.branches.get(github.defaultBranch)!)!.files]
-      .filter(([path]) => path.startsWith('.driftgate/ledger/dev-sandbox/'));
+    const ledgerFiles = [
+      ...github.commits.get(github.branches.get(github.defaultBranch)!)!.files,
+    ].filter(([path]) => path.startsWith('.driftgate/ledger/dev-sandbox/'));
     expect(ledgerFiles).toHaveLength(1);
     const [path, record] = ledgerFiles[0]!;
     expect(web.comments.at(-1)).toContain(`Recorded in the ledger: \`${path}\``);
-    expect(record).toMatch(/outcome:\n {2}status: hands-on\n {2}pull_request: \d+\n {2}executed_by: alice\n {2}actor: alice\n {2}event_name: DeleteTags\n {2}event_id: ev-web-fix/);
+    expect(record).toMatch(
+      /outcome:\n {2}status: hands-on\n {2}pull_request: \d+\n {2}executed_by: alice\n {2}actor: alice\n {2}event_name: DeleteTags\n {2}event_id: ev-web-fix/,
+    );
     expect(record).toContain('address: aws_security_group.web');
   });
 
@@ -262,8 +261,9 @@ describeWithMoto('training mode', () => {
     expect(api.comments.at(-1)).toBe(
       'Closing: the drift is gone: live state matches the recorded state again.',
     );
-    const ledger = [...github.commits.get(github.branches.get(github.defaultBranch)!)!.files.keys()]
-      .filter((path) => path.includes('/dev-sandbox/'));
+    const ledger = [
+      ...github.commits.get(github.branches.get(github.defaultBranch)!)!.files.keys(),
+    ].filter((path) => path.includes('/dev-sandbox/'));
     expect(ledger).toHaveLength(1);
   });
 
