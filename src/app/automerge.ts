@@ -6,6 +6,7 @@
 import type { GitHubRepository } from '../github/repository.js';
 import { readBreaker } from './breaker.js';
 import { checksVerdict, decideMergeMode, tierFromLabels } from '../policy/merge.js';
+import { holdActive } from '../context/training.js';
 
 export type SelfMergeOutcome =
   { number: number; kind: 'merged' } | { number: number; kind: 'waiting'; reason: string };
@@ -20,6 +21,7 @@ export async function mergeGreenTierOnePullRequests(
   openedNow: ReadonlySet<number> = new Set(),
   /** The stack's mode allows merging (docs/guardrails.md#modes); default: every stack. */
   mayMergeStack: (stack: string) => boolean = () => true,
+  now: Date = new Date(),
 ): Promise<SelfMergeOutcome[]> {
   const outcomes: SelfMergeOutcome[] = [];
   const candidates = (await github.listDriftgatePullRequests()).filter(
@@ -29,12 +31,13 @@ export async function mergeGreenTierOnePullRequests(
       !pullRequest.draft &&
       tierFromLabels(pullRequest.labels) === 1 &&
       !openedNow.has(pullRequest.number) &&
-      mayMergeStack(pullRequest.meta.stack),
+      mayMergeStack(pullRequest.meta.stack) &&
+      // Training mode: the learner's hold keeps every kind of auto-merge off.
+      !holdActive(pullRequest.meta, now),
   );
   if (!candidates.length) return outcomes;
   const mode = decideMergeMode(1, await github.mergeSettings());
-  if (mode.kind !== 'self-merge') return outcomes;
-  // An open circuit breaker stops tier-1 self-merges in its stack (docs/guardrails.md).
+  // An open circuit breaker stops tier-1 merges in its stack, and arming auto-merge (docs/guardrails.md).
   const breakers = new Map<string, Promise<boolean>>();
   const breakerOpen = (stack: string) => {
     if (!breakers.has(stack))
@@ -44,6 +47,18 @@ export async function mergeGreenTierOnePullRequests(
       );
     return breakers.get(stack)!;
   };
+  if (mode.kind === 'github-auto-merge') {
+    // A training PR whose hold ended: arm GitHub's auto-merge, as at any tier-1 PR's opening.
+    for (const pullRequest of candidates)
+      if (
+        pullRequest.meta?.hold_until &&
+        !pullRequest.autoMerge &&
+        !(await breakerOpen(pullRequest.meta.stack))
+      )
+        await github.enableAutoMerge(pullRequest.nodeId, pullRequest.headSha);
+    return outcomes;
+  }
+  if (mode.kind !== 'self-merge') return outcomes;
   for (const pullRequest of candidates) {
     if (await breakerOpen(pullRequest.meta!.stack)) {
       outcomes.push({

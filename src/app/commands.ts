@@ -17,6 +17,7 @@ import type { JobContext } from './job-context.js';
 import { scanRepository } from './scan-repository.js';
 import { resumeBreakers } from './breaker-resume.js';
 import { inlineCode, plainText } from '../report/markdown.js';
+import { mention } from '../context/training.js';
 
 /** Marks driftgate's own replies, so it never answers itself. */
 const REPLY_MARKER = '<!-- driftgate:reply -->';
@@ -185,6 +186,39 @@ export async function handleComment(context: JobContext, job: CommandJob): Promi
         context,
         job,
         `Switched to **${command.kind}**, as @${sender.login} asked: the branch and the description now ${command.kind === 'codify' ? 'change the code to match live' : 'revert live state to the code'}.`,
+      );
+      break;
+    }
+    case 'handson': {
+      if (!meta) {
+        await reply(context, job, '`/driftgate handson` works on an open driftgate pull request.');
+        await react(context, job, 'confused');
+        return 'refused';
+      }
+      const learner = command.login ?? sender.login;
+      const results = await scanRepository(context, {
+        ...target,
+        stack: meta.stack,
+        handson: { address: meta.address, learner, by: sender.login },
+        plan:
+          meta.plan_run_id !== undefined && meta.plan_artifact
+            ? { runId: meta.plan_run_id, artifact: meta.plan_artifact }
+            : undefined,
+      });
+      const result = results[0];
+      if (!result || result.error || !result.actions.includes('update')) {
+        await reply(
+          context,
+          job,
+          `Could not assign this PR${result?.error ? `: ${plainText(result.error)}` : ': the drift is no longer there'}.`,
+        );
+        await react(context, job, 'confused');
+        return 'refused';
+      }
+      await reply(
+        context,
+        job,
+        `Assigned to ${mention(learner)} to fix by hand, as @${sender.login} asked: the checklist is in the description, and auto-merge waits meanwhile.`,
       );
       break;
     }

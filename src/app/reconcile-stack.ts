@@ -27,6 +27,9 @@ import { modeMergeNote, reportedAction } from './guard-modes.js';
 import type { ScanBounds } from './flap-scan.js';
 import { rowContextOf } from '../context/dashboard-section.js';
 import type { PastDecisions } from '../context/ledger-source.js';
+import { closeCreditingLearner } from './training-close.js';
+import { autoMergeAllowed, trainingFor, withHandsOn, type HandsOnRequest } from './training-pr.js';
+import type { TrainingAssignment } from '../context/training.js';
 import {
   mergeModeFor,
   remediationFor,
@@ -71,6 +74,10 @@ export interface ScanPass {
   bounds?: ScanBounds;
   /** The ledger's past decisions, read once per pass when a stack first asks (precedent). */
   pastDecisions?: (() => Promise<PastDecisions>) | undefined;
+  /** `/driftgate handson @login`: assign this address's PR to a learner. */
+  handson?: HandsOnRequest | undefined;
+  /** Training mode: the learner of each open training PR (read once, when first needed). */
+  trainingLoad?: string[];
 }
 
 export interface StackOutcome {
@@ -143,7 +150,7 @@ export async function scanStack(pass: ScanPass, stackConfig: StackConfig): Promi
     const drifts = pass.bounds
       ? await pass.bounds.prepare(stackConfig, decided, new Set(chosen.keys()), state, session)
       : decided;
-    const planned = planReconcile(stackConfig.name, drifts, pullRequests, now);
+    const planned = withHandsOn(pass, planReconcile(stackConfig.name, drifts, pullRequests, now));
     const { actions, heldBack } = pass.bounds?.adjust(planned) ?? {
       actions: planned,
       heldBack: new Set<Drift>(),
@@ -171,7 +178,7 @@ export async function scanStack(pass: ScanPass, stackConfig: StackConfig): Promi
         ? reportedAction(action)
         : action.kind !== 'close' && heldBack.has(action.drift)
           ? { kind: 'deferred' as const }
-          : await applyAction(pass, action, files, state, chosen, session.region, mode, bundles);
+          : await applyAction(pass, action, files, state, chosen, session, mode, bundles);
       pass.bounds?.noteOutcome(action, outcome.kind, outcome.pullRequest);
       kinds.push(outcome.kind);
       if (action.kind === 'close') continue;
@@ -216,14 +223,27 @@ async function applyAction(
   files: FileToCommit[],
   state: TerraformState,
   chosen: Map<string, DirectionChoice>,
-  region: string,
+  session: AwsSession,
   mode: Mode,
   bundles: () => Promise<PolicyBundle[]>,
 ): Promise<ActionOutcome> {
   const { github, now } = pass;
+  const region = session.region;
+  // May GitHub's auto-merge be armed on this PR: the merge mode, the stack's mode, the
+  // Action's proposal-only run, the circuit breaker and a learner's hold all agree.
+  const mayArmAutoMerge = (
+    merge: Awaited<ReturnType<typeof mergeModeFor>>,
+    stack: string,
+    training: TrainingAssignment | undefined,
+  ) =>
+    merge.mode.kind === 'github-auto-merge' &&
+    mayMerge(mode) &&
+    pass.autoMerge !== false &&
+    pass.bounds?.mayArmAutoMerge(stack) !== false &&
+    autoMergeAllowed(training, now);
   // What a created or rewritten PR carries at `tier` (raised by policy findings on its
   // codify patch), with its labels ensured.
-  const prepare = async (drift: Drift, policyTier: Tier) => {
+  const prepare = async (drift: Drift, policyTier: Tier, training?: TrainingAssignment) => {
     const prepared = await prepareCodify(drift, files, bundles);
     const tier = tierWithPolicy(policyTier, prepared);
     const merge = await mergeModeFor(github, tier);
@@ -239,6 +259,7 @@ async function applyAction(
       pass.plan,
       region,
       prepared,
+      training,
     );
     const pr = pass.bounds ? pass.bounds.decorate(drift, written) : written;
     await github.ensureLabels(pr.labels);
@@ -253,7 +274,8 @@ async function applyAction(
         pass.metrics?.pullRequests.inc({ action: 'deferred' });
         return { kind: 'deferred' };
       }
-      const { merge, pr, prepared } = await prepare(action.drift, action.drift.tier ?? 2);
+      const training = await trainingFor(pass, action, action.drift.tier ?? 2);
+      const { merge, pr, prepared } = await prepare(action.drift, action.drift.tier ?? 2, training);
       await github.ensureBranchCommit(action.branch, pr.files, pr.message);
       const opened = await github.openPullRequest({
         branch: action.branch,
@@ -265,12 +287,8 @@ async function applyAction(
       pass.openedNow.add(opened.number);
       await ensurePolicyCheck(github, opened.headSha, prepared);
       pass.metrics?.pullRequests.inc({ action: 'opened' });
-      if (
-        merge.mode.kind === 'github-auto-merge' &&
-        mayMerge(mode) &&
-        pass.autoMerge !== false &&
-        pass.bounds?.mayArmAutoMerge(action.drift.stack) !== false
-      )
+      if (training) await github.addAssignees(opened.number, [training.learner]);
+      if (mayArmAutoMerge(merge, action.drift.stack, training))
         await github.enableAutoMerge(opened.nodeId, opened.headSha);
       return { kind: 'create', pullRequest: opened.number };
     }
@@ -278,7 +296,8 @@ async function applyAction(
       // A tier a person raised by label survives the rewrite; policy only sets the floor.
       const policyTier = action.drift.tier ?? 2;
       const tier = Math.max(policyTier, tierFromLabels(action.pullRequest.labels) ?? 0) as Tier;
-      const { merge, pr, prepared } = await prepare(action.drift, tier);
+      const training = await trainingFor(pass, action, tier);
+      const { merge, pr, prepared } = await prepare(action.drift, tier, training);
       pass.lock?.assertHeld();
       const head = await github.ensureBranchCommit(action.pullRequest.branch, pr.files, pr.message);
       await ensurePolicyCheck(github, head, prepared);
@@ -292,13 +311,12 @@ async function applyAction(
         ],
       });
       // The force-push disarmed auto-merge (it was pinned to the old head): arm it again.
-      if (
-        merge.mode.kind === 'github-auto-merge' &&
-        mayMerge(mode) &&
-        pass.autoMerge !== false &&
-        pass.bounds?.mayArmAutoMerge(action.drift.stack) !== false
-      )
+      if (pass.handson?.address === action.drift.address)
+        await github.addAssignees(action.pullRequest.number, [pass.handson.learner]);
+      if (mayArmAutoMerge(merge, action.drift.stack, training))
         await github.enableAutoMerge(action.pullRequest.nodeId, head);
+      else if (action.pullRequest.autoMerge && !autoMergeAllowed(training, now))
+        await github.disableAutoMerge(action.pullRequest.nodeId);
       pass.metrics?.pullRequests.inc({ action: 'updated' });
       return { kind: 'update', pullRequest: action.pullRequest.number };
     }
@@ -313,6 +331,13 @@ async function applyAction(
       }
       return { kind: 'respect-closed', pullRequest: action.pullRequest.number };
     case 'close':
+      if (
+        action.pullRequest.meta?.learner &&
+        (await closeCreditingLearner(github, pass.config, session, action.pullRequest, state, now))
+      ) {
+        pass.metrics?.pullRequests.inc({ action: 'closed' });
+        return { kind: 'close', pullRequest: action.pullRequest.number };
+      }
       await github.ensureLabels([LABEL_RESOLVED]);
       await github.closePullRequest(
         action.pullRequest.number,

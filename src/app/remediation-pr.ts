@@ -30,6 +30,7 @@ import type { MetadataKey } from '../github/hidden-json.js';
 import type { TerraformState } from '../terraform/state.js';
 import { revertTargetOf, type PlanArtifact } from './detect-stack.js';
 import { policySectionOf, tierWithPolicy, type PreparedCodify } from './policy-check.js';
+import { LABEL_TRAINING, type TrainingAssignment } from '../context/training.js';
 
 export interface DirectionChoice {
   direction: Direction;
@@ -53,6 +54,8 @@ export async function remediationFor(
   region: string,
   /** The codify patch and its policy verdict (policy-check.ts prepareCodify). */
   prepared: PreparedCodify,
+  /** Training mode: the learner this PR goes to (src/context/training.ts). */
+  training?: TrainingAssignment,
 ) {
   const direction = drift.direction ?? 'revert';
   const policyTier = drift.tier ?? 2;
@@ -90,6 +93,7 @@ export async function remediationFor(
     plan,
     policySection: policySectionOf(prepared),
     raisedByPolicy: tier > policyTier && tierWithPolicy(policyTier, prepared) === tier,
+    training,
   };
   const changedCode =
     direction === 'codify'
@@ -110,7 +114,12 @@ export async function remediationFor(
     body: renderPullRequestBody(key, model),
     files: [...changedCode, ledger],
     message: `driftgate: ${direction} drift on ${commitLine(drift.address)}${summary}\n\n${commitTrailers(drift, direction, tier)}\n`,
-    labels: [tierLabel(tier), `driftgate:${direction}`, ...(tier === 3 ? [LABEL_ADVISORY] : [])],
+    labels: [
+      tierLabel(tier),
+      `driftgate:${direction}`,
+      ...(tier === 3 ? [LABEL_ADVISORY] : []),
+      ...(training ? [LABEL_TRAINING] : []),
+    ],
     draft: tier === 3,
   };
 }

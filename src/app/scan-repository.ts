@@ -4,6 +4,7 @@
  * It runs under the repository's lock (the job layer), so two scans of one repository —
  * on one worker or on two — never run at once and racing triggers cannot open duplicates.
  */
+import type { HandsOnRequest } from './training-pr.js';
 import { pastDecisionsOnce } from '../context/ledger-github.js';
 import type { Context } from 'probot';
 import type { DashboardStack } from '../github/dashboard.js';
@@ -53,6 +54,8 @@ export interface ScanRequest {
   /** Only this stack (by name). */
   stack?: string | undefined;
   overrides?: DirectionOverrides;
+  /** `/driftgate handson @login`: assign this address's PR to a learner. */
+  handson?: HandsOnRequest | undefined;
   /** The installation, for the hourly PR cap; absent = per repository. */
   installationId?: number | undefined;
   /** Find drift from this plan JSON instead of scanning AWS (needs `stack`). */
@@ -100,6 +103,7 @@ export async function scanRepository(
     waitForSlot: (limiter, key, perSecond) => context.jobs.waitForSlot(limiter, key, perSecond),
     bounds: new ScanBounds(context.jobs, github, config, now),
     pastDecisions: pastDecisionsOnce(github, config),
+    handson: request.handson,
   };
   if (request.plan && !request.stack) {
     await reportScanFailure(
@@ -140,8 +144,11 @@ export async function scanRepository(
       // The dashboard keeps the stack's last good row; the check run carries the error.
     }
   }
-  const merged = await mergeGreenTierOnePullRequests(github, pass.openedNow, (stack) =>
-    mayMerge(modeOfStack(config, stack)),
+  const merged = await mergeGreenTierOnePullRequests(
+    github,
+    pass.openedNow,
+    (stack) => mayMerge(modeOfStack(config, stack)),
+    now,
   );
   for (const entry of merged)
     context.log.info({ repository: `${owner}/${repo}`, ...entry }, 'tier-1 self-merge');

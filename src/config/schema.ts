@@ -15,6 +15,7 @@ import {
   notificationsSchema,
 } from './schema-bounds.js';
 import { causeMatchSchema, contextConfigShape } from './schema-context.js';
+import { trainingConfigShape } from './schema-training.js';
 
 function isValidCron(expression: string): boolean {
   try {
@@ -224,6 +225,7 @@ export const configSchema = z
     flapping: flappingSchema,
     notifications: notificationsSchema,
     ...contextConfigShape,
+    ...trainingConfigShape,
   })
   .strict()
   .superRefine((config, context) => {

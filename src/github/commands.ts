@@ -12,6 +12,8 @@ export type Command =
   /** Close a stack's circuit breaker (the PR's stack, or the named one on the dashboard). */
   | { kind: 'resume'; stack: string | undefined }
   | { kind: 'ignore'; days: number | undefined; reason: string | undefined }
+  /** Assign the PR to a learner (the author of the comment when no login is given). */
+  | { kind: 'handson'; login: string | undefined }
   | { kind: 'unknown'; text: string };
 
 const DURATION = /^for\s+(\d+)\s*(d|day|days|w|week|weeks)\b\s*/i;
@@ -38,6 +40,12 @@ export function parseCommand(body: string | null | undefined): Command | undefin
       return args.length <= 1
         ? { kind: 'resume', stack: args[0] || undefined }
         : { kind: 'unknown', text: rest };
+    case 'handson': {
+      if (args.length > 1) return { kind: 'unknown', text: rest };
+      if (args.length === 0) return { kind: 'handson', login: undefined };
+      const login = /^@?([A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38})$/.exec(args[0]!)?.[1];
+      return login ? { kind: 'handson', login } : { kind: 'unknown', text: rest };
+    }
     case 'ignore': {
       let tail = rest.slice(word.length).trim();
       let days: number | undefined;
@@ -60,6 +68,7 @@ export const COMMAND_HELP = [
   '- `/driftgate revert` — switch this PR to reverting live state to the code',
   '- `/driftgate rescan` — scan this stack again now',
   '- `/driftgate ignore [for <N> days|weeks] [reason]` — close this PR and propose an `ignore` rule (with you as owner) in `.github/driftgate.yml`',
+  '- `/driftgate handson [@user]` — assign this PR to a learner (you, if no one is named) to fix by hand: a checklist, auto-merge held (training mode)',
   '- `/driftgate explain` — say why this PR proposes what it does',
   '- `/driftgate undo` — on a merged driftgate PR: open a PR that takes the remediation back',
   "- `/driftgate resume [stack]` — close a stack's circuit breaker (on a PR of the stack, or on the dashboard; without a stack there, every open one)",

@@ -17,6 +17,7 @@ import { changeCells } from '../report/render.js';
 import type { RevertPlan } from '../remediation/revert.js';
 import { terraformTargetCommand } from '../remediation/shell.js';
 import { contextSection } from '../context/pr-section.js';
+import { trainingSection, type TrainingAssignment } from '../context/training.js';
 
 /** GitHub rejects bodies over 65,536 characters; keep well under. */
 export const BODY_LIMIT = 60_000;
@@ -38,6 +39,10 @@ export const pullRequestMetaSchema = z.object({
   plan_artifact: z.string().optional(),
   /** An undo PR: the number of the merged remediation PR it undoes. */
   undo_of: z.number().int().optional(),
+  /** Training mode: the learner this PR is assigned to, and until when auto-merge waits. */
+  learner: z.string().optional(),
+  hold_until: z.string().optional(),
+  learner_by: z.string().optional(),
 });
 export type PullRequestMeta = z.infer<typeof pullRequestMetaSchema>;
 
@@ -77,6 +82,8 @@ export interface PullRequestModel {
   policySection?: string | undefined;
   /** The tier was raised to 2 by those findings, not by a person. */
   raisedByPolicy?: boolean | undefined;
+  /** Training mode: assigned to a learner, with a by-hand checklist. */
+  training?: TrainingAssignment | undefined;
 }
 
 export function pullRequestTitle(model: PullRequestModel): string {
@@ -186,6 +193,16 @@ export function renderPullRequestBody(key: MetadataKey, model: PullRequestModel)
           terraformTargetCommand('plan', drift.address),
         ];
   lines.push(codeBlock(commands.join('\n'), 'sh'));
+  if (model.training)
+    lines.push(
+      ...trainingSection({
+        assignment: model.training,
+        drift,
+        tier: model.tier,
+        awsCommands: model.revert.operations.map((operation) => operation.command),
+        terraformCommands: model.revert.terraformCommands,
+      }),
+    );
   lines.push(
     '',
     `<sub>driftgate · fingerprint ${inlineCode(drift.fingerprint)} · source: ${plainText(drift.source)}</sub>`,
@@ -200,6 +217,13 @@ export function renderPullRequestBody(key: MetadataKey, model: PullRequestModel)
       tier: model.tier,
       ...(model.override
         ? { override: model.override.direction, override_by: model.override.by }
+        : {}),
+      ...(model.training
+        ? {
+            learner: model.training.learner,
+            hold_until: model.training.holdUntil,
+            ...(model.training.by ? { learner_by: model.training.by } : {}),
+          }
         : {}),
       ...(model.plan ? { plan_run_id: model.plan.runId, plan_artifact: model.plan.artifact } : {}),
     }),

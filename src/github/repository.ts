@@ -33,6 +33,7 @@ const LABEL_COLOURS: Record<string, string> = {
   'driftgate:ignored': 'eeeeee',
   'driftgate:advisory': 'd4c5f9',
   'driftgate:dashboard': '0052cc',
+  'driftgate:training': 'bfdadc',
 };
 
 /**
@@ -227,6 +228,14 @@ export class GitHubRepository {
       ...this.base,
       issue_number: number,
       labels: input.labels,
+    });
+  }
+
+  async addAssignees(number: number, logins: string[]): Promise<void> {
+    await this.octokit.rest.issues.addAssignees({
+      ...this.base,
+      issue_number: number,
+      assignees: logins,
     });
   }
 

@@ -7,7 +7,13 @@ type Who =
   | { kind: 'service'; service: string };
 
 export function cloudTrailRecord(
-  input: Who & { resourceId: string; time: string; eventId: string; userAgent?: string },
+  input: Who & {
+    resourceId: string;
+    time: string;
+    eventId: string;
+    userAgent?: string;
+    eventName?: string;
+  },
 ): Record<string, unknown> {
   const userIdentity =
     input.kind === 'iam-user'
@@ -40,7 +46,7 @@ export function cloudTrailRecord(
     userIdentity,
     eventTime: input.time,
     eventSource: 'ec2.amazonaws.com',
-    eventName: 'CreateTags',
+    eventName: input.eventName ?? 'CreateTags',
     awsRegion: 'us-east-1',
     sourceIPAddress: input.kind === 'service' ? input.service : '198.51.100.20',
     userAgent:

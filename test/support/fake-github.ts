@@ -43,6 +43,7 @@ export interface FakePullRequest {
   base: { ref: string };
   labels: { name: string }[];
   comments: string[];
+  assignees?: { login: string }[];
 }
 
 export interface FakeIssue {
@@ -634,6 +635,17 @@ export class FakeGitHub {
           content: (body as { content: string }).content,
         });
         return [201, { id: this.nextId++, content: (body as { content: string }).content }];
+      })
+      .post(new RegExp(`^${base}/issues/(\\d+)/assignees$`))
+      .reply((uri, body) => {
+        write('POST', uri);
+        const pr = pull(uri);
+        if (!pr) return [404, { message: 'Not Found' }];
+        pr.assignees ??= [];
+        for (const login of (body as { assignees: string[] }).assignees)
+          if (!pr.assignees.some((assignee) => assignee.login === login))
+            pr.assignees.push({ login });
+        return [201, pullJson(pr)];
       })
       .post(new RegExp(`^${base}/issues/(\\d+)/comments$`))
       .reply((uri, body) => {
