@@ -42,7 +42,7 @@ export function causeClassifier(
       return {
         cause: 'unknown',
         reason: attributionSkipped
-          ? `CloudTrail was not asked (${attributionSkipped === 'plan' ? 'drift from a plan' : 'attribution is off'})`
+          ? `CloudTrail was not asked: ${attributionSkipped === 'plan' ? 'the drift came from a plan' : 'attribution is off'}`
           : 'CloudTrail did not say who changed it',
       };
     const who = attribution.actor;

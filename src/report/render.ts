@@ -116,7 +116,10 @@ export function renderText(report: ScanReport): string {
       } else if (drift.attributionSkipped === 'off') {
         lines.push(`      by: ${attributionSkippedText('off')}`);
       }
-      if (drift.cause) lines.push(`      cause: ${drift.cause} (${drift.causeReason ?? ''})`);
+      if (drift.cause)
+        lines.push(
+          `      cause: ${drift.cause}${drift.causeReason ? ` (${drift.causeReason})` : ''}`,
+        );
       for (const change of drift.changes) {
         lines.push(
           change.setElement
