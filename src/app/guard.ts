@@ -33,6 +33,7 @@ import {
   type GuardVerdict,
   type RevertedDrift,
 } from './guard-verdict.js';
+import { plansExternalId, plansForHead } from './guard-plans.js';
 import type { JobContext } from './job-context.js';
 
 export { GUARD_CHECK } from './guard-verdict.js';
@@ -245,17 +246,19 @@ export async function handleGuard(
     problems: [],
   };
   const pullRequests = stacks.length ? await github.listDriftgatePullRequests() : [];
+  const plans = await plansForHead(context, job, pr.head.sha);
   for (const stack of stacks) {
     try {
       if (stack.source === 'plan') {
-        if (job.plan && job.stack === stack.name)
+        const plan = plans.get(stack.name);
+        if (plan)
           input.reverted.push(
             ...(await planStackReverts(
               github,
               config,
               stack,
               pr.head.sha,
-              job.plan,
+              plan,
               pullRequests,
               context.now(),
             )),
@@ -295,6 +298,7 @@ export async function handleGuard(
     title: verdict.title,
     summary: verdict.summary,
     actions: verdict.actions,
+    externalId: plans.size ? plansExternalId(plans) : '',
   });
   return verdict;
 }
