@@ -40,12 +40,18 @@ export function parsePlansExternalId(
   }
 }
 
-/** The plans the guard run on `headSha` remembers, with the one this job brings on top. */
-export async function plansForHead(
+/** What the guard's latest run on a head says: its plans, and whether it already failed. */
+export interface PreviousGuardRun {
+  plans: Map<string, GuardPlan>;
+  failed: boolean;
+}
+
+/** The guard run on `headSha` as it is before this job writes it. */
+export async function previousGuardRun(
   context: JobContext,
   job: GuardJob,
   headSha: string,
-): Promise<Map<string, GuardPlan>> {
+): Promise<PreviousGuardRun> {
   const { data } = await context.octokit.rest.checks.listForRef({
     owner: job.owner,
     repo: job.repo,
@@ -54,7 +60,16 @@ export async function plansForHead(
     filter: 'latest',
     per_page: 1,
   });
-  const plans = parsePlansExternalId(data.check_runs[0]?.external_id);
+  const run = data.check_runs[0];
+  return {
+    plans: parsePlansExternalId(run?.external_id),
+    failed: run?.status === 'completed' && run.conclusion === 'failure',
+  };
+}
+
+/** The plans this evaluation uses: the remembered ones, with the one this job brings on top. */
+export function plansForJob(previous: PreviousGuardRun, job: GuardJob): Map<string, GuardPlan> {
+  const plans = new Map(previous.plans);
   if (job.plan && job.stack) plans.set(job.stack, job.plan);
   return plans;
 }

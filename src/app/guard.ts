@@ -33,8 +33,10 @@ import {
   type GuardVerdict,
   type RevertedDrift,
 } from './guard-verdict.js';
-import { plansExternalId, plansForHead } from './guard-plans.js';
+import { guardFailureNotification } from './guard-notify.js';
+import { plansExternalId, plansForJob, previousGuardRun } from './guard-plans.js';
 import type { JobContext } from './job-context.js';
+import { notifyBatch } from './notify-batch.js';
 
 export { GUARD_CHECK } from './guard-verdict.js';
 
@@ -246,7 +248,8 @@ export async function handleGuard(
     problems: [],
   };
   const pullRequests = stacks.length ? await github.listDriftgatePullRequests() : [];
-  const plans = await plansForHead(context, job, pr.head.sha);
+  const previous = await previousGuardRun(context, job, pr.head.sha);
+  const plans = plansForJob(previous, job);
   for (const stack of stacks) {
     try {
       if (stack.source === 'plan') {
@@ -300,6 +303,11 @@ export async function handleGuard(
     actions: verdict.actions,
     externalId: plans.size ? plansExternalId(plans) : '',
   });
+  // Once per head: a re-evaluation that fails again says nothing new.
+  if (verdict.conclusion === 'failure' && !previous.failed)
+    await notifyBatch(context, config, { owner, repo }, [
+      guardFailureNotification(pr.number, verdict, input),
+    ]);
   return verdict;
 }
 

@@ -67,8 +67,6 @@ function legacyPlan(pinnedAction: 'update' | 'no-op'): string {
   return JSON.stringify(plan);
 }
 
-let nextPull = 950;
-
 describeWithMoto('the hotfix guard on a plan-fed stack', () => {
   let world: DriftRepository;
   beforeEach(async () => {
@@ -107,66 +105,17 @@ describeWithMoto('the hotfix guard on a plan-fed stack', () => {
     });
 
   /** Someone opens a PR writing the hand-set ami into the code, and touching the live stack. */
-  async function openPullRequest(): Promise<FakePullRequest> {
-    const { github } = world;
-    const branch = 'feature/pin-ami';
-    github.branches.set(branch, github.branches.get(github.defaultBranch)!);
-    github.commit(
-      undefined,
-      {
-        ...Object.fromEntries(github.filesAt(github.defaultBranch)),
-        'envs/legacy/main.tf': LEGACY_TF.replace('"old"', '"hand-set"'),
-        'envs/net/outputs.tf': 'output "vpc" {\n  value = "x"\n}\n',
-      },
-      branch,
-    );
-    const pr: FakePullRequest = {
-      number: nextPull++,
-      node_id: `PR_plan${nextPull}`,
-      created_at: new Date().toISOString(),
-      merge_commit_sha: null,
-      merged_by: null,
-      auto_merge: null,
-      state: 'open',
-      merged_at: null,
-      draft: false,
-      title: 'Pin the ami',
-      body: 'Writes the hand-set ami into the code',
-      head: { ref: branch, sha: github.branches.get(branch)! },
-      base: { ref: github.defaultBranch },
-      labels: [],
-      comments: [],
-    };
-    github.pullRequests.push(pr);
-    await world.deliver('pull_request', world.pullRequestPayload(pr, 'opened'));
-    return pr;
-  }
+  const openPullRequest = () =>
+    world.openPullRequest('feature/pin-ami', {
+      'envs/legacy/main.tf': LEGACY_TF.replace('"old"', '"hand-set"'),
+      'envs/net/outputs.tf': 'output "vpc" {\n  value = "x"\n}\n',
+    });
 
   const guardOf = (pr: FakePullRequest) => {
-    const sha = world.github.branches.get(pr.head.ref);
-    const runs = world.github.checkRuns.filter(
-      (run) => run.name === 'driftgate/guard' && run.head_sha === sha,
-    );
+    const runs = world.guardRuns(pr);
     expect(runs).toHaveLength(1);
     return runs[0]!;
   };
-
-  /** A person presses "Re-run" on the guard check of `pr`. */
-  function rerun(pr: FakePullRequest) {
-    const example = examplePayload('check_run', (candidate) => candidate.action === 'rerequested');
-    const run = guardOf(pr);
-    return world.deliver('check_run', {
-      ...example,
-      check_run: {
-        ...(example.check_run as object),
-        id: run.id,
-        name: 'driftgate/guard',
-        head_sha: run.head_sha,
-        external_id: run.external_id ?? '',
-        pull_requests: [{ number: pr.number }],
-      },
-    });
-  }
 
   it("lists exactly the drifts the PR's plan would change, and keeps that plan on Re-run and on a drift PR's change", async () => {
     await dispatch({ stack: 'legacy', plan_run_id: 4242, plan_artifact: 'plan-json' });
@@ -204,7 +153,7 @@ describeWithMoto('the hotfix guard on a plan-fed stack', () => {
 
     // "Re-run": evaluated again with the plan this head already has, not waiting for it.
     const writes = world.github.writes.length;
-    await rerun(pr);
+    await world.rerunGuard(pr);
     expect(guardOf(pr)).toMatchObject({ status: 'completed', conclusion: 'neutral' });
     expect(world.github.writes.slice(writes)).toEqual([]);
 
@@ -218,12 +167,7 @@ describeWithMoto('the hotfix guard on a plan-fed stack', () => {
     expect(guardOf(pr).output.summary).toContain('it is marked as a hotfix');
 
     // A push makes the plan stale: the new head waits for its own plan.
-    world.github.commit(
-      undefined,
-      { ...Object.fromEntries(world.github.filesAt(pr.head.ref)), 'envs/legacy/notes.tf': '\n' },
-      pr.head.ref,
-    );
-    await world.deliver('pull_request', world.pullRequestPayload(pr, 'synchronize'));
+    await world.pushToPullRequest(pr, { 'envs/legacy/notes.tf': '\n' });
     expect(guardOf(pr)).toMatchObject({
       status: 'in_progress',
       output: { title: 'waiting for the plan of this pull request' },
