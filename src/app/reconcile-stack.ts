@@ -22,7 +22,13 @@ import { inlineCode } from '../report/markdown.js';
 import type { StackReport } from '../report/model.js';
 import type { TerraformState } from '../terraform/state.js';
 import { detectStackDrifts, type PlanArtifact } from './detect-stack.js';
-import { mayMerge, mayWritePullRequests, modeOf, type Mode } from '../policy/modes.js';
+import {
+  mayMerge,
+  mayWritePullRequests,
+  modeOf,
+  stricterMode,
+  type Mode,
+} from '../policy/modes.js';
 import { modeMergeNote, reportedAction } from './guard-modes.js';
 import type { ScanBounds } from './flap-scan.js';
 import {
@@ -63,8 +69,8 @@ export interface ScanPass {
   metrics: Metrics | undefined;
   /** Wait for a turn on a limiter shared by every instance (CloudTrail LookupEvents). */
   waitForSlot: ((limiter: string, key: string, perSecond: number) => Promise<void>) | undefined;
-  /** false: never arm GitHub's auto-merge (the Action proposes, it never merges). */
-  autoMerge?: boolean | undefined;
+  /** The most this pass may do, whatever the config says (the Action: its `mode` input). */
+  modeCap?: Mode | undefined;
   /** Breaker, flap detection and notifications (docs/guardrails.md). */
   bounds?: ScanBounds;
 }
@@ -149,7 +155,7 @@ export async function scanStack(pass: ScanPass, stackConfig: StackConfig): Promi
         direction: drift.direction ?? 'revert',
       });
     const kinds: StackScanResult['actions'] = [];
-    const mode = modeOf(config, stackConfig);
+    const mode = stricterMode(modeOf(config, stackConfig), pass.modeCap ?? 'remediate');
     const row: DashboardStack = {
       name: stackConfig.name,
       environment: stackConfig.environment,
@@ -262,7 +268,6 @@ async function applyAction(
       if (
         merge.mode.kind === 'github-auto-merge' &&
         mayMerge(mode) &&
-        pass.autoMerge !== false &&
         pass.bounds?.mayArmAutoMerge(action.drift.stack) !== false
       )
         await github.enableAutoMerge(opened.nodeId, opened.headSha);
@@ -289,7 +294,6 @@ async function applyAction(
       if (
         merge.mode.kind === 'github-auto-merge' &&
         mayMerge(mode) &&
-        pass.autoMerge !== false &&
         pass.bounds?.mayArmAutoMerge(action.drift.stack) !== false
       )
         await github.enableAutoMerge(action.pullRequest.nodeId, head);
