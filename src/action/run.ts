@@ -3,7 +3,9 @@
  * scan the chosen stacks (live AWS with the workflow's credentials, or a plan JSON made
  * earlier in the job), and — in propose mode — reconcile drift PRs and the dashboard with
  * the app's own code (app/reconcile-stack.ts, app/dashboard-update.ts). It never merges and
- * never executes: that needs the app (docs/action.md).
+ * never executes: that needs the app (docs/action.md). A stack's mode is the stricter of its
+ * config's (`mode`, `stacks[].mode`) and the `mode` input: a stack the config keeps in
+ * `report` gets no PR even from a propose run.
  */
 import { randomBytes } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
@@ -21,6 +23,7 @@ import type { DashboardStack } from '../github/dashboard.js';
 import { metadataKeyFromSecret, type MetadataKey } from '../github/hidden-json.js';
 import { GitHubRepository } from '../github/repository.js';
 import { MemoryStore } from '../jobs/memory-transport.js';
+import { modeOf, stricterMode } from '../policy/modes.js';
 import type { ScanReport, StackReport } from '../report/model.js';
 import type { ActionInputs, WorkflowRun } from './inputs.js';
 import type { ActionOctokit } from './octokit.js';
@@ -39,6 +42,8 @@ export interface ActionOutcome {
   pullRequests: ProposedPullRequest[];
   /** Stacks that could not be scanned, with the reason (one line each). */
   errors: { stack: string; message: string }[];
+  /** Stacks run in `report` mode although the input asked for more: the config says report. */
+  reportByConfig: string[];
 }
 
 export interface ActionDependencies {
@@ -99,17 +104,23 @@ export async function runAction(
     lock: undefined,
     metrics: undefined,
     waitForSlot,
-    autoMerge: false,
+    // The Action never merges or executes: at most propose, and less when the config says so.
+    modeCap: inputs.mode,
   };
   const outcome: ActionOutcome = {
     report: { generatedAt: now.toISOString(), stacks: [] },
     pullRequests: [],
     errors: [],
+    reportByConfig: [],
   };
   const rows: DashboardStack[] = [];
+  let proposed = false;
   for (const stackConfig of stacks) {
+    const mode = stricterMode(modeOf(config, stackConfig), inputs.mode);
+    if (mode !== inputs.mode) outcome.reportByConfig.push(stackConfig.name);
     try {
-      if (inputs.mode === 'propose') {
+      if (mode === 'propose') {
+        proposed = true;
         const { row, found, result } = await scanStack(pass, stackConfig);
         // One row per drift, in the order of the actions that are not closes.
         const kinds = result.actions.filter((kind) => kind !== 'close');
@@ -132,7 +143,8 @@ export async function runAction(
     }
   }
   // The dashboard keeps a failed stack's last good row, as in the app.
-  if (inputs.mode === 'propose') await updateDashboard(github, config, rows, now);
+  // A stack in report mode writes nothing, the dashboard included.
+  if (proposed) await updateDashboard(github, config, rows, now);
   return outcome;
 }
 

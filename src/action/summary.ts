@@ -34,6 +34,11 @@ export function renderSummary(outcome: ActionOutcome, mode: ActionMode): string 
   }
   if (mode === 'report')
     parts.push('', '_Report mode: driftgate opened, changed and closed no pull requests._');
+  for (const stack of outcome.reportByConfig)
+    parts.push(
+      '',
+      `_Stack ${inlineCode(stack)} is in \`report\` mode in its config: driftgate opened, changed and closed no pull requests for it._`,
+    );
   for (const error of outcome.errors)
     parts.push(
       '',

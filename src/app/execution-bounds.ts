@@ -12,6 +12,7 @@ import type { ExecuteJob } from '../jobs/payloads.js';
 import type { ExecutionReport } from '../remediation/execute.js';
 import { inlineCode } from '../report/markdown.js';
 import { readBreaker, recordBreakerEvent } from './breaker.js';
+import { disarmAutoMerge } from './breaker-disarm.js';
 import { updateGuardrails } from './dashboard-update.js';
 import { recordExecutedRevert } from './flap.js';
 import type { JobContext } from './job-context.js';
@@ -174,5 +175,6 @@ async function boundsAfterExecution(
     now,
   );
   context.log.warn({ stack: target.stack, cause }, 'circuit breaker opened');
+  await disarmAutoMerge(github, target.stack, context.log);
   return `**The circuit breaker of stack ${inlineCode(target.stack)} is now open**: driftgate executes nothing and self-merges no tier-1 PR there until someone with write access comments \`/driftgate resume\` on the dashboard or on a PR of the stack.${recorded ? ` Note: ${recorded}.` : ''}`;
 }

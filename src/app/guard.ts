@@ -33,7 +33,10 @@ import {
   type GuardVerdict,
   type RevertedDrift,
 } from './guard-verdict.js';
+import { guardFailureNotification } from './guard-notify.js';
+import { plansExternalId, plansForJob, previousGuardRun } from './guard-plans.js';
 import type { JobContext } from './job-context.js';
+import { notifyBatch } from './notify-batch.js';
 
 export { GUARD_CHECK } from './guard-verdict.js';
 
@@ -245,17 +248,20 @@ export async function handleGuard(
     problems: [],
   };
   const pullRequests = stacks.length ? await github.listDriftgatePullRequests() : [];
+  const previous = await previousGuardRun(context, job, pr.head.sha);
+  const plans = plansForJob(previous, job);
   for (const stack of stacks) {
     try {
       if (stack.source === 'plan') {
-        if (job.plan && job.stack === stack.name)
+        const plan = plans.get(stack.name);
+        if (plan)
           input.reverted.push(
             ...(await planStackReverts(
               github,
               config,
               stack,
               pr.head.sha,
-              job.plan,
+              plan,
               pullRequests,
               context.now(),
             )),
@@ -295,7 +301,13 @@ export async function handleGuard(
     title: verdict.title,
     summary: verdict.summary,
     actions: verdict.actions,
+    externalId: plans.size ? plansExternalId(plans) : '',
   });
+  // Once per head: a re-evaluation that fails again says nothing new.
+  if (verdict.conclusion === 'failure' && !previous.failed)
+    await notifyBatch(context, config, { owner, repo }, [
+      guardFailureNotification(pr.number, verdict, input),
+    ]);
   return verdict;
 }
 

@@ -22,7 +22,13 @@ import { inlineCode } from '../report/markdown.js';
 import type { StackReport } from '../report/model.js';
 import type { TerraformState } from '../terraform/state.js';
 import { detectStackDrifts, type PlanArtifact } from './detect-stack.js';
-import { mayMerge, mayWritePullRequests, modeOf, type Mode } from '../policy/modes.js';
+import {
+  mayMerge,
+  mayWritePullRequests,
+  modeOf,
+  stricterMode,
+  type Mode,
+} from '../policy/modes.js';
 import { modeMergeNote, reportedAction } from './guard-modes.js';
 import type { ScanBounds } from './flap-scan.js';
 import { rowContextOf } from '../context/dashboard-section.js';
@@ -68,8 +74,8 @@ export interface ScanPass {
   metrics: Metrics | undefined;
   /** Wait for a turn on a limiter shared by every instance (CloudTrail LookupEvents). */
   waitForSlot: ((limiter: string, key: string, perSecond: number) => Promise<void>) | undefined;
-  /** false: never arm GitHub's auto-merge (the Action proposes, it never merges). */
-  autoMerge?: boolean | undefined;
+  /** The most this pass may do, whatever the config says (the Action: its `mode` input). */
+  modeCap?: Mode | undefined;
   /** Breaker, flap detection and notifications (docs/guardrails.md). */
   bounds?: ScanBounds;
   /** The ledger's past decisions, read once per pass when a stack first asks (precedent). */
@@ -161,7 +167,7 @@ export async function scanStack(pass: ScanPass, stackConfig: StackConfig): Promi
         direction: drift.direction ?? 'revert',
       });
     const kinds: StackScanResult['actions'] = [];
-    const mode = modeOf(config, stackConfig);
+    const mode = stricterMode(modeOf(config, stackConfig), pass.modeCap ?? 'remediate');
     const row: DashboardStack = {
       name: stackConfig.name,
       environment: stackConfig.environment,
@@ -238,7 +244,6 @@ async function applyAction(
   ) =>
     merge.mode.kind === 'github-auto-merge' &&
     mayMerge(mode) &&
-    pass.autoMerge !== false &&
     pass.bounds?.mayArmAutoMerge(stack) !== false &&
     autoMergeAllowed(training, now);
   // What a created or rewritten PR carries at `tier` (raised by policy findings on its

@@ -19,6 +19,8 @@ export interface DesiredCheckRun {
   summary: string;
   /** Buttons on the check run (check_run.requested_action); [] removes them. */
   actions?: { label: string; description: string; identifier: string }[];
+  /** The app's own reference on the run (e.g. the guard's plans); only this app can write it. */
+  externalId?: string;
 }
 
 export type CheckRunWrite = 'created' | 'updated' | 'unchanged';
@@ -38,7 +40,10 @@ export async function ensureCheckRun(
   });
   const run = existing.data.check_runs[0];
   const output = { title: desired.title, summary: desired.summary };
-  const actions = desired.actions ? { actions: desired.actions } : {};
+  const actions = {
+    ...(desired.actions ? { actions: desired.actions } : {}),
+    ...(desired.externalId !== undefined ? { external_id: desired.externalId } : {}),
+  };
   const result =
     desired.conclusion === 'pending'
       ? { status: 'in_progress' as const }
@@ -59,7 +64,8 @@ export async function ensureCheckRun(
     run.status === result.status &&
     (run.conclusion ?? undefined) === ('conclusion' in result ? result.conclusion : undefined) &&
     run.output.title === desired.title &&
-    run.output.summary === desired.summary
+    run.output.summary === desired.summary &&
+    (desired.externalId === undefined || (run.external_id ?? '') === desired.externalId)
   ) {
     return 'unchanged';
   }

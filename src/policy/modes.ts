@@ -27,6 +27,16 @@ export function modeOfStack(config: Pick<DriftgateConfig, 'mode' | 'stacks'>, na
   );
 }
 
+const LATITUDE: Record<Mode, number> = { report: 0, propose: 1, remediate: 2 };
+
+/**
+ * The stricter of two modes. A caller that may do at most `cap` (the Action's `mode` input)
+ * in a stack whose config says `configured` does what both allow.
+ */
+export function stricterMode(configured: Mode, cap: Mode): Mode {
+  return LATITUDE[cap] < LATITUDE[configured] ? cap : configured;
+}
+
 export const mayWritePullRequests = (mode: Mode): boolean => mode !== 'report';
 export const mayMerge = (mode: Mode): boolean => mode === 'remediate';
 export const mayExecute = (mode: Mode): boolean => mode === 'remediate';

@@ -221,6 +221,43 @@ describeWithMoto('the driftgate Action (bundle, fake GitHub over HTTP, moto)', (
     expect(result.summary).toContain('| unchanged |');
   });
 
+  it('the stricter mode wins: a stack the config keeps in report mode gets nothing from a propose run', async () => {
+    const open = github.pullRequests.map((pr) => ({ number: pr.number, state: pr.state }));
+    const dashboard = github.issues.map((issue) => issue.body);
+    github.commit(
+      undefined,
+      {
+        ...Object.fromEntries(github.filesAt(github.defaultBranch)),
+        '.github/driftgate.yml': REPO_CONFIG.replace(
+          '    environment: prod\n',
+          '    environment: prod\n    mode: report\n',
+        ),
+      },
+      github.defaultBranch,
+    );
+    github.writes.length = 0;
+    const result = await step({ ...propose, 'detailed-exitcode': 'true' });
+    expect(result.stdout).not.toContain('::error');
+    expect(result.code).toBe(2);
+    expect(result.outputs['drift-count']).toBe('2');
+    expect(result.outputs['pull-requests']).toBe('[]');
+    expect(result.summary).toContain(
+      '_Stack `prod-network` is in `report` mode in its config: driftgate opened, changed and closed no pull requests for it._',
+    );
+    // No PR opened, updated or closed, and the dashboard as it was.
+    expect(github.writes).toEqual([]);
+    expect(github.pullRequests.map((pr) => ({ number: pr.number, state: pr.state }))).toEqual(open);
+    expect(github.issues.map((issue) => issue.body)).toEqual(dashboard);
+    github.commit(
+      undefined,
+      {
+        ...Object.fromEntries(github.filesAt(github.defaultBranch)),
+        '.github/driftgate.yml': REPO_CONFIG,
+      },
+      github.defaultBranch,
+    );
+  });
+
   it('a broken organisation config stops the run, naming the parent file; nothing is written', async () => {
     organisation.commit(
       undefined,

@@ -3,11 +3,12 @@
  * webhook message and one Slack message per scan, whatever the number of drifts; the URLs
  * come from the app's environment by name and never appear in a PR or the dashboard.
  */
+import { RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { verifySignature } from '../../src/notify/sign.js';
-import { DriftRepository } from '../support/drift-repository.js';
+import { DriftRepository, SSH } from '../support/drift-repository.js';
 import { describeWithMoto, useMotoEndpointForApp } from '../support/moto.js';
 import { TEST_ENVIRONMENT } from '../support/records.js';
 
@@ -127,5 +128,53 @@ describeWithMoto('notifications after a scan', () => {
     const before = received.length;
     await world.scan();
     expect(received.length).toBe(before);
+  });
+
+  it('a failing guard notifies once per PR head: not again on Re-run, again after a push', async () => {
+    // Someone closes SSH on web by hand (narrowing): reverting it would re-open it.
+    await world.ec2.send(
+      new RevokeSecurityGroupIngressCommand({
+        GroupId: world.groupIds.get('web'),
+        IpPermissions: [SSH],
+      }),
+    );
+    await world.scan();
+    const guardMessages = () =>
+      received
+        .filter((request) => request.path === '/hook')
+        .map((request) => JSON.parse(request.body) as { events: Record<string, unknown>[] })
+        .filter((message) => message.events.some((event) => event.event === 'guard'));
+    const slackBefore = received.filter((request) => request.path.startsWith('/slack/')).length;
+
+    const pr = await world.openPullRequest('feature/outputs', {
+      'envs/net/outputs.tf': 'output "vpc" {\n  value = "x"\n}\n',
+    });
+    expect(world.guardRuns(pr)[0]).toMatchObject({ conclusion: 'failure' });
+    const [message] = guardMessages();
+    expect(guardMessages()).toHaveLength(1);
+    expect(message!.events).toEqual([
+      {
+        event: 'guard',
+        pullRequest: pr.number,
+        summary:
+          'would revert 1 drift(s) that must be codified first: aws_security_group.web (net)',
+        pull_request_url: expect.stringMatching(new RegExp(`/pull/${pr.number}$`)),
+      },
+    ]);
+
+    // Re-run with the same result: nothing new to say.
+    await world.rerunGuard(pr);
+    expect(world.guardRuns(pr)[0]).toMatchObject({ conclusion: 'failure' });
+    expect(guardMessages()).toHaveLength(1);
+
+    // A new head fails again: one more message. The Slack target did not ask for guard events.
+    await world.pushToPullRequest(pr, {
+      'envs/net/outputs.tf': 'output "vpc" {\n  value = "y"\n}\n',
+    });
+    expect(world.guardRuns(pr)[0]).toMatchObject({ conclusion: 'failure' });
+    expect(guardMessages()).toHaveLength(2);
+    expect(received.filter((request) => request.path.startsWith('/slack/')).length).toBe(
+      slackBefore,
+    );
   });
 });

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { DriftgateError } from '../../src/errors.js';
-import { mayExecute, mayMerge, mayWritePullRequests, modeOfStack } from '../../src/policy/modes.js';
+import {
+  mayExecute,
+  mayMerge,
+  mayWritePullRequests,
+  modeOfStack,
+  stricterMode,
+} from '../../src/policy/modes.js';
 
 const config = (extra: string, stackExtra = '') =>
   parseConfig(
@@ -14,6 +20,14 @@ describe('modes', () => {
     const mixed = config('mode: report\n', '    mode: propose\n');
     expect(modeOfStack(mixed, 'net')).toBe('propose');
     expect(modeOfStack(mixed, 'dev')).toBe('report');
+  });
+
+  it("the stricter of the config's mode and a caller's cap wins (the Action's input)", () => {
+    expect(stricterMode('report', 'propose')).toBe('report');
+    expect(stricterMode('remediate', 'propose')).toBe('propose');
+    expect(stricterMode('propose', 'propose')).toBe('propose');
+    expect(stricterMode('propose', 'remediate')).toBe('propose');
+    expect(stricterMode('remediate', 'report')).toBe('report');
   });
 
   it('report writes nothing; propose writes PRs but never merges or executes', () => {

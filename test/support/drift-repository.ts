@@ -332,6 +332,76 @@ export class DriftRepository {
     };
   }
 
+  private nextPull = 900;
+
+  /** Someone opens an ordinary PR: one commit on the default branch with `files` changed. */
+  async openPullRequest(branch: string, files: Record<string, string>): Promise<FakePullRequest> {
+    const { github } = this;
+    github.branches.set(branch, github.branches.get(github.defaultBranch)!);
+    github.commit(
+      undefined,
+      { ...Object.fromEntries(github.filesAt(github.defaultBranch)), ...files },
+      branch,
+    );
+    const number = this.nextPull++;
+    const pr: FakePullRequest = {
+      number,
+      node_id: `PR_human${number}`,
+      created_at: new Date().toISOString(),
+      merge_commit_sha: null,
+      merged_by: null,
+      auto_merge: null,
+      state: 'open',
+      merged_at: null,
+      draft: false,
+      title: `Change ${branch}`,
+      body: 'An unrelated change',
+      head: { ref: branch, sha: github.branches.get(branch)! },
+      base: { ref: github.defaultBranch },
+      labels: [],
+      comments: [],
+    };
+    github.pullRequests.push(pr);
+    await this.deliver('pull_request', this.pullRequestPayload(pr, 'opened'));
+    return pr;
+  }
+
+  /** Someone pushes `files` to the PR's branch; GitHub sends pull_request.synchronize. */
+  async pushToPullRequest(pr: FakePullRequest, files: Record<string, string>): Promise<void> {
+    const { github } = this;
+    github.commit(
+      undefined,
+      { ...Object.fromEntries(github.filesAt(pr.head.ref)), ...files },
+      pr.head.ref,
+    );
+    await this.deliver('pull_request', this.pullRequestPayload(pr, 'synchronize'));
+  }
+
+  /** The guard check runs on the PR's current head. */
+  guardRuns(pr: FakePullRequest) {
+    const sha = this.github.branches.get(pr.head.ref);
+    return this.github.checkRuns.filter(
+      (run) => run.name === 'driftgate/guard' && run.head_sha === sha,
+    );
+  }
+
+  /** A person presses "Re-run" on the guard check of `pr`. */
+  rerunGuard(pr: FakePullRequest): Promise<void> {
+    const example = examplePayload('check_run', (candidate) => candidate.action === 'rerequested');
+    const [run] = this.guardRuns(pr);
+    return this.deliver('check_run', {
+      ...example,
+      check_run: {
+        ...(example.check_run as object),
+        id: run!.id,
+        name: 'driftgate/guard',
+        head_sha: run!.head_sha,
+        external_id: run!.external_id ?? '',
+        pull_requests: [{ number: pr.number }],
+      },
+    });
+  }
+
   label(pr: FakePullRequest, action: 'labeled' | 'unlabeled', name: string, login: string) {
     if (action === 'labeled') {
       if (!pr.labels.some((label) => label.name === name)) pr.labels.push({ name });

@@ -16,6 +16,8 @@ export interface FakeCheckRun {
   output: { title: string | null; summary: string | null };
   /** Buttons the app put on the run (check_run.requested_action). */
   actions?: { label: string; description: string; identifier: string }[];
+  /** The app's own reference on the run (only the app that made the run can set it). */
+  external_id?: string;
 }
 
 export interface FakeCommit {
@@ -459,6 +461,7 @@ export class FakeGitHub {
           conclusion: (input.conclusion as string) ?? null,
           output: { title: null, summary: null, ...(input.output as object) },
           ...(input.actions ? { actions: input.actions as FakeCheckRun['actions'] } : {}),
+          ...(typeof input.external_id === 'string' ? { external_id: input.external_id } : {}),
         };
         this.checkRuns.push(run);
         return [201, run];
@@ -476,6 +479,7 @@ export class FakeGitHub {
           conclusion: input.conclusion ?? run.conclusion,
           output: { ...run.output, ...(input.output as object) },
           actions: (input.actions as FakeCheckRun['actions']) ?? run.actions,
+          external_id: (input.external_id as string | undefined) ?? run.external_id,
         });
         return [200, run];
       })
