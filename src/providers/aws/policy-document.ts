@@ -191,3 +191,19 @@ export function livePolicyValue(recorded: unknown, live: string | undefined): st
   const document = parsePolicyDocument(live);
   return document ? JSON.stringify(document) : decodePolicyText(live);
 }
+
+/**
+ * The attributes that hold a policy document, per resource type: compared with
+ * `equivalentPolicies`, and codified as documents (jsonencode, heredoc, quoted JSON).
+ */
+export const POLICY_DOCUMENT_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
+  aws_iam_role: ['assume_role_policy'],
+  aws_iam_role_policy: ['policy'],
+  aws_iam_user_policy: ['policy'],
+  aws_iam_policy: ['policy'],
+  aws_s3_bucket_policy: ['policy'],
+};
+
+export function isPolicyDocumentAttribute(type: string, attribute: string): boolean {
+  return POLICY_DOCUMENT_ATTRIBUTES[type]?.includes(attribute) ?? false;
+}
