@@ -3,7 +3,8 @@
  * run; prints a markdown report (copy it into docs/performance.md).
  *
  * BENCH_ONLY=calls,cpu,scan,codify,startup,state,service runs a subset (default: all).
- * BENCH_SIZES=100,1000 limits the moto scan sizes; BENCH_CPU_SIZES (default
+ * BENCH_SIZES=100,1000 limits the moto scan sizes; BENCH_IAM_SIZES (default 100,1000,5000)
+ * the IAM roles of the calls benchmark; BENCH_CPU_SIZES (default
  * 5000,10000,20000), BENCH_CALL_SIZES (default 1000,5000), BENCH_STATE_MB (default
  * 10,100), BENCH_RUNS (start-up runs per command, default 7), BENCH_CODIFY_RUNS (whole
  * `driftgate codify` processes per median, default 5), BENCH_BASELINE_BIN (another build's
@@ -17,6 +18,7 @@ import { benchCodify, benchCodifyProcess, renderCodifyBench } from './codify.js'
 import { benchStartup, benchStateRss, buildCli } from './processes.js';
 import { benchScan } from './scan.js';
 import { benchDataCalls } from './data-calls.js';
+import { benchIamCalls } from './iam-calls.js';
 import { benchCalls, benchScanCpu } from './scan-cpu.js';
 import { benchService } from './service.js';
 import { redisCommand } from '../test/support/redis-server.js';
@@ -49,6 +51,23 @@ if (only.has('calls')) {
   for (const row of await benchCalls(numbers(process.env.BENCH_CALL_SIZES, '1000,5000'))) {
     console.log(
       `| ${row.groups} | ${row.batched} | ${row.loop} | ${(row.loop / row.batched).toFixed(0)}× | ${ms(row.batchedMs)} | ${ms(row.loopMs)} |`,
+    );
+  }
+  console.log('');
+  console.log('## Scan: API calls of the IAM family, against an endpoint that pages like IAM\n');
+  console.log(
+    '| roles (+ inline policies) | driftgate calls by operation | bound ⌈N/1000⌉ + 2 | per-resource refresh reads (at least) | drifts | driftgate wall |',
+  );
+  console.log('| ---: | --- | ---: | ---: | ---: | ---: |');
+  for (const row of await benchIamCalls(numbers(process.env.BENCH_IAM_SIZES, '100,1000,5000'))) {
+    const calls = Object.entries(row.calls)
+      .map(([operation, count]) => `${operation} ${count}`)
+      .join(', ');
+    const total = Object.values(row.calls).reduce((sum, count) => sum + count, 0);
+    if (total > row.bound)
+      throw new Error(`IAM scan of ${row.entities} roles made ${total} calls, over ${row.bound}`);
+    console.log(
+      `| ${row.entities} | ${calls} | ${row.bound} | ${row.refreshCalls} | ${row.drifts} | ${ms(row.ms)} |`,
     );
   }
   console.log('');

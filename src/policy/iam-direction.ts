@@ -4,7 +4,7 @@
  * broader principal, a removed condition, `NotAction` — or a policy was attached or added
  * to a role; a removed `Deny` widens too. *Narrowing*: the reverse. Pure.
  */
-import { normalisePolicy, type NormalStatement } from '../providers/aws/iam-policy.js';
+import { normalisePolicy, type NormalStatement } from '../providers/aws/policy-document.js';
 import type { SecurityAssessment } from './security-direction.js';
 
 /** One grant: an effect on one action (or NotAction) on one resource for one principal. */

@@ -6,9 +6,8 @@
 import { PUBLIC_ACCESS_BLOCK_FLAGS } from '../providers/aws/s3.js';
 import {
   grantsEveryone,
-  parsePolicyDocument,
-  policyStatements,
-  type PolicyStatement,
+  normalisePolicy,
+  type NormalStatement,
 } from '../providers/aws/policy-document.js';
 import { canonicalJson } from '../drift/canonical.js';
 import type { SecurityAssessment } from './security-direction.js';
@@ -59,7 +58,7 @@ function publicAccessBlock(recorded: Values, live: Values): SecurityAssessment {
   );
 }
 
-function describeStatement(statement: PolicyStatement): string {
+function describeStatement(statement: NormalStatement): string {
   const sid =
     typeof statement.Sid === 'string' && statement.Sid ? ` ${JSON.stringify(statement.Sid)}` : '';
   const who = grantsEveryone(statement) ? ' to everyone ("Principal": "*")' : '';
@@ -68,14 +67,14 @@ function describeStatement(statement: PolicyStatement): string {
 
 /** An Allow added or a Deny removed widens; the reverse narrows. Everyone-grants first. */
 function bucketPolicy(recorded: Values, live: Values): SecurityAssessment {
-  const before = policyStatements(parsePolicyDocument(recorded?.policy));
-  const after = policyStatements(parsePolicyDocument(live?.policy));
-  const key = (statement: PolicyStatement) => canonicalJson(statement);
+  const before = normalisePolicy(recorded?.policy)?.Statement ?? [];
+  const after = normalisePolicy(live?.policy)?.Statement ?? [];
+  const key = (statement: NormalStatement) => canonicalJson(statement);
   const beforeKeys = new Set(before.map(key));
   const afterKeys = new Set(after.map(key));
   const added = after.filter((statement) => !beforeKeys.has(key(statement)));
   const removed = before.filter((statement) => !afterKeys.has(key(statement)));
-  const first = (list: PolicyStatement[]) =>
+  const first = (list: NormalStatement[]) =>
     [...list].sort((a, b) => Number(grantsEveryone(b)) - Number(grantsEveryone(a)));
   const widen = first([
     ...added.filter((s) => s.Effect === 'Allow'),
@@ -85,13 +84,13 @@ function bucketPolicy(recorded: Values, live: Values): SecurityAssessment {
     ...added.filter((s) => s.Effect === 'Deny'),
     ...removed.filter((s) => s.Effect === 'Allow'),
   ]);
-  const said = (verb: (s: PolicyStatement) => string, list: PolicyStatement[]) =>
+  const said = (verb: (s: NormalStatement) => string, list: NormalStatement[]) =>
     list.length
       ? [
           `${verb(list[0]!)} ${describeStatement(list[0]!)}${list.length > 1 ? ` (and ${list.length - 1} more)` : ''}`,
         ]
       : [];
-  const verb = (s: PolicyStatement) => (added.includes(s) ? 'added an' : 'removed a');
+  const verb = (s: NormalStatement) => (added.includes(s) ? 'added an' : 'removed a');
   return verdict(said(verb, widen), said(verb, narrow));
 }
 

@@ -174,6 +174,17 @@ class Shifter {
             range: this.range(item.range),
           })),
         };
+      case 'computed':
+        return expression.call
+          ? {
+              ...expression,
+              range,
+              call: {
+                name: expression.call.name,
+                args: expression.call.args.map((arg) => this.expression(arg)),
+              },
+            }
+          : { ...expression, range };
       default:
         return { ...expression, range };
     }

@@ -42,8 +42,16 @@ export type HclExpression =
   | (ExpressionBase & { kind: 'object'; items: HclObjectItem[] })
   /** A plain traversal such as `var.region`, `local.tags`, `aws_vpc.main.id`. */
   | (ExpressionBase & { kind: 'reference'; traversal: string })
-  /** Anything Terraform must evaluate: calls, operators, templates, conditionals, for. */
-  | (ExpressionBase & { kind: 'computed'; references: string[] });
+  /**
+   * Anything Terraform must evaluate: calls, operators, templates, conditionals, for. A
+   * function call keeps its name and arguments (codify reads `jsonencode({...})`).
+   */
+  | (ExpressionBase & { kind: 'computed'; references: string[]; call?: HclFunctionCall });
+
+export interface HclFunctionCall {
+  name: string;
+  args: HclExpression[];
+}
 
 export interface HclObjectItem {
   /** The key as a string when it is a literal (bare identifier or quoted string). */
@@ -312,6 +320,20 @@ class CstReader {
             return { ...base, kind: 'literal', value: this.heredocValue(heredoc), heredoc: true };
           }
           break;
+        }
+        case 'function_call': {
+          const name = first.namedChildren.find((n) => n?.type === 'identifier')?.text ?? '';
+          const args = (
+            first.namedChildren.find((n) => n?.type === 'function_arguments')?.namedChildren ?? []
+          )
+            .filter((n): n is Node => n?.type === 'expression')
+            .map((n) => this.expression(n));
+          return {
+            ...base,
+            kind: 'computed',
+            references: collectReferences(node),
+            call: { name, args },
+          };
         }
         case 'expression':
           // Parentheses wrap an inner expression; keep the outer text and range.

@@ -1,11 +1,10 @@
 /**
- * The data families' pure parts: policy documents compared as the provider compares them,
- * the security direction of buckets and databases, codify of tier-3 drifts, and the S3
- * revert plan (exact Put calls with recorded inverses; databases and load balancers refused).
+ * The data families' pure parts: the security direction of buckets and databases, codify of
+ * tier-3 drifts, and the S3 revert plan (exact Put calls with recorded inverses; databases
+ * and load balancers refused). Policy documents: test/providers/aws/policy-document.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { assessSecurityChange } from '../../src/policy/security-direction.js';
-import { equivalentPolicies } from '../../src/providers/aws/policy-document.js';
 import { codifyDrifts } from '../../src/remediation/codify/codify.js';
 import { planRevert } from '../../src/remediation/revert.js';
 import { operationCallSchema } from '../../src/remediation/operation-schema.js';
@@ -18,51 +17,8 @@ const statement = {
   Action: ['s3:GetObject', 's3:ListBucket'],
   Resource: ['arn:aws:s3:::b', 'arn:aws:s3:::b/*'],
 };
-const other = { Sid: 'Deny', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*' };
 const doc = (...statements: unknown[]) =>
   JSON.stringify({ Version: '2012-10-17', Statement: statements });
-
-describe('policy documents: semantic equivalence', () => {
-  it('ignores statement order, list order and key order', () => {
-    const reordered = JSON.stringify({
-      Statement: [
-        other,
-        {
-          ...statement,
-          Action: ['s3:ListBucket', 's3:GetObject'],
-          Resource: [...statement.Resource].reverse(),
-        },
-      ],
-      Version: '2012-10-17',
-    });
-    expect(equivalentPolicies(doc(statement, other), reordered)).toBe(true);
-  });
-
-  it('treats a single string as a one-element list, and "*" as {"AWS": "*"}', () => {
-    const single = {
-      ...statement,
-      Action: 's3:GetObject',
-      Principal: { AWS: 'arn:aws:iam::1:root' },
-    };
-    const listed = { ...statement, Action: ['s3:GetObject'] };
-    expect(equivalentPolicies(doc(single), doc(listed))).toBe(true);
-    expect(equivalentPolicies(doc(other), doc({ ...other, Principal: { AWS: '*' } }))).toBe(true);
-    expect(equivalentPolicies(doc(other), doc({ ...other, Principal: { AWS: ['*'] } }))).toBe(true);
-  });
-
-  it('reads URL-encoded documents (as IAM returns them)', () => {
-    expect(equivalentPolicies(encodeURIComponent(doc(statement)), doc(statement))).toBe(true);
-  });
-
-  it('still sees a real difference: an added action, another principal, an added statement', () => {
-    expect(equivalentPolicies(doc(statement), doc({ ...statement, Action: 's3:*' }))).toBe(false);
-    expect(equivalentPolicies(doc(statement), doc({ ...statement, Principal: { AWS: '*' } }))).toBe(
-      false,
-    );
-    expect(equivalentPolicies(doc(statement), doc(statement, other))).toBe(false);
-    expect(equivalentPolicies('not json', doc(statement))).toBe(false);
-  });
-});
 
 describe('security direction of buckets and databases', () => {
   it('an Allow to everyone added to a bucket policy widens; removing it narrows', () => {

@@ -1,12 +1,12 @@
 /**
  * IAM roles, policies and their attachments in the AWS provider's shape. The live side is
  * built from GetAccountAuthorizationDetails' entries (written structurally: no SDK here).
- * Documents are compared semantically (iam-policy.ts): when live grants the same as state,
+ * Documents are compared semantically (policy-document.ts): when live grants the same as state,
  * the compared value is state's own text, so a re-ordered or URL-encoded document is no
  * drift. Not compared: a role's `description` and `max_session_duration`, and a policy's
  * tags, which that API does not return (a refresh-only plan covers them).
  */
-import { livePolicyValue } from './iam-policy.js';
+import { livePolicyValue } from './policy-document.js';
 import { liveTagAttributes, recordedTagAttributes, tagMap } from './tags.js';
 
 export const IAM_ROLE_TYPES = [

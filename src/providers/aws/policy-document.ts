@@ -1,119 +1,209 @@
 /**
- * IAM policy documents compared as the AWS provider compares them: semantically, not by
- * text. AWS hands a document back re-serialised (S3 reorders keys and statements, IAM
- * URL-encodes it, a one-element list comes back as a string), so a byte comparison would
- * report drift on every untouched policy. Pure.
+ * Policy documents (IAM role, user and managed policies, trust policies, S3 bucket
+ * policies) as the AWS provider compares them (its `PolicyDocumentEquivalent`, from
+ * awspolicyequivalence): two documents that grant the same thing are equal however they
+ * are written. AWS hands a document back re-serialised, so a byte comparison would report
+ * drift on every untouched policy. Each normaliser below removes one false positive:
  *
- * Normalised: statement order; a single value vs a one-element list (Action, Resource,
- * Principal values, Condition values); `"Principal": "*"` vs `{"AWS": "*"}`; key order;
- * URL-encoding. Kept: Sid, Effect, every value's text (ARNs are not rewritten).
+ * - `decodePolicyText`: IAM returns documents URL-encoded (`%7B%22Version…`); state holds
+ *   the plain JSON.
+ * - `asList`: `"Action": "s3:GetObject"` and `"Action": ["s3:GetObject"]` are the same
+ *   (Action, Resource, principal ids, condition values).
+ * - list, statement and key order: IAM evaluates a statement's lists and a document's
+ *   statements as sets, S3 reorders keys and statements; all are sorted.
+ * - action case: IAM matches actions case-insensitively (`s3:getobject`).
+ * - `normalisePrincipal`: `"*"` is `{"AWS": "*"}`; an account id is its root ARN.
+ * - condition keys are case-insensitive (`aws:SourceIp` is `aws:sourceip`).
+ * - an empty `Sid` is no `Sid`.
+ *
+ * Kept: Effect, Version, Id, every resource and principal text beyond the above, and any
+ * other key (compared as written), so an unknown field is never silently dropped.
+ *
+ * Pure: no I/O, no SDK.
  */
 import { canonicalJson } from '../../drift/canonical.js';
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-export type PolicyStatement = Record<string, Json>;
+export type PolicyDocument = Record<string, unknown>;
 
-/** The lists of a statement whose order carries no meaning. */
-const LIST_KEYS = ['Action', 'NotAction', 'Resource', 'NotResource'];
-const PRINCIPAL_KEYS = ['Principal', 'NotPrincipal'];
-
-function sortedStrings(value: Json | undefined): Json {
-  if (value === undefined) return null;
-  const values = Array.isArray(value) ? value : [value];
-  return [
-    ...new Set(values.map((item) => (typeof item === 'string' ? item : canonicalJson(item)))),
-  ].sort();
+export interface NormalStatement {
+  Sid?: string;
+  Effect: string;
+  Action?: string[];
+  NotAction?: string[];
+  Resource?: string[];
+  NotResource?: string[];
+  Principal?: string[];
+  NotPrincipal?: string[];
+  Condition?: string[];
+  /** Keys the provider does not interpret, as `key=<canonical JSON>`. */
+  Other?: string[];
 }
 
-/** `"*"` and `{"AWS": "*"}` are the same principal; every principal list is a sorted set. */
-function normalisePrincipal(value: Json | undefined): Json {
-  if (value === undefined) return null;
-  if (value === '*') return { AWS: ['*'] };
-  if (value && typeof value === 'object' && !Array.isArray(value))
-    return Object.fromEntries(
-      Object.entries(value).map(([kind, ids]) => [kind, sortedStrings(ids)]),
-    );
-  return value;
+export interface NormalPolicy {
+  Version: string | null;
+  Id: string | null;
+  Statement: NormalStatement[];
+  Other?: string[];
 }
 
-function normaliseCondition(value: Json | undefined): Json {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return value ?? null;
-  return Object.fromEntries(
-    Object.entries(value).map(([operator, keys]) => [
-      operator,
-      keys && typeof keys === 'object' && !Array.isArray(keys)
-        ? Object.fromEntries(
-            Object.entries(keys).map(([key, values]) => [key, sortedStrings(values)]),
-          )
-        : keys,
-    ]),
-  );
-}
+const STATEMENT_KEYS = new Set([
+  'Sid',
+  'Effect',
+  'Action',
+  'NotAction',
+  'Resource',
+  'NotResource',
+  'Principal',
+  'NotPrincipal',
+  'Condition',
+]);
 
-function normaliseStatement(statement: Json): Json {
-  if (!statement || typeof statement !== 'object' || Array.isArray(statement)) return statement;
-  const out: Record<string, Json> = {};
-  for (const [key, value] of Object.entries(statement)) {
-    if (LIST_KEYS.includes(key)) out[key] = sortedStrings(value);
-    else if (PRINCIPAL_KEYS.includes(key)) out[key] = normalisePrincipal(value);
-    else if (key === 'Condition') out[key] = normaliseCondition(value);
-    else out[key] = value;
+/** IAM's URL-encoded documents (`%7B…`) back to JSON text; plain JSON is left as it is. */
+export function decodePolicyText(text: string): string {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{')) return trimmed;
+  try {
+    return decodeURIComponent(trimmed);
+  } catch {
+    return trimmed;
   }
+}
+
+/** A string or a list of strings as a sorted, de-duplicated list. */
+export function asList(value: unknown, lowerCase = false): string[] {
+  const items = (
+    Array.isArray(value) ? value : value === undefined || value === null ? [] : [value]
+  )
+    .map((item) => (typeof item === 'string' ? item : canonicalJson(item)))
+    .map((item) => (lowerCase ? item.toLowerCase() : item));
+  return [...new Set(items)].sort();
+}
+
+/** `"*"`, `{"AWS": "*"}`, `{"AWS": "123456789012"}` as `AWS:*`, `AWS:arn:aws:iam::123456789012:root`. */
+export function normalisePrincipal(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  if (typeof value === 'string') return value === '*' ? ['AWS:*'] : [`AWS:${value}`];
+  const entries: string[] = [];
+  for (const [kind, ids] of Object.entries(value as Record<string, unknown>)) {
+    for (const id of asList(ids)) {
+      const canonical = kind === 'AWS' && /^\d{12}$/.test(id) ? `arn:aws:iam::${id}:root` : id;
+      entries.push(`${kind}:${canonical}`);
+    }
+  }
+  return [...new Set(entries)].sort();
+}
+
+function normaliseCondition(value: unknown): string[] {
+  if (!value || typeof value !== 'object') return [];
+  const entries: string[] = [];
+  for (const [operator, keys] of Object.entries(value as Record<string, unknown>)) {
+    if (!keys || typeof keys !== 'object') continue;
+    for (const [key, values] of Object.entries(keys as Record<string, unknown>))
+      entries.push(`${operator} ${key.toLowerCase()} ${JSON.stringify(asList(values))}`);
+  }
+  return entries.sort();
+}
+
+function otherKeys(object: Record<string, unknown>, known: (key: string) => boolean): string[] {
+  return Object.entries(object)
+    .filter(([key]) => !known(key))
+    .map(([key, value]) => `${key}=${canonicalJson(value)}`)
+    .sort();
+}
+
+function normaliseStatement(raw: unknown): NormalStatement {
+  const statement = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const out: NormalStatement = { Effect: String(statement.Effect ?? '') };
+  if (typeof statement.Sid === 'string' && statement.Sid !== '') out.Sid = statement.Sid;
+  if ('Action' in statement) out.Action = asList(statement.Action, true);
+  if ('NotAction' in statement) out.NotAction = asList(statement.NotAction, true);
+  if ('Resource' in statement) out.Resource = asList(statement.Resource);
+  if ('NotResource' in statement) out.NotResource = asList(statement.NotResource);
+  if ('Principal' in statement) out.Principal = normalisePrincipal(statement.Principal);
+  if ('NotPrincipal' in statement) out.NotPrincipal = normalisePrincipal(statement.NotPrincipal);
+  if ('Condition' in statement) out.Condition = normaliseCondition(statement.Condition);
+  const other = otherKeys(statement, (key) => STATEMENT_KEYS.has(key));
+  if (other.length) out.Other = other;
   return out;
 }
 
-/** The document as parsed JSON, or undefined when it is not a JSON object. */
-export function parsePolicyDocument(text: unknown): Record<string, Json> | undefined {
-  if (typeof text !== 'string' || text.trim() === '') return undefined;
-  let source = text.trim();
-  // IAM returns documents URL-encoded (`%7B%22Version%22…`).
-  if (source.startsWith('%7B')) {
-    try {
-      source = decodeURIComponent(source);
-    } catch {
-      return undefined;
-    }
-  }
+/** The document as parsed JSON (URL-decoded), or null when it is not a JSON object. */
+export function parsePolicyDocument(text: unknown): PolicyDocument | null {
+  if (typeof text !== 'string' || text.trim() === '') return null;
   try {
-    const parsed = JSON.parse(source) as Json;
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : undefined;
+    const parsed: unknown = JSON.parse(decodePolicyText(text));
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as PolicyDocument)
+      : null;
   } catch {
-    return undefined;
+    return null;
   }
 }
 
-/** The normalised statements of a document, each once, in canonical order. */
-export function policyStatements(document: Record<string, Json> | undefined): PolicyStatement[] {
-  if (!document) return [];
-  const raw = document.Statement;
-  const statements = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
-  const unique = new Map<string, PolicyStatement>();
-  for (const statement of statements) {
-    const normal = normaliseStatement(statement);
-    if (normal && typeof normal === 'object' && !Array.isArray(normal))
-      unique.set(canonicalJson(normal), normal);
-  }
-  return [...unique.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, s]) => s);
+/** A parsed document in the provider's equivalence form. */
+export function normaliseDocument(document: PolicyDocument): NormalPolicy {
+  const statements = Array.isArray(document.Statement)
+    ? document.Statement
+    : document.Statement === undefined
+      ? []
+      : [document.Statement];
+  const normal: NormalPolicy = {
+    Version: typeof document.Version === 'string' ? document.Version : null,
+    Id: typeof document.Id === 'string' ? document.Id : null,
+    Statement: statements
+      .map(normaliseStatement)
+      .map((statement) => ({ statement, key: canonicalJson(statement) }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .map(({ statement }) => statement),
+  };
+  const other = otherKeys(document, (key) => ['Version', 'Id', 'Statement'].includes(key));
+  if (other.length) normal.Other = other;
+  return normal;
 }
 
-/** One canonical text per meaning: equal for documents the provider calls equivalent. */
-export function canonicalPolicy(text: unknown): string | undefined {
+/** The document text in the provider's equivalence form, or null when it is not JSON. */
+export function normalisePolicy(text: unknown): NormalPolicy | null {
   const document = parsePolicyDocument(text);
-  if (!document) return undefined;
-  const rest = Object.fromEntries(Object.entries(document).filter(([key]) => key !== 'Statement'));
-  return canonicalJson({ ...rest, Statement: policyStatements(document) });
+  return document ? normaliseDocument(document) : null;
 }
 
-/** Do two policy texts say the same thing? Unparseable text compares as text. */
+/** Do two documents grant the same thing (the provider would show no change)? */
 export function equivalentPolicies(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  const left = canonicalPolicy(a);
-  return left !== undefined && left === canonicalPolicy(b);
+  const left = normalisePolicy(a);
+  const right = normalisePolicy(b);
+  if (!left || !right) return false;
+  return canonicalJson(left) === canonicalJson(right);
 }
 
 /** A principal that is anyone: `"*"`, `{"AWS": "*"}` or a list holding `"*"`. */
-export function grantsEveryone(statement: PolicyStatement): boolean {
-  const principal = statement.Principal;
-  if (!principal || typeof principal !== 'object' || Array.isArray(principal)) return false;
-  return Object.values(principal).some((ids) => Array.isArray(ids) && ids.includes('*'));
+export function grantsEveryone(statement: NormalStatement): boolean {
+  return statement.Principal?.includes('AWS:*') ?? false;
+}
+
+/**
+ * The live document as the compared value: the recorded text when the two are equivalent
+ * (no drift), otherwise the live document as plain JSON (decoded from IAM's URL encoding).
+ */
+export function livePolicyValue(recorded: unknown, live: string | undefined): string | null {
+  if (live === undefined) return null;
+  if (equivalentPolicies(recorded, live)) return typeof recorded === 'string' ? recorded : null;
+  const document = parsePolicyDocument(live);
+  return document ? JSON.stringify(document) : decodePolicyText(live);
+}
+
+/**
+ * The attributes that hold a policy document, per resource type: compared with
+ * `equivalentPolicies`, and codified as documents (jsonencode, heredoc, quoted JSON).
+ */
+export const POLICY_DOCUMENT_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
+  aws_iam_role: ['assume_role_policy'],
+  aws_iam_role_policy: ['policy'],
+  aws_iam_user_policy: ['policy'],
+  aws_iam_policy: ['policy'],
+  aws_s3_bucket_policy: ['policy'],
+};
+
+export function isPolicyDocumentAttribute(type: string, attribute: string): boolean {
+  return POLICY_DOCUMENT_ATTRIBUTES[type]?.includes(attribute) ?? false;
 }

@@ -48,14 +48,25 @@ export function indentAt(text: string, offset: number): string {
 // A quoted key first: `"a=b" = 1` must not read as the key `"a`.
 const ASSIGNMENT = /^(\s*)("(?:[^"\\]|\\.)*"|[^\s="]+)(\s*)=(?!=|>)(\s*)(.*)$/;
 
-/** A single-line `name = value` (a multi-line value's first line does not count, as in fmt). */
+/**
+ * A single-line `name = value` (a multi-line value's first line does not count, as in
+ * fmt) — except a heredoc's opening line (`name = <<EOF`), which fmt aligns with the
+ * assignments above it.
+ */
 function isSingleLineAssignment(line: string): boolean {
   const match = ASSIGNMENT.exec(line);
   if (!match) return false;
   const value = match[5]!.replace(/\s+#.*$|\s+\/\/.*$/, '').trimEnd();
+  if (isHeredocOpener(line)) return true;
   const opens = (value.match(/[[{(]/g) ?? []).length;
   const closes = (value.match(/[\]})]/g) ?? []).length;
-  return opens === closes && !value.startsWith('<<');
+  return opens === closes;
+}
+
+/** `name = <<EOF` / `<<-EOT`: the lines after it are the heredoc's text, never code. */
+function isHeredocOpener(line: string): boolean {
+  const match = ASSIGNMENT.exec(line);
+  return match !== null && /^<<-?[A-Za-z_]/.test(match[5]!);
 }
 
 /** Align `=` of the given lines (all assignments of one run). */
@@ -92,10 +103,13 @@ export function realignRunAtLine(text: string, starts: number[], lineIndex: numb
     candidate !== undefined &&
     /^[ \t]*/.exec(candidate)![0] === indent &&
     isSingleLineAssignment(candidate);
+  // A heredoc opener ends its run: the next line is the heredoc's text.
+  const opensHeredoc = (index: number) => isHeredocOpener(lineAt(index) ?? '');
+  if (lineIndex > 0 && opensHeredoc(lineIndex - 1)) return text;
   let first = lineIndex;
-  while (inRun(lineAt(first - 1))) first--;
+  while (inRun(lineAt(first - 1)) && !(first - 2 >= 0 && opensHeredoc(first - 2))) first--;
   let last = lineIndex;
-  while (inRun(lineAt(last + 1))) last++;
+  while (!opensHeredoc(last) && inRun(lineAt(last + 1))) last++;
   const run: string[] = [];
   for (let index = first; index <= last; index++) run.push(lineAt(index)!);
   const aligned = alignEquals(run);

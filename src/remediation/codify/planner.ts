@@ -29,6 +29,8 @@ import {
 } from './plan-common.js';
 import { newRuleResource, ruleFormOf, ruleResourceExists } from './plan-rules.js';
 import { ensureExpressionValue, ensureMapKey, insertAttribute } from './plan-values.js';
+import { planPolicyDocument } from './plan-policy.js';
+import { isPolicyDocumentAttribute } from '../../providers/aws/policy-document.js';
 
 export type { CodifyPlan, CodifyRefusal, TextEdit } from './plan-common.js';
 export { equivalent } from './plan-common.js';
@@ -245,6 +247,18 @@ export function planCodify(context: EvaluationContext, drift: Drift): CodifyPlan
         refuse(
           `cannot codify the ${change.setElement} ${head} element automatically`,
           attribute ? whereExpression(declaration.block.file, attribute.value) : where,
+          changePath,
+        ),
+      );
+      continue;
+    }
+    if (change.path.length === 1 && attribute && isPolicyDocumentAttribute(drift.type, head)) {
+      steps.push(
+        planPolicyDocument(
+          context,
+          attribute.value,
+          declaration.block.file,
+          change.live,
           changePath,
         ),
       );

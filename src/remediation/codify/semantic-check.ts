@@ -13,6 +13,7 @@ import { parseWithHashicorp } from '../../terraform/hashicorp-parser.js';
 import type { HclBlock, HclFile, SourceRange } from '../../terraform/hcl-syntax.js';
 import type { EvaluationContext } from './evaluate.js';
 import type { CodifyPlan, TextEdit } from './planner.js';
+import { policyDocumentViolation } from './plan-policy.js';
 
 /** Paths (as key lists) where two JSON values differ. */
 function differences(
@@ -141,7 +142,8 @@ function editedTexts(
 /**
  * Check that the edits changed only what the drift codifies: every difference HashiCorp's
  * parser sees must lie under the drifted resource's changed attributes, a resource the
- * plan added, or a variable default / local / tfvars value the plan edited.
+ * plan added, or a variable default / local / tfvars value the plan edited; and every
+ * codified policy document must grant what the live document grants.
  */
 export function semanticViolation(
   before: EvaluationContext,
@@ -190,5 +192,6 @@ export function semanticViolation(
       if (!allowed) return `the edit would also change ${difference.join('.')} in ${path}`;
     }
   }
-  return undefined;
+  // HashiCorp's parser keeps `jsonencode(...)` as text: a document is checked by meaning.
+  return policyDocumentViolation(after, drift);
 }
