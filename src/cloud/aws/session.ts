@@ -18,12 +18,7 @@ import { awsClientConfig, type AwsClientConfig, type AwsConnection } from './cli
 export type ApiCallCounter = Record<string, number>;
 
 type CountedClient =
-  | EC2Client
-  | S3Client
-  | CloudTrailClient
-  | IAMClient
-  | RDSClient
-  | ElasticLoadBalancingV2Client;
+  EC2Client | S3Client | CloudTrailClient | IAMClient | RDSClient | ElasticLoadBalancingV2Client;
 
 /** Count every operation a client sends (once per operation, not per retry). */
 export function countCalls<T extends CountedClient>(
