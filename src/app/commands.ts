@@ -4,7 +4,11 @@
  * from the payload); acknowledged with 👀, then 🚀 when done or 😕 when refused, and a reply.
  */
 import { COMMAND_HELP, canCommand, parseCommand, type Command } from '../github/commands.js';
-import { parsePullRequestMeta, type PullRequestMeta } from '../github/pr-body.js';
+import {
+  parsePullRequestMeta,
+  planOfPullRequest,
+  type PullRequestMeta,
+} from '../github/pr-body.js';
 import { DriftgateError, describeError } from '../errors.js';
 import type { GitHubRepository } from '../github/repository.js';
 import { repositoryFor } from './environment.js';
@@ -167,10 +171,7 @@ export async function handleComment(context: JobContext, job: CommandJob): Promi
         ...target,
         stack: meta.stack,
         overrides: new Map([[meta.address, { direction: command.kind, by: sender.login }]]),
-        plan:
-          meta.plan_run_id !== undefined && meta.plan_artifact
-            ? { runId: meta.plan_run_id, artifact: meta.plan_artifact }
-            : undefined,
+        plan: planOfPullRequest(meta),
       });
       const result = results[0];
       if (!result || result.error || !result.actions.includes('update')) {
@@ -200,10 +201,7 @@ export async function handleComment(context: JobContext, job: CommandJob): Promi
         ...target,
         stack: meta.stack,
         handson: { address: meta.address, learner, by: sender.login },
-        plan:
-          meta.plan_run_id !== undefined && meta.plan_artifact
-            ? { runId: meta.plan_run_id, artifact: meta.plan_artifact }
-            : undefined,
+        plan: planOfPullRequest(meta),
       });
       const result = results[0];
       if (!result || result.error || !result.actions.includes('update')) {

@@ -14,12 +14,16 @@ import {
 import { EMPTY_GUARDRAILS, type Guardrails } from '../github/dashboard-guardrails.js';
 import type { GitHubRepository } from '../github/repository.js';
 import { ensureRelatedPullRequestsLinked } from '../context/related-links-update.js';
+import { driftHealthOf } from '../context/dashboard-health.js';
+import type { PastDecisions } from '../context/ledger-source.js';
 
 export async function updateDashboard(
   github: GitHubRepository,
   config: DriftgateConfig,
   rows: DashboardStack[],
   now: Date,
+  /** The ledger on the default branch (when precedent reads it): the drift-health figures. */
+  ledger?: () => Promise<PastDecisions>,
 ): Promise<void> {
   const existing = await github.findDashboardIssue(LABEL_DASHBOARD, DASHBOARD_TITLE);
   const previous = parseDashboard(github.records, existing?.body);
@@ -37,6 +41,7 @@ export async function updateDashboard(
     })),
     now,
   );
+  if (ledger) next.health = driftHealthOf((await ledger()).fronts, now);
   await ensureRelatedPullRequestsLinked(github, config, previous, next);
   if (!dashboardNeedsWrite(previous, next, now)) return;
   // Nothing to say and nothing said before: no issue at all.

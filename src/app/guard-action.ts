@@ -5,7 +5,7 @@
  * payload). The answer is a comment on the drift PR (done) or on the guarded PR (refused).
  */
 import { canCommand } from '../github/commands.js';
-import { parsePullRequestMeta } from '../github/pr-body.js';
+import { parsePullRequestMeta, planOfPullRequest } from '../github/pr-body.js';
 import type { GuardActionJob } from '../jobs/payloads.js';
 import { plainText } from '../report/markdown.js';
 import { repositoryFor } from './environment.js';
@@ -52,10 +52,7 @@ export async function handleGuardAction(
     installationId: job.installationId,
     stack: meta.stack,
     overrides: new Map([[meta.address, { direction: 'codify', by: sender.login }]]),
-    plan:
-      meta.plan_run_id !== undefined && meta.plan_artifact
-        ? { runId: meta.plan_run_id, artifact: meta.plan_artifact }
-        : undefined,
+    plan: planOfPullRequest(meta),
   });
   if (!result || result.error || !result.actions.includes('update'))
     return answerRefusal(

@@ -153,7 +153,7 @@ export async function scanRepository(
   for (const entry of merged)
     context.log.info({ repository: `${owner}/${repo}`, ...entry }, 'tier-1 self-merge');
   // A targeted rescan saw a few resources only: the dashboard keeps its full-scan rows.
-  if (!pass.resources) await updateDashboard(github, config, rows, now);
+  if (!pass.resources) await updateDashboard(github, config, rows, now, pass.pastDecisions);
   const bounds = pass.bounds!;
   if (bounds.flapping.size) context.jobs.metrics.flapping.inc(bounds.flapping.size);
   if (!pass.resources)

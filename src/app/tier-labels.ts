@@ -19,6 +19,8 @@ import type { LabelsJob } from '../jobs/payloads.js';
 import { readRepositoryConfig } from './config-check.js';
 import type { JobContext } from './job-context.js';
 import { policyTierFloor } from './policy-check.js';
+import { readBreaker } from './breaker.js';
+import { holdActive } from '../context/training.js';
 
 /** A tier label added or removed on a driftgate branch: worth a labels job. */
 export function isTierLabelEvent(label: string | undefined, headRef: string): boolean {
@@ -83,7 +85,10 @@ export async function handleTierLabels(
     !pr.auto_merge &&
     !pr.draft &&
     sender.type !== 'Bot' &&
-    mayMerge(modeOf(outcome.config, stack))
+    mayMerge(modeOf(outcome.config, stack)) &&
+    // A learner's hold (training mode) and an open circuit breaker keep auto-merge off.
+    !holdActive(meta, context.now()) &&
+    (await readBreaker(github, stack.name)).state !== 'open'
   ) {
     // A person brought the tier back down to the floor: auto-merge again. (driftgate's own
     // labelling at creation also sends this event; reconcile armed auto-merge itself then.)

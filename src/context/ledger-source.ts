@@ -7,11 +7,13 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DriftgateError } from '../errors.js';
-import { parseLedgerRecord } from '../remediation/ledger.js';
+import { parseLedgerRecord, type LedgerFront } from '../remediation/ledger.js';
 import { pastDecisionOf, type PastDecision } from './precedent.js';
 
 export interface PastDecisions {
   decisions: PastDecision[];
+  /** Every record read (decided or not): the dashboard's drift health counts them. */
+  fronts: LedgerFront[];
   warnings: string[];
 }
 
@@ -30,19 +32,22 @@ export async function readPastDecisions(files: LedgerFiles): Promise<PastDecisio
     .sort((a, b) => (a.split('/').pop()! < b.split('/').pop()! ? 1 : -1))
     .slice(0, MAX_PRECEDENT_RECORDS);
   const decisions: PastDecision[] = [];
+  const fronts: LedgerFront[] = [];
   const warnings: string[] = [];
   for (const path of paths) {
     const text = await files.read(path);
     if (text === undefined) continue;
     try {
-      const decision = pastDecisionOf(parseLedgerRecord(text, path).front);
+      const { front } = parseLedgerRecord(text, path);
+      fronts.push(front);
+      const decision = pastDecisionOf(front);
       if (decision) decisions.push(decision);
     } catch (error) {
       if (!(error instanceof DriftgateError)) throw error;
       warnings.push(`precedent: skipped ${error.format()}`);
     }
   }
-  return { decisions, warnings };
+  return { decisions, fronts, warnings };
 }
 
 /** The ledger of a local checkout (`root` holds `.driftgate/`). */

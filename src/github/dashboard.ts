@@ -13,6 +13,7 @@ import { parseHidden, renderHidden, type MetadataKey, type RecordReader } from '
 import { inlineCode, plainText, tableCell } from '../report/markdown.js';
 import { guardrailsSchema, renderGuardrails } from './dashboard-guardrails.js';
 import { carryFirstSeen, renderDashboardContext } from '../context/dashboard-section.js';
+import { driftHealthSchema, renderDriftHealth } from '../context/dashboard-health.js';
 
 export const DASHBOARD_TITLE = 'driftgate: drift dashboard';
 export const LABEL_DASHBOARD = 'driftgate:dashboard';
@@ -64,6 +65,8 @@ export const dashboardSchema = z.object({
   ),
   /** Breakers, waiting executions, flapping drifts (docs/guardrails.md). */
   guardrails: guardrailsSchema.optional(),
+  /** Median time to remediate and recurring addresses from the ledger (docs/context.md). */
+  health: driftHealthSchema.optional(),
 });
 
 export type Dashboard = z.infer<typeof dashboardSchema>;
@@ -93,6 +96,7 @@ export function mergeDashboard(
     stacks: configuredStacks.flatMap((name) => (rows.has(name) ? [rows.get(name)!] : [])),
     ignored,
     ...(previous?.guardrails ? { guardrails: previous.guardrails } : {}),
+    ...(previous?.health ? { health: previous.health } : {}),
   };
 }
 
@@ -103,6 +107,7 @@ function content(dashboard: Dashboard): unknown {
     ignored: dashboard.ignored,
     guardrails: dashboard.guardrails,
     linkedGroups: dashboard.linkedGroups ?? [],
+    health: dashboard.health,
   };
 }
 
@@ -164,6 +169,7 @@ export function renderDashboard(key: MetadataKey, dashboard: Dashboard): string 
   }
   lines.push(...renderGuardrails(dashboard.guardrails));
   lines.push(...renderDashboardContext(dashboard.stacks, dashboard.updatedAt));
+  lines.push(...renderDriftHealth(dashboard.health));
   lines.push('## Ignored', '');
   if (dashboard.ignored.length) {
     for (const rule of dashboard.ignored)

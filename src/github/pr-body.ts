@@ -56,6 +56,15 @@ export function withMeta(key: MetadataKey, body: string, meta: PullRequestMeta):
 }
 
 /** The PR's authentic metadata; a forged or edited record reads as none (and is reported). */
+/** The plan artifact a plan-fed drift PR was made from, for a rescan of the same plan. */
+export function planOfPullRequest(
+  meta: Pick<PullRequestMeta, 'plan_run_id' | 'plan_artifact'>,
+): { runId: number; artifact: string } | undefined {
+  return meta.plan_run_id !== undefined && meta.plan_artifact
+    ? { runId: meta.plan_run_id, artifact: meta.plan_artifact }
+    : undefined;
+}
+
 export function parsePullRequestMeta(
   reader: RecordReader,
   body: string | null | undefined,

@@ -10,6 +10,13 @@ import {
   renderDashboard,
   type DashboardStack,
 } from '../../src/github/dashboard.js';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { driftHealthOf } from '../../src/context/dashboard-health.js';
+import { localLedgerFiles, readPastDecisions } from '../../src/context/ledger-source.js';
+import { dashboardNeedsWrite } from '../../src/github/dashboard.js';
+import { writeDecidedRecord } from '../support/ledger.js';
 import { TEST_ENVIRONMENT } from '../support/records.js';
 
 const KEY = TEST_ENVIRONMENT.metadataKey;
@@ -89,5 +96,48 @@ describe('drift health on the dashboard', () => {
       '### Related drifts (one cause, several stacks)\n\n- alice within 15 min: `aws_security_group.web` in `network` #7, `aws_security_group.db` in `data` #9',
     );
     expect(body).not.toMatch(/Related[^#]*aws_vpc\.main/);
+  });
+});
+
+describe('remediation figures from the ledger on the dashboard', () => {
+  const HOUR = 3_600_000;
+  const now = new Date('2026-11-25T12:00:00Z');
+  const at = (days: number, hours = 0) => new Date(now.getTime() - days * 24 * HOUR + hours * HOUR);
+
+  it('shows the median time to remediate per stack and the recurring addresses of the last 30 days', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'driftgate-health-'));
+    const records = [
+      ['net', 'aws_security_group.web', at(20), at(20, 4)],
+      ['net', 'aws_security_group.web', at(5), at(5, 10)],
+      ['net', 'aws_vpc.main', at(4), at(4, 1)],
+      ['app', 'aws_instance.api', at(3), at(3, 6)],
+      ['app', 'aws_instance.api', at(45), at(45, 100)], // outside the window
+    ] as const;
+    let n = 0;
+    for (const [stack, address, detectedAt, executedAt] of records)
+      await writeDecidedRecord(root, {
+        stack,
+        address,
+        fingerprint: `b00000000000000${++n}`,
+        detectedAt,
+        executedAt,
+      });
+    const ledger = await readPastDecisions(localLedgerFiles(root));
+    const dashboard = {
+      ...mergeDashboard(undefined, [row('net', []), row('app', [])], ['net', 'app'], [], now),
+      health: driftHealthOf(ledger.fronts, now),
+    };
+    const body = renderDashboard(KEY, dashboard);
+    expect(body).toContain(
+      'Median time to remediate: `app` 6 h (1 remediated), `net` 4 h (3 remediated).',
+    );
+    expect(body).toContain('Recurring addresses: `aws_security_group.web` in `net` ×2.');
+    expect(body).not.toContain('aws_instance.api` in `app` ×');
+    // The same ledger a scan later: nothing to write.
+    const again = {
+      ...mergeDashboard(dashboard, [row('net', []), row('app', [])], ['net', 'app'], [], now),
+      health: driftHealthOf(ledger.fronts, new Date(now.getTime() + HOUR)),
+    };
+    expect(dashboardNeedsWrite(dashboard, again, new Date(now.getTime() + HOUR))).toBe(false);
   });
 });

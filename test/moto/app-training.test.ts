@@ -233,6 +233,50 @@ describeWithMoto('training mode', () => {
     github.settings.allowAutoMerge = true;
   });
 
+  it('a person relabelling the held PR to tier 1 does not arm auto-merge while the hold lasts', async () => {
+    const web = prFor('aws_security_group.web');
+    const example = examplePayload('pull_request', (candidate) => candidate.action === 'opened');
+    const base = example.pull_request as Record<string, unknown>;
+    const fullName = repository.full_name as string;
+    const before = github.graphql.length;
+    await driftgateApp().receive({
+      id: String(Math.random()),
+      name: 'pull_request',
+      payload: {
+        ...example,
+        action: 'labeled',
+        installation: dispatchPayload(repository).installation,
+        number: web.number,
+        label: { name: 'driftgate:tier-1' },
+        sender: { ...(example.sender as object), login: 'maintainer', type: 'User' },
+        repository,
+        pull_request: {
+          ...base,
+          number: web.number,
+          node_id: web.node_id,
+          state: web.state,
+          draft: false,
+          body: web.body,
+          labels: web.labels,
+          auto_merge: null,
+          head: {
+            ...(base.head as object),
+            ref: web.head.ref,
+            sha: github.branches.get(web.head.ref),
+            repo: { ...repository, full_name: fullName },
+          },
+          base: {
+            ...(base.base as object),
+            ref: web.base.ref,
+            repo: { ...repository, full_name: fullName },
+          },
+        },
+      },
+    } as never);
+    expect(github.graphql.slice(before).map((call) => call.mutation)).toEqual([]);
+    expect(web.auto_merge).toBeNull();
+  });
+
   it('the learner fixes it by hand; the next scan closes the PR crediting them and records it in the ledger', async () => {
     await untagByHand('web', 'alice', 'ev-web-fix');
     await scan();

@@ -19,6 +19,7 @@ import { rdsFamily } from './rds.js';
 import { routeTableFamily } from './route-table.js';
 import { s3Family } from './s3.js';
 import { knownSensitiveAttributes, setPredicateFor } from '../../providers/aws/schema.js';
+import { inPool } from './pool.js';
 import { securityGroupFamily } from './security-groups.js';
 import { describeAwsError, type AwsSession } from './session.js';
 import { subnetFamily } from './subnet.js';
@@ -45,23 +46,6 @@ const FAMILY_CONCURRENCY = 3;
 export interface LiveScanResult {
   drifts: Drift[];
   notScanned: StackReport['notScanned'];
-}
-
-async function inPool<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!);
-    }
-  });
-  await Promise.all(workers);
-  return results;
 }
 
 export async function scanLiveAws(input: {
