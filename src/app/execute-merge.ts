@@ -329,11 +329,11 @@ export async function handleMergedPullRequest(
           name: APPLY_CHECK,
           conclusion: 'pending',
           title,
-          summary: `This execution waits for ${plainText(gate.reason)}. It is queued, not dropped: driftgate runs it as soon as it may.`,
+          summary: `This execution waits for ${gate.markdown}. It is queued, not dropped: driftgate runs it as soon as it may.`,
         });
         await github.comment(
           pr.number,
-          `This merge is approved for execution and waits for ${gate.reason}. It stays queued and runs as soon as it may; the dashboard lists it meanwhile.`,
+          `This merge is approved for execution and waits for ${gate.markdown}. It stays queued and runs as soon as it may; the dashboard lists it meanwhile.`,
         );
         await showWaiting(github, stack.name, pr.number, gate.reason, context.now());
       }

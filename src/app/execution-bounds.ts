@@ -10,7 +10,7 @@ import type { DriftgateConfig, StackConfig } from '../config/schema.js';
 import type { GitHubRepository } from '../github/repository.js';
 import type { ExecuteJob } from '../jobs/payloads.js';
 import type { ExecutionReport } from '../remediation/execute.js';
-import { inlineCode } from '../report/markdown.js';
+import { inlineCode, plainText } from '../report/markdown.js';
 import { readBreaker, recordBreakerEvent } from './breaker.js';
 import { disarmAutoMerge } from './breaker-disarm.js';
 import { updateGuardrails } from './dashboard-update.js';
@@ -18,8 +18,14 @@ import { recordExecutedRevert } from './flap.js';
 import type { JobContext } from './job-context.js';
 import { notifyBatch } from './notify-batch.js';
 
+/**
+ * `reason` is plain text (the dashboard's record, logs); `markdown` is the same for a PR
+ * comment or a check run, with the breaker's cause escaped: the breaker file is in git, and
+ * whoever can push there wrote what it says.
+ */
 export type ExecutionGate =
-  { kind: 'go' } | { kind: 'wait'; reason: string; metric: string; retryInMs: number };
+  | { kind: 'go' }
+  | { kind: 'wait'; reason: string; markdown: string; metric: string; retryInMs: number };
 
 /** A breaker is re-read this often while an execution waits for it. */
 const BREAKER_RECHECK_MS = 5 * 60_000;
@@ -35,7 +41,8 @@ export async function executionGate(
   if (breaker.state === 'open')
     return {
       kind: 'wait',
-      reason: `the circuit breaker of ${stack.name} is open (${breaker.cause}); comment \`/driftgate resume\` to close it`,
+      reason: `the circuit breaker of ${stack.name} is open (${breaker.cause}); comment /driftgate resume to close it`,
+      markdown: `the circuit breaker of ${inlineCode(stack.name)} is open (${plainText(breaker.cause)}); comment \`/driftgate resume\` to close it`,
       metric: 'breaker',
       retryInMs: BREAKER_RECHECK_MS,
     };
@@ -55,7 +62,8 @@ export async function executionGate(
   if (slot.taken) return { kind: 'go' };
   return {
     kind: 'wait',
-    reason: `the hourly execution cap (\`limits.executions_per_hour\`: ${caps.stack} per stack, ${caps.installation} per installation)`,
+    reason: `the hourly execution cap (limits.executions_per_hour: ${caps.stack} per stack, ${caps.installation} per installation)`,
+    markdown: `the hourly execution cap (\`limits.executions_per_hour\`: ${caps.stack} per stack, ${caps.installation} per installation)`,
     metric: 'hourly-cap',
     retryInMs: slot.retryInMs,
   };

@@ -137,6 +137,53 @@ describeWithMoto('a rollback opens the circuit breaker', () => {
   });
 });
 
+describeWithMoto('a breaker file written by hand', () => {
+  let world: DriftRepository;
+  let clock = 0;
+  beforeAll(async () => {
+    world = await DriftRepository.create({ environment: 'prod' });
+    world.now = () => new Date(Date.now() + clock);
+    world.github.permissions.set('maintainer', 'write');
+    world.github.permissions.set('reviewer', 'write');
+  });
+  afterAll(() => world.close());
+
+  it('keeps the execution waiting and shows its cause as text, not as Markdown', async () => {
+    await world.openRdp();
+    await world.scan();
+    const [pr] = world.driftPullRequests();
+    // Anyone who can push to the default branch can write this file; its cause is their text.
+    const cause = '@acme/everyone [click](https://evil.example) <img src=x> `x';
+    world.github.commit(
+      undefined,
+      {
+        ...Object.fromEntries(world.github.filesAt(world.github.defaultBranch)),
+        '.driftgate/breaker/net.yml': `driftgate: 1\nstack: net\nstate: open\nhistory:\n  - state: open\n    at: "2024-01-01T00:00:00Z"\n    cause: ${JSON.stringify(cause)}\n`,
+      },
+      world.github.defaultBranch,
+    );
+    const merged = world.mergeAsHuman(pr!, 'maintainer', ['reviewer']);
+    await until(
+      () => applyRun(world, pr!.merge_commit_sha)?.output.title === 'waiting: breaker',
+      'the waiting check run',
+    );
+    const comment = pr!.comments.find((text) => text.includes('waits for'))!;
+    expect(comment).toContain('the circuit breaker of `net` is open');
+    expect(comment).toContain('comment `/driftgate resume` to close it');
+    expect(comment).toContain('@\u2060acme/everyone \\[click\\]');
+    expect(comment).not.toContain('@acme');
+    expect(comment).toContain('\\<img src=x\\>');
+    expect(comment).not.toMatch(/[^\\]<img/);
+    expect(applyRun(world, pr!.merge_commit_sha)!.output.summary).not.toMatch(/[^\\]<img/);
+    expect(await world.liveIngress()).toContain('tcp/3389 0.0.0.0/0');
+    // Someone resets it; at the next look the execution runs.
+    await commentOn(world, pr!.number, '/driftgate resume', 'maintainer', true);
+    clock = 6 * 60_000;
+    await merged;
+    expect(applyRun(world, pr!.merge_commit_sha)!.conclusion).toBe('success');
+  });
+});
+
 describeWithMoto('the hourly execution cap', () => {
   let world: DriftRepository;
   let clock = 0;
