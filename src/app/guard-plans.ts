@@ -1,18 +1,22 @@
 /**
  * The plans a pull request's guard was given, remembered on its `driftgate/guard` check run
- * (the run's `external_id`, which only the app that made the run can write). A plan-fed
+ * (the run's `external_id`). Another app, or a workflow with `checks: write`, can create a
+ * run of the same name with an `external_id` of its choosing, and the latest run is what
+ * GitHub lists first: so the plans are an authenticated record (src/github/hidden-json.ts,
+ * keyed with the app's metadata key), and one driftgate did not write names no plan. A plan-fed
  * stack's plan arrives once, by dispatch; "Re-run", a drift PR that changes and the plan of
  * another plan-fed stack must not forget it. The run belongs to one head commit, so a push
  * starts with no plan: the new head waits for its own.
  */
 import { z } from 'zod';
+import { readHidden, renderHidden, type MetadataKey } from '../github/hidden-json.js';
 import type { GuardJob } from '../jobs/payloads.js';
 import { GUARD_CHECK } from './guard-verdict.js';
 import type { JobContext } from './job-context.js';
 
 export type GuardPlan = NonNullable<GuardJob['plan']>;
 
-const PREFIX = 'guard-plans:';
+const TAG = 'guard-plans';
 /** [stack, plan run id, artifact name], validated like the dispatch that brought them. */
 const rememberedSchema = z
   .array(
@@ -20,24 +24,27 @@ const rememberedSchema = z
   )
   .max(20);
 
-export function plansExternalId(plans: ReadonlyMap<string, GuardPlan>): string {
-  return `${PREFIX}${JSON.stringify([...plans].map(([stack, plan]) => [stack, plan.runId, plan.artifact]))}`;
+export function plansExternalId(key: MetadataKey, plans: ReadonlyMap<string, GuardPlan>): string {
+  return renderHidden(
+    key,
+    TAG,
+    [...plans].map(([stack, plan]) => [stack, plan.runId, plan.artifact]),
+  );
 }
 
+/** The plans an `external_id` remembers; none when driftgate did not write it (or it is malformed). */
 export function parsePlansExternalId(
+  key: MetadataKey,
   externalId: string | null | undefined,
 ): Map<string, GuardPlan> {
-  if (!externalId?.startsWith(PREFIX)) return new Map();
-  try {
-    const parsed = rememberedSchema.safeParse(JSON.parse(externalId.slice(PREFIX.length)));
-    return new Map(
-      parsed.success
-        ? parsed.data.map(([stack, runId, artifact]) => [stack, { runId, artifact }] as const)
-        : [],
-    );
-  } catch {
-    return new Map();
-  }
+  // A record is a few kilobytes at most (20 plans); anything longer is not one.
+  if (!externalId || externalId.length > 16_384) return new Map();
+  const record = readHidden(key, externalId, TAG, rememberedSchema);
+  return new Map(
+    record.kind === 'valid'
+      ? record.value.map(([stack, runId, artifact]) => [stack, { runId, artifact }] as const)
+      : [],
+  );
 }
 
 /** What the guard's latest run on a head says: its plans, and whether it already failed. */
@@ -62,7 +69,7 @@ export async function previousGuardRun(
   });
   const run = data.check_runs[0];
   return {
-    plans: parsePlansExternalId(run?.external_id),
+    plans: parsePlansExternalId(context.environment.metadataKey, run?.external_id),
     failed: run?.status === 'completed' && run.conclusion === 'failure',
   };
 }

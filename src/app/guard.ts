@@ -301,7 +301,7 @@ export async function handleGuard(
     title: verdict.title,
     summary: verdict.summary,
     actions: verdict.actions,
-    externalId: plans.size ? plansExternalId(plans) : '',
+    externalId: plans.size ? plansExternalId(context.environment.metadataKey, plans) : '',
   });
   // Once per head: a re-evaluation that fails again says nothing new.
   if (verdict.conclusion === 'failure' && !previous.failed)

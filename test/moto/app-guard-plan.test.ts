@@ -173,4 +173,32 @@ describeWithMoto('the hotfix guard on a plan-fed stack', () => {
       output: { title: 'waiting for the plan of this pull request' },
     });
   });
+  it('takes no plan from an external_id driftgate did not write', async () => {
+    await dispatch({ stack: 'legacy', plan_run_id: 4242, plan_artifact: 'plan-json' });
+    const pr = await openPullRequest();
+    expect(guardOf(pr).output.title).toBe('waiting for the plan of this pull request');
+    // Another app or a workflow with `checks: write` names a plan of its choosing (one that
+    // changes nothing driftgate would flag), in the format driftgate's record once had.
+    for (const forged of [
+      'guard-plans:[["legacy",5151,"plan-json"]]',
+      '<!-- driftgate:guard-plans W1sibGVnYWN5Iiw1MTUxLCJwbGFuLWpzb24iXV0= forged -->',
+      'x'.repeat(100_000),
+    ]) {
+      guardOf(pr).external_id = forged;
+      await world.rerunGuard(pr);
+      expect(guardOf(pr)).toMatchObject({
+        status: 'in_progress',
+        output: { title: 'waiting for the plan of this pull request' },
+      });
+    }
+    // The PR's own plan, by dispatch, is used and remembered.
+    await dispatch({
+      stack: 'legacy',
+      plan_run_id: 5151,
+      plan_artifact: 'plan-json',
+      pull_request: pr.number,
+    });
+    await world.rerunGuard(pr);
+    expect(guardOf(pr)).toMatchObject({ status: 'completed', conclusion: 'neutral' });
+  });
 });
