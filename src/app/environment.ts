@@ -11,10 +11,20 @@ export interface AppEnvironment {
   readonly metadataKey: MetadataKey;
   /** Notification targets by name, from DRIFTGATE_NOTIFY_<NAME> (secrets: never logged). */
   readonly notifyTargets?: ReadonlyMap<string, NotifyTargetEnvironment>;
+  /**
+   * The app's id (APP_ID): driftgate's own check runs are read back from this app only, so a
+   * run of the same name made by a workflow or another app never speaks for driftgate.
+   */
+  readonly appId?: number | undefined;
 }
 
 export function appEnvironmentFrom(env: NodeJS.ProcessEnv): AppEnvironment {
-  return { metadataKey: metadataKeyFromEnvironment(env), notifyTargets: notifyTargetsFrom(env) };
+  const appId = Number(env.APP_ID);
+  return {
+    metadataKey: metadataKeyFromEnvironment(env),
+    notifyTargets: notifyTargetsFrom(env),
+    ...(Number.isInteger(appId) && appId > 0 ? { appId } : {}),
+  };
 }
 
 /** The repository, reading hidden records with the app's key and logging rejected ones. */

@@ -43,6 +43,25 @@ function countRequests(octokit: Octokit, jobs: JobLayer): Octokit {
   return octokit;
 }
 
+/**
+ * driftgate's check runs (`driftgate/…`) are looked up by name; GitHub lists every app's
+ * runs of that name. Ask for this app's only, so a workflow or another app cannot post a
+ * `driftgate/policy` "No policy findings" and be read back as driftgate's verdict. (The
+ * merge verdict over all checks, `checksOn`, asks by commit, not by name: unaffected.)
+ */
+function ownCheckRunsOnly(octokit: Octokit, appId: number | undefined): Octokit {
+  if (appId === undefined) return octokit;
+  octokit.hook.before('request', (options) => {
+    if (
+      options.url === '/repos/{owner}/{repo}/commits/{ref}/check-runs' &&
+      typeof options.check_name === 'string' &&
+      options.check_name.startsWith('driftgate/')
+    )
+      options.app_id = appId;
+  });
+  return octokit;
+}
+
 async function run(
   app: Probot,
   jobs: JobLayer,
@@ -146,7 +165,10 @@ export function jobHandler(
   return (job, runContext) =>
     run(app, jobs, job, async () => {
       const installationId = 'installationId' in job ? job.installationId : undefined;
-      const octokit = countRequests(await app.auth(installationId), jobs);
+      const octokit = ownCheckRunsOnly(
+        countRequests(await app.auth(installationId), jobs),
+        environment.appId,
+      );
       return {
         octokit,
         log: app.log.child({ job: runContext.jobId, attempt: runContext.attempt }),

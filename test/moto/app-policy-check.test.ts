@@ -119,6 +119,39 @@ describeWithMoto('policy checks on codify patches (driftgate/policy)', () => {
     expect(policyRun(world, pr!)[0]!.conclusion).toBe('failure');
   });
 
+  it('a driftgate/policy run made by another app or a workflow is not driftgate’s verdict', async () => {
+    const [pr] = world.driftPullRequests();
+    const head = world.github.branches.get(pr!.head.ref)!;
+    const foreign = {
+      id: 990_001,
+      name: 'driftgate/policy',
+      head_sha: head,
+      status: 'completed',
+      conclusion: 'success',
+      output: { title: 'No policy findings', summary: 'No policy findings' },
+      app: { id: 4242 },
+    };
+    world.github.checkRuns.push(foreign);
+    try {
+      // The tier floor still comes from driftgate's own failing run.
+      await world.label(pr!, 'unlabeled', 'driftgate:tier-2', 'maintainer');
+      await world.label(pr!, 'labeled', 'driftgate:tier-1', 'maintainer');
+      expect(labelsOf(pr)).toContain('driftgate:tier-2');
+      expect(labelsOf(pr)).not.toContain('driftgate:tier-1');
+      // A rescan keeps driftgate's run failing and never writes to the other app's run.
+      await world.scan();
+      expect(policyRun(world, pr!).find((run) => run.id !== foreign.id)!.conclusion).toBe(
+        'failure',
+      );
+      expect(foreign).toMatchObject({
+        conclusion: 'success',
+        output: { title: 'No policy findings' },
+      });
+    } finally {
+      world.github.checkRuns.splice(world.github.checkRuns.indexOf(foreign), 1);
+    }
+  });
+
   it("a writer's approval turns the check green, and a rescan keeps it accepted", async () => {
     const [pr] = world.driftPullRequests();
     await review(world, pr!, 'maintainer');

@@ -18,6 +18,8 @@ export interface FakeCheckRun {
   actions?: { label: string; description: string; identifier: string }[];
   /** The app's own reference on the run (only the app that made the run can set it). */
   external_id?: string;
+  /** The GitHub App that made the run: driftgate's (id 1, the tests' APP_ID) unless a test says. */
+  app?: { id: number };
 }
 
 export interface FakeCommit {
@@ -444,8 +446,14 @@ export class FakeGitHub {
         const url = new URL(uri, 'https://api.github.com');
         const sha = /commits\/([0-9a-f]+)\/check-runs/.exec(uri)![1];
         const name = url.searchParams.get('check_name');
+        const appId = url.searchParams.get('app_id');
         const runs = this.checkRuns
-          .filter((run) => run.head_sha === sha && (!name || run.name === name))
+          .filter(
+            (run) =>
+              run.head_sha === sha &&
+              (!name || run.name === name) &&
+              (!appId || (run.app?.id ?? 1) === Number(appId)),
+          )
           .reverse();
         return [200, { total_count: runs.length, check_runs: runs }];
       })
@@ -462,6 +470,7 @@ export class FakeGitHub {
           output: { title: null, summary: null, ...(input.output as object) },
           ...(input.actions ? { actions: input.actions as FakeCheckRun['actions'] } : {}),
           ...(typeof input.external_id === 'string' ? { external_id: input.external_id } : {}),
+          app: { id: 1 },
         };
         this.checkRuns.push(run);
         return [201, run];

@@ -4,6 +4,7 @@ import { metadataKeyFromSecret, type RecordReader } from '../../src/github/hidde
 
 export const TEST_ENVIRONMENT: AppEnvironment = {
   metadataKey: metadataKeyFromSecret('driftgate test metadata key, not a secret'),
+  appId: 1,
 };
 
 /** Reads hidden records with the key the app under test uses. */
