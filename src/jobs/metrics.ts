@@ -100,7 +100,7 @@ export class Metrics {
   });
   readonly notifications = new Counter({
     name: 'driftgate_notifications_total',
-    help: 'Notification messages by kind (slack, webhook) and result (sent, failed, unconfigured).',
+    help: 'Notification messages by kind (slack, webhook) and result (sent, failed, unconfigured, not-allowed).',
     labelNames: ['kind', 'result'],
     registers: [this.registry],
   });

@@ -14,6 +14,12 @@ import { sendMessage, type SendOptions } from './send.js';
 export interface NotifyTargetEnvironment {
   url: string;
   secret: string | undefined;
+  /**
+   * The GitHub owners (organisations, users) whose repositories may send to this target,
+   * from `DRIFTGATE_NOTIFY_<NAME>_OWNERS` (comma-separated); undefined: every installation.
+   * An app installed in several organisations keeps one team's channel to that team.
+   */
+  owners?: ReadonlySet<string> | undefined;
 }
 
 const PREFIX = 'DRIFTGATE_NOTIFY_';
@@ -22,9 +28,17 @@ const PREFIX = 'DRIFTGATE_NOTIFY_';
 export function notifyTargetsFrom(env: NodeJS.ProcessEnv): Map<string, NotifyTargetEnvironment> {
   const targets = new Map<string, NotifyTargetEnvironment>();
   for (const [key, value] of Object.entries(env)) {
-    if (!key.startsWith(PREFIX) || key.endsWith('_SECRET') || !value) continue;
+    if (!key.startsWith(PREFIX) || /_(SECRET|OWNERS)$/.test(key) || !value) continue;
     const name = key.slice(PREFIX.length);
-    targets.set(name, { url: value, secret: env[`${key}_SECRET`] || undefined });
+    const owners = env[`${key}_OWNERS`]
+      ?.split(',')
+      .map((owner) => owner.trim().toLowerCase())
+      .filter(Boolean);
+    targets.set(name, {
+      url: value,
+      secret: env[`${key}_SECRET`] || undefined,
+      ...(owners?.length ? { owners: new Set(owners) } : {}),
+    });
   }
   return targets;
 }
@@ -54,6 +68,14 @@ export async function notify(
         target.kind === 'webhook' && environment
           ? `notification target has no DRIFTGATE_NOTIFY_${target.target}_SECRET: a webhook is always signed; not sent`
           : `no DRIFTGATE_NOTIFY_${target.target} in the app's environment; not sent`,
+      );
+      continue;
+    }
+    if (environment.owners && !environment.owners.has(repository.owner.toLowerCase())) {
+      context.metrics.notifications.inc({ kind: target.kind, result: 'not-allowed' });
+      context.log.warn(
+        { target: target.target, repository: `${repository.owner}/${repository.repo}` },
+        `DRIFTGATE_NOTIFY_${target.target}_OWNERS does not list this repository's owner; not sent`,
       );
       continue;
     }
