@@ -50,9 +50,12 @@ async function readRecord(path: string): Promise<DrillRecord> {
   }
   const parsed = drillRecordSchema.safeParse(value);
   if (!parsed.success)
-    throw new DriftgateError(`not a driftgate drill record: ${parsed.error.issues[0]!.message}`, {
-      file: path,
-    });
+    throw new DriftgateError(
+      `not a driftgate drill record: ${parsed.error.issues[0]!.path.join('.') || 'record'}: ${parsed.error.issues[0]!.message}`,
+      {
+        file: path,
+      },
+    );
   return parsed.data;
 }
 

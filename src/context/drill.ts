@@ -20,7 +20,7 @@ export const drillRecordSchema = z
     resource_id: z.string().regex(/^[a-z]+-[0-9a-f]+$/),
     tag_key: z.literal(DRILL_TAG),
     tag_value: z.string().regex(/^[0-9a-f]{8}$/),
-    started_at: z.string(),
+    started_at: z.iso.datetime(),
     region: z.string(),
   })
   .strict();
