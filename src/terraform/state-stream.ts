@@ -59,7 +59,9 @@ async function streamStateFile<T>(
 ): Promise<StreamedFile<T>> {
   const reader = new StateTokenReader(newSink);
   // The bare tokenizer, called once per chunk: a token stream in object mode costs about
-  // as much again as the tokenizing (docs/performance.md).
+  // as much again as the tokenizing. 64 KiB chunks: each chunk's tokens live until it is
+  // handled, and with 1 MiB chunks they outlive young-generation collections (peak 1.7×
+  // the file's size at 100 MB instead of 1.2×; docs/performance.md).
   const tokenize = jsonParser({ streamValues: false });
   const feed = (text: string): boolean => {
     let tokens;
@@ -73,7 +75,7 @@ async function streamStateFile<T>(
     return true;
   };
   try {
-    for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 }))
+    for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 16 }))
       if (!feed(chunk as string)) throw await syntaxError(path);
   } catch (error) {
     if (error instanceof DriftgateError) throw error;
@@ -121,7 +123,7 @@ class StateTokenReader<T> {
   private key = '';
   private inResources = false;
   private resourceIndex = 0;
-  private value: Assembler | undefined;
+  private value: DetachingAssembler | undefined;
   /** Where `value` sits: its top-level key, or `resources` and its index. */
   private valueAt: PropertyKey[] = [];
 
@@ -170,7 +172,7 @@ class StateTokenReader<T> {
   /** A value starts: a scalar is done at once, a container is assembled token by token. */
   private begin(token: Token, at: PropertyKey[]): void {
     if (token.name === 'startObject' || token.name === 'startArray') {
-      this.value = new Assembler();
+      this.value = new DetachingAssembler();
       this.valueAt = at;
       this.assemble(token);
     } else this.done(scalar(token));
@@ -217,10 +219,28 @@ class StateTokenReader<T> {
   }
 }
 
+/**
+ * A copy of `text` that shares nothing with the chunk it was cut from. V8 makes a substring
+ * of 13 or more characters a view of its parent string, and the tokenizer's strings are cut
+ * from 64 KiB chunks of the file: one kept string (a resource's type in an address, an
+ * attribute) would keep its whole chunk alive, and all of them the whole file's text.
+ * Joining forces a flat copy; `slice` of that copy no longer refers to the chunk.
+ */
+function detached(text: string): string {
+  return text.length < 13 ? text : ` ${text}`.slice(1);
+}
+
+/** stream-json's Assembler, keeping only detached copies of string values. */
+class DetachingAssembler extends Assembler {
+  override stringValue(value: string): void {
+    super.stringValue(detached(value));
+  }
+}
+
 function scalar(token: Token): unknown {
   switch (token.name) {
     case 'stringValue':
-      return token.value;
+      return detached(token.value);
     case 'numberValue':
       return Number(token.value);
     case 'nullValue':
