@@ -156,10 +156,29 @@ export interface StateRssRow {
   fileMb: number;
   parseOnly: Run;
   stateList: Run;
+  /**
+   * This build's `state list` reader (`readStateAddresses` + sort + print) with the path
+   * forced: the whole file through JSON.parse, and streamed (state-stream.ts).
+   */
+  wholeRead: Run;
+  streamedRead: Run;
   /** The same command with another build (`baselineBin`), on the same file. */
   baselineStateList?: Run | undefined;
   /** Both builds print the same addresses in the same order. */
   sameOutput?: boolean | undefined;
+}
+
+/** Node arguments printing what `state list` prints, with the reader's path forced. */
+function forcedStateList(file: string, streamAboveBytes: number): string[] {
+  const dist = join(ROOT, 'dist');
+  return [
+    '--input-type=module',
+    '-e',
+    `const { readStateAddresses } = await import(${JSON.stringify(join(dist, 'terraform', 'state-source.js'))});
+const { sortAddresses } = await import(${JSON.stringify(join(dist, 'terraform', 'address.js'))});
+const addresses = await readStateAddresses(${JSON.stringify(file)}, { streamAboveBytes: ${streamAboveBytes} });
+process.stdout.write(sortAddresses(addresses).map((address) => address + '\\n').join(''));`,
+  ];
 }
 
 /** Peak RSS of `driftgate state list` on a generated state of each size. */
@@ -178,6 +197,13 @@ export async function benchStateRss(
         `JSON.parse(require('node:fs').readFileSync(${JSON.stringify(file)}, 'utf8'))`,
       ]);
       const stateList = runNode(['bin/driftgate.js', 'state', 'list', '--state', file]);
+      const wholeRead = runNode(forcedStateList(file, Number.POSITIVE_INFINITY));
+      const streamedRead = runNode(forcedStateList(file, 0));
+      for (const forced of [wholeRead, streamedRead])
+        if (forced.stdout !== stateList.stdout)
+          throw new Error(
+            'state list: the streamed and JSON.parse readers printed different addresses',
+          );
       const baselineStateList = baselineBin
         ? runNode([baselineBin, 'state', 'list', '--state', file])
         : undefined;
@@ -185,6 +211,8 @@ export async function benchStateRss(
         fileMb: size / 1_048_576,
         parseOnly,
         stateList,
+        wholeRead,
+        streamedRead,
         baselineStateList,
         sameOutput: baselineStateList ? baselineStateList.stdout === stateList.stdout : undefined,
       });

@@ -177,10 +177,10 @@ if (only.has('state')) {
   console.log('## Reading a large state: peak RSS of `driftgate state list` (child process)\n');
   const baselineBin = process.env.BENCH_BASELINE_BIN;
   console.log(
-    `| state file | \`JSON.parse\` of the file alone (baseline) | \`driftgate state list\` | state list / file size | wall time |${baselineBin ? ' baseline build: peak RSS | / file size | wall time | same output |' : ''}`,
+    `| state file | \`JSON.parse\` of the file alone (baseline) | \`driftgate state list\` | state list / file size | wall time | reader via JSON.parse: peak RSS | / file size | wall time | reader streamed: peak RSS | / file size | wall time |${baselineBin ? ' baseline build: peak RSS | / file size | wall time | same output |' : ''}`,
   );
   console.log(
-    `| ---: | ---: | ---: | ---: | ---: |${baselineBin ? ' ---: | ---: | ---: | :---: |' : ''}`,
+    `| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |${baselineBin ? ' ---: | ---: | ---: | :---: |' : ''}`,
   );
   for (const row of await benchStateRss(
     numbers(process.env.BENCH_STATE_MB, '10,100'),
@@ -188,7 +188,7 @@ if (only.has('state')) {
   )) {
     const base = row.baselineStateList;
     console.log(
-      `| ${mb(row.fileMb)} | ${mb(row.parseOnly.peakRssMb)} (${(row.parseOnly.peakRssMb / row.fileMb).toFixed(1)}×) | ${mb(row.stateList.peakRssMb)} | ${(row.stateList.peakRssMb / row.fileMb).toFixed(1)}× | ${ms(row.stateList.ms)} |${base ? ` ${mb(base.peakRssMb)} | ${(base.peakRssMb / row.fileMb).toFixed(1)}× | ${ms(base.ms)} | ${row.sameOutput ? 'yes' : 'NO'} |` : ''}`,
+      `| ${mb(row.fileMb)} | ${mb(row.parseOnly.peakRssMb)} (${(row.parseOnly.peakRssMb / row.fileMb).toFixed(1)}×) | ${mb(row.stateList.peakRssMb)} | ${(row.stateList.peakRssMb / row.fileMb).toFixed(1)}× | ${ms(row.stateList.ms)} | ${mb(row.wholeRead.peakRssMb)} | ${(row.wholeRead.peakRssMb / row.fileMb).toFixed(1)}× | ${ms(row.wholeRead.ms)} | ${mb(row.streamedRead.peakRssMb)} | ${(row.streamedRead.peakRssMb / row.fileMb).toFixed(1)}× | ${ms(row.streamedRead.ms)} |${base ? ` ${mb(base.peakRssMb)} | ${(base.peakRssMb / row.fileMb).toFixed(1)}× | ${ms(base.ms)} | ${row.sameOutput ? 'yes' : 'NO'} |` : ''}`,
     );
     if (base && !row.sameOutput)
       throw new Error('state list: the two builds printed different addresses');

@@ -84,12 +84,7 @@ function throwTooDeep(value: unknown, source: string, limit: number): never {
       const path: PropertyKey[] = [];
       for (let at: Pending | undefined = item; at?.key !== undefined; at = at.parent)
         path.unshift(at.key);
-      // Only the first steps of the path: a 10,000-step path is no help to anyone.
-      const shown = formatKeyPath(path.slice(0, 6)) + (path.length > 6 ? '…' : '');
-      throw new DriftgateError(
-        `nested more than ${limit} levels deep (at ${shown}); driftgate refuses such input`,
-        { file: source },
-      );
+      throw tooDeepError(path, source, limit);
     }
     const container = item.value as Record<string, unknown>;
     if (Array.isArray(container)) {
@@ -107,4 +102,21 @@ function throwTooDeep(value: unknown, source: string, limit: number): never {
     }
   }
   throw new Error('throwTooDeep: no value is nested that deep');
+}
+
+/**
+ * The refusal of a value nested `limit` levels deep at `path` (also raised by the streamed
+ * state reader, which sees the depth as it reads).
+ */
+export function tooDeepError(
+  path: readonly PropertyKey[],
+  source: string,
+  limit = MAX_JSON_DEPTH,
+): DriftgateError {
+  // Only the first steps of the path: a 10,000-step path is no help to anyone.
+  const shown = formatKeyPath(path.slice(0, 6)) + (path.length > 6 ? '…' : '');
+  return new DriftgateError(
+    `nested more than ${limit} levels deep (at ${shown}); driftgate refuses such input`,
+    { file: source },
+  );
 }

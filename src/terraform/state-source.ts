@@ -4,7 +4,7 @@
  * with the prefix `env:` unless the backend block says otherwise. The AWS SDK is loaded
  * only for an `s3://` location: reading a local file must not pay for it.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { AwsConnection } from '../cloud/aws/clients.js';
 import { DriftgateError } from '../errors.js';
@@ -124,10 +124,21 @@ async function readS3StateJson(
   }
 }
 
+/**
+ * Local state files at least this large are streamed (state-stream.ts) instead of read
+ * whole and given to JSON.parse. JSON.parse is faster, but its peak holds the file's text
+ * and its whole tree at once (2.6× the file's size at 100 MB); streamed, the peak is the
+ * process and what is kept (addresses, or instances). Below this size the process's own
+ * ~55 MB dominates either way and JSON.parse's speed wins (docs/performance.md).
+ */
+export const STREAM_STATE_ABOVE_BYTES = 32 * 1024 * 1024;
+
 export interface ReadStateOptions {
   workspace?: string | undefined;
   connection?: AwsConnection;
   s3?: S3Client;
+  /** Stream local files of at least this many bytes (default `STREAM_STATE_ABOVE_BYTES`). */
+  streamAboveBytes?: number | undefined;
 }
 
 async function readStateJson(location: string, options: ReadStateOptions): Promise<StateJson> {
@@ -142,11 +153,27 @@ async function readStateJson(location: string, options: ReadStateOptions): Promi
   return readStateFileJson(location);
 }
 
+/** Whether `location` is a local file large enough to stream. */
+function streamsLocalFile(location: string, options: ReadStateOptions): boolean {
+  if (location.startsWith('s3://')) return false;
+  let size: number;
+  try {
+    const stat = statSync(location);
+    if (!stat.isFile()) return false;
+    size = stat.size;
+  } catch {
+    return false; // the whole-file read reports it, as it always has
+  }
+  return size >= (options.streamAboveBytes ?? STREAM_STATE_ABOVE_BYTES);
+}
+
 /** Read state from a CLI-style location: a path or `s3://bucket/key`. */
 export async function readState(
   location: string,
   options: ReadStateOptions = {},
 ): Promise<TerraformState> {
+  if (streamsLocalFile(location, options))
+    return (await import('./state-stream.js')).streamState(location);
   const { json, source } = await readStateJson(location, options);
   return stateFromJson(json, source);
 }
@@ -159,6 +186,8 @@ export async function readStateAddresses(
   location: string,
   options: ReadStateOptions = {},
 ): Promise<string[]> {
+  if (streamsLocalFile(location, options))
+    return (await import('./state-stream.js')).streamStateAddresses(location);
   const { json, source } = await readStateJson(location, options);
   return stateAddressesFromJson(json, source);
 }

@@ -188,8 +188,10 @@ export function parseStateJson(text: string, source: string): Record<string, unk
 /** Parsed state JSON (`parseStateJson`) → instances with addresses. */
 export function stateFromJson(record: Record<string, unknown>, source: string): TerraformState {
   if ('version' in record) {
-    assertV4(record, source);
-    return fromV4(parseWith(v4Header, record, source), source);
+    const header = v4HeaderOf(record, source);
+    const sink = v4InstanceSink(source);
+    header.resources.forEach((resource, index) => sink.add(resource, index));
+    return v4StateOf(header, sink.result());
   }
   if ('format_version' in record) {
     const parsed = parseWith(showJsonState, record, source);
@@ -217,13 +219,71 @@ export function stateFromJson(record: Record<string, unknown>, source: string): 
  */
 export function stateAddressesFromJson(record: Record<string, unknown>, source: string): string[] {
   if ('version' in record) {
-    assertV4(record, source);
-    const addresses = new Set<string>();
-    const header = parseWith(v4Header, record, source);
-    for (const { address } of v4Instances(header, source, v4ResourceKeys)) addresses.add(address);
-    return [...addresses];
+    const header = v4HeaderOf(record, source);
+    const sink = v4AddressSink(source);
+    header.resources.forEach((resource, index) => sink.add(resource, index));
+    return sink.result();
   }
   return stateFromJson(record, source).instances.map((instance) => instance.address);
+}
+
+export type V4Header = z.infer<typeof v4Header>;
+
+/**
+ * A v4 state's header, checked: the version first (its own message), then the fields. A
+ * streamed reader passes its resources as an empty array and feeds them to a sink.
+ */
+export function v4HeaderOf(record: Record<string, unknown>, source: string): V4Header {
+  assertV4(record, source);
+  return parseWith(v4Header, record, source);
+}
+
+/**
+ * Takes a v4 state's resources one at a time (`add` throws the first invalid one, naming
+ * its index) and keeps only what its reader needs of them.
+ */
+export interface V4ResourceSink<T> {
+  add(resource: unknown, index: number): void;
+  result(): T;
+}
+
+/** Keeps the instance addresses (`state list`), each once. */
+export function v4AddressSink(source: string): V4ResourceSink<string[]> {
+  const addresses = new Set<string>();
+  return {
+    add(resource, index) {
+      const parsed = parseWith(v4ResourceKeys, resource, source, ['resources', index]);
+      for (const { address } of v4ResourceInstances(parsed)) addresses.add(address);
+    },
+    result: () => [...addresses],
+  };
+}
+
+/**
+ * Builds the instances with their attributes. zod's copy of a resource is garbage as soon
+ * as its instances are built, and attributes are never copied.
+ */
+export function v4InstanceSink(source: string): V4ResourceSink<StateInstance[]> {
+  const byAddress = new Map<string, StateInstance>();
+  return {
+    add(raw, index) {
+      const resource = parseWith(v4Resource, raw, source, ['resources', index]);
+      for (const { instance, address } of v4ResourceInstances(resource))
+        addV4Instance(byAddress, resource, instance, address);
+    },
+    result: () => [...byAddress.values()],
+  };
+}
+
+/** A checked v4 header and its instances → the state. */
+export function v4StateOf(header: V4Header, instances: StateInstance[]): TerraformState {
+  return {
+    format: 'v4',
+    terraformVersion: header.terraform_version,
+    serial: header.serial,
+    lineage: header.lineage,
+    instances,
+  };
 }
 
 function assertV4(record: Record<string, unknown>, source: string): void {
@@ -260,66 +320,54 @@ export function jsonErrorPosition(error: unknown): string {
   return 'unexpected end or token';
 }
 
-/** Each v4 instance with its resource and address, one resource validated at a time. */
-function* v4Instances<R extends V4Resource>(
-  state: z.infer<typeof v4Header>,
-  source: string,
-  schema: z.ZodType<R>,
-): Generator<{ resource: R; instance: R['instances'][number]; address: string }> {
-  for (let index = 0; index < state.resources.length; index++) {
-    const resource = parseWith(schema, state.resources[index], source, ['resources', index]);
-    const module = resource.module ?? '';
-    const base =
-      resource.mode === 'data'
-        ? `data.${resource.type}.${resource.name}`
-        : `${resource.type}.${resource.name}`;
-    const prefix = `${module ? `${module}.` : ''}${base}`;
-    for (const instance of resource.instances)
-      yield { resource, instance, address: `${prefix}${formatInstanceKey(instance.index_key)}` };
-  }
+/** Each instance of a validated v4 resource, with its address. */
+function* v4ResourceInstances<R extends V4Resource>(
+  resource: R,
+): Generator<{ instance: R['instances'][number]; address: string }> {
+  const module = resource.module ?? '';
+  const base =
+    resource.mode === 'data'
+      ? `data.${resource.type}.${resource.name}`
+      : `${resource.type}.${resource.name}`;
+  const prefix = `${module ? `${module}.` : ''}${base}`;
+  for (const instance of resource.instances)
+    yield { instance, address: `${prefix}${formatInstanceKey(instance.index_key)}` };
 }
 
-/**
- * v4 resources → instances. zod's copy of a resource is garbage as soon as its instances
- * are built, and attributes are never copied.
- */
-function fromV4(state: z.infer<typeof v4Header>, source: string): TerraformState {
-  const byAddress = new Map<string, StateInstance>();
-  for (const { resource, instance, address } of v4Instances(state, source, v4Resource)) {
-    let entry = byAddress.get(address);
-    if (!entry) {
-      entry = {
-        address,
-        module: resource.module ?? '',
-        mode: resource.mode,
-        type: resource.type,
-        name: resource.name,
-        indexKey: instance.index_key,
-        provider: resource.provider,
-        attributes: {},
-        sensitivePaths: [],
-        deposed: [],
-      };
-      byAddress.set(address, entry);
-    }
-    if (instance.deposed !== undefined) {
-      // A deposed object (create_before_destroy leftover) belongs to the same instance
-      // address; terraform state list does not list it on its own.
-      entry.deposed.push(instance.deposed);
-      continue;
-    }
-    entry.attributes = instance.attributes ?? unflatten(instance.attributes_flat ?? {});
-    entry.sensitivePaths = (instance.sensitive_attributes ?? []).map((steps) =>
-      steps.map((step) => (typeof step.value === 'object' ? step.value.value : step.value)),
-    );
+type V4FullResource = z.infer<typeof v4Resource>;
+
+function addV4Instance(
+  byAddress: Map<string, StateInstance>,
+  resource: V4FullResource,
+  instance: V4FullResource['instances'][number],
+  address: string,
+): void {
+  let entry = byAddress.get(address);
+  if (!entry) {
+    entry = {
+      address,
+      module: resource.module ?? '',
+      mode: resource.mode,
+      type: resource.type,
+      name: resource.name,
+      indexKey: instance.index_key,
+      provider: resource.provider,
+      attributes: {},
+      sensitivePaths: [],
+      deposed: [],
+    };
+    byAddress.set(address, entry);
   }
-  return {
-    format: 'v4',
-    terraformVersion: state.terraform_version,
-    serial: state.serial,
-    lineage: state.lineage,
-    instances: [...byAddress.values()],
-  };
+  if (instance.deposed !== undefined) {
+    // A deposed object (create_before_destroy leftover) belongs to the same instance
+    // address; terraform state list does not list it on its own.
+    entry.deposed.push(instance.deposed);
+    return;
+  }
+  entry.attributes = instance.attributes ?? unflatten(instance.attributes_flat ?? {});
+  entry.sensitivePaths = (instance.sensitive_attributes ?? []).map((steps) =>
+    steps.map((step) => (typeof step.value === 'object' ? step.value.value : step.value)),
+  );
 }
 
 /** Terraform 0.11-era flatmap attributes (`tags.%`, `tags.Env`) upgraded to nested values. */
