@@ -106,6 +106,8 @@ export async function runAction(
     waitForSlot,
     // The Action never merges or executes: at most propose, and less when the config says so.
     modeCap: inputs.mode,
+    // No check runs: findings are in the PR body and raise its tier (docs/action.md).
+    policyCheckRuns: false,
   };
   const outcome: ActionOutcome = {
     report: { generatedAt: now.toISOString(), stacks: [] },

@@ -76,6 +76,12 @@ export interface ScanPass {
   waitForSlot: ((limiter: string, key: string, perSecond: number) => Promise<void>) | undefined;
   /** The most this pass may do, whatever the config says (the Action: its `mode` input). */
   modeCap?: Mode | undefined;
+  /**
+   * false: no `driftgate/policy` check runs (the Action: a workflow token rarely has
+   * `checks: write`, and no review event reaches it to accept findings); the findings
+   * stay in the PR body and still raise its tier.
+   */
+  policyCheckRuns?: boolean | undefined;
   /** Breaker, flap detection and notifications (docs/guardrails.md). */
   bounds?: ScanBounds;
   /** The ledger's past decisions, read once per pass when a stack first asks (precedent). */
@@ -290,7 +296,7 @@ async function applyAction(
         labels: pr.labels,
       });
       pass.openedNow.add(opened.number);
-      await ensurePolicyCheck(github, opened.headSha, prepared);
+      if (pass.policyCheckRuns !== false) await ensurePolicyCheck(github, opened.headSha, prepared);
       pass.metrics?.pullRequests.inc({ action: 'opened' });
       if (training) await github.addAssignees(opened.number, [training.learner]);
       if (mayArmAutoMerge(merge, action.drift.stack, training))
@@ -305,7 +311,7 @@ async function applyAction(
       const { merge, pr, prepared } = await prepare(action.drift, tier, training);
       pass.lock?.assertHeld();
       const head = await github.ensureBranchCommit(action.pullRequest.branch, pr.files, pr.message);
-      await ensurePolicyCheck(github, head, prepared);
+      if (pass.policyCheckRuns !== false) await ensurePolicyCheck(github, head, prepared);
       await github.updatePullRequest(action.pullRequest.number, {
         title: pr.title,
         body: pr.body,

@@ -210,6 +210,8 @@ describeWithMoto('the driftgate Action (bundle, fake GitHub over HTTP, moto)', (
       ['driftgate:dashboard'],
     ]);
     expect(github.graphql).toEqual([]);
+    // No check runs: a workflow's token rarely has `checks: write` (see the examples).
+    expect(github.writes.filter((write) => write.includes('/check-runs'))).toEqual([]);
   });
 
   it('an unchanged rerun writes nothing and reports the same PRs', async () => {
