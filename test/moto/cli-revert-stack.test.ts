@@ -15,8 +15,7 @@ import {
   EC2Client,
 } from '@aws-sdk/client-ec2';
 import { afterEach, beforeAll, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
-import { captureIo } from '../support/cli.js';
+import { runCliConfirmed } from '../support/cli.js';
 import {
   ALL_EGRESS_RULE,
   RDP,
@@ -53,11 +52,7 @@ describeWithMoto('driftgate revert / undo use the stack the directory is', () =>
         (permission) => `${permission.IpProtocol}/${permission.FromPort}`,
       )
       .sort();
-  const cli = async (args: string[]) => {
-    const io = captureIo();
-    const code = await runCli(args, io, async () => true);
-    return { code, out: io.out(), err: io.err() };
-  };
+  const cli = runCliConfirmed;
   const ledgerFiles = async () =>
     (await readdir(join(dir, '.driftgate', 'ledger', 'edge-eu')).catch(() => [] as string[]))
       .filter((name) => name.endsWith('.md'))

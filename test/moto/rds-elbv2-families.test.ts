@@ -24,8 +24,7 @@ import {
 import { IAMClient, UploadServerCertificateCommand } from '@aws-sdk/client-iam';
 import { CreateDBInstanceCommand, ModifyDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
 import { beforeAll, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
-import { captureIo } from '../support/cli.js';
+import { runCliConfirmed } from '../support/cli.js';
 import { describeWithMoto, motoEc2, motoEndpoint } from '../support/moto.js';
 import { STATE_ONLY_CODE, tags, v4State } from '../support/state-builder.js';
 
@@ -89,11 +88,7 @@ describeWithMoto('RDS and ELBv2 families: database, load balancer, listener, tar
     '--config',
     join(dir, '.github', 'driftgate.yml'),
   ];
-  const cli = async (args: string[]) => {
-    const io = captureIo();
-    const code = await runCli(args, io, async () => true);
-    return { code, out: io.out(), err: io.err() };
-  };
+  const cli = runCliConfirmed;
   const scan = async () => {
     const result = await cli(['scan', dir, '--format', 'json', ...connection()]);
     if (result.code !== 0 && result.code !== 2) throw new Error(result.err);

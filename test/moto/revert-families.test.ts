@@ -23,9 +23,8 @@ import {
   UpdateSecurityGroupRuleDescriptionsIngressCommand,
 } from '@aws-sdk/client-ec2';
 import { beforeAll, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
 import { scanStackFromFlags } from '../../src/cli/scan.js';
-import { captureIo } from '../support/cli.js';
+import { runCliConfirmed } from '../support/cli.js';
 import { writeAppliedRevertRecord } from '../support/ledger.js';
 import { describeWithMoto, motoEc2, motoEndpoint } from '../support/moto.js';
 import { securityGroup, tags, emptyRoute, writeStackFiles } from '../support/state-builder.js';
@@ -46,11 +45,7 @@ describeWithMoto('reverting routes and rule descriptions', () => {
     '--config',
     config(),
   ];
-  const cli = async (args: string[]) => {
-    const io = captureIo();
-    const code = await runCli(args, io, async () => true);
-    return { code, out: io.out(), err: io.err() };
-  };
+  const cli = runCliConfirmed;
   const routes = async () =>
     (await ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: [tableId] })))
       .RouteTables![0]!.Routes!.filter((route) => route.GatewayId !== 'local')

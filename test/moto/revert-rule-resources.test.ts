@@ -16,8 +16,7 @@ import {
   ModifySecurityGroupRulesCommand,
 } from '@aws-sdk/client-ec2';
 import { beforeAll, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
-import { captureIo } from '../support/cli.js';
+import { runCliConfirmed } from '../support/cli.js';
 import { describeWithMoto, motoEc2, motoEndpoint } from '../support/moto.js';
 import { v4State } from '../support/state-builder.js';
 
@@ -34,11 +33,7 @@ describeWithMoto('reverting a rule resource in place', () => {
     '--config',
     join(dir, '.github', 'driftgate.yml'),
   ];
-  const cli = async (args: string[]) => {
-    const io = captureIo();
-    const code = await runCli(args, io, async () => true);
-    return { code, out: io.out(), err: io.err() };
-  };
+  const cli = runCliConfirmed;
   const liveRule = async () => {
     const rule = (
       await ec2.send(new DescribeSecurityGroupRulesCommand({ SecurityGroupRuleIds: [ruleId] }))

@@ -20,9 +20,8 @@ import {
   PutPublicAccessBlockCommand,
 } from '@aws-sdk/client-s3';
 import { beforeAll, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
 import { equivalentPolicies } from '../../src/providers/aws/policy-document.js';
-import { captureIo } from '../support/cli.js';
+import { runCliConfirmed } from '../support/cli.js';
 import { describeWithMoto, motoEndpoint, motoS3 } from '../support/moto.js';
 import { STATE_ONLY_CODE, tags, v4State, type BuiltResource } from '../support/state-builder.js';
 
@@ -83,11 +82,7 @@ describeWithMoto(
       '--config',
       join(dir, '.github', 'driftgate.yml'),
     ];
-    const cli = async (args: string[]) => {
-      const io = captureIo();
-      const code = await runCli(args, io, async () => true);
-      return { code, out: io.out(), err: io.err() };
-    };
+    const cli = runCliConfirmed;
     const scan = async () => {
       const result = await cli(['scan', dir, '--format', 'json', ...connection()]);
       if (result.code !== 0 && result.code !== 2) throw new Error(result.err);
