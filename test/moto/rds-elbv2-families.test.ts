@@ -42,32 +42,33 @@ const settings = () => ({
   credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
 });
 
-/** A self-signed certificate IAM accepts (moto parses the PEM). */
-function selfSigned(dir: string, name: string): { body: string; key: string } {
-  const keyFile = join(dir, `${name}.key`);
-  const certFile = join(dir, `${name}.pem`);
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      `/CN=${name}.example.com`,
-      '-keyout',
-      keyFile,
-      '-out',
-      certFile,
-    ],
-    { stdio: 'ignore' },
-  );
-  return {
-    body: execFileSync('cat', [certFile]).toString(),
-    key: execFileSync('cat', [keyFile]).toString(),
+/**
+ * A self-signed certificate IAM accepts (moto parses the PEM), made with the Python
+ * `cryptography` package that moto itself depends on: no openssl binary needed.
+ */
+function selfSigned(_dir: string, name: string): { body: string; key: string } {
+  const script = `
+import datetime, json, sys
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, sys.argv[1] + ".example.com")])
+now = datetime.datetime.now(datetime.timezone.utc)
+cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject)
+  .public_key(key.public_key()).serial_number(x509.random_serial_number())
+  .not_valid_before(now - datetime.timedelta(minutes=5)).not_valid_after(now + datetime.timedelta(days=2))
+  .sign(key, hashes.SHA256()))
+print(json.dumps({
+  "body": cert.public_bytes(serialization.Encoding.PEM).decode(),
+  "key": key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+    serialization.NoEncryption()).decode(),
+}))
+`;
+  return JSON.parse(execFileSync('python3', ['-c', script, name]).toString()) as {
+    body: string;
+    key: string;
   };
 }
 
