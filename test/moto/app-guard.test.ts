@@ -14,50 +14,6 @@ import { TEST_RECORDS, examplePayload } from '../support/probot.js';
 
 useMotoEndpointForApp();
 
-let nextPull = 900;
-
-/** Someone opens an ordinary PR: one commit on the default branch with `files` changed. */
-async function openPullRequest(
-  world: DriftRepository,
-  branch: string,
-  files: Record<string, string>,
-): Promise<FakePullRequest> {
-  const { github } = world;
-  github.branches.set(branch, github.branches.get(github.defaultBranch)!);
-  github.commit(
-    undefined,
-    { ...Object.fromEntries(github.filesAt(github.defaultBranch)), ...files },
-    branch,
-  );
-  const pr: FakePullRequest = {
-    number: nextPull++,
-    node_id: `PR_human${nextPull}`,
-    created_at: new Date().toISOString(),
-    merge_commit_sha: null,
-    merged_by: null,
-    auto_merge: null,
-    state: 'open',
-    merged_at: null,
-    draft: false,
-    title: `Change ${branch}`,
-    body: 'An unrelated change',
-    head: { ref: branch, sha: github.branches.get(branch)! },
-    base: { ref: github.defaultBranch },
-    labels: [],
-    comments: [],
-  };
-  github.pullRequests.push(pr);
-  await world.deliver('pull_request', world.pullRequestPayload(pr, 'opened'));
-  return pr;
-}
-
-function guardOn(world: DriftRepository, pr: FakePullRequest) {
-  const sha = world.github.branches.get(pr.head.ref);
-  return world.github.checkRuns.filter(
-    (run) => run.name === 'driftgate/guard' && run.head_sha === sha,
-  );
-}
-
 /** A person presses a button on the guard of `guarded`. */
 function pressButton(
   world: DriftRepository,
@@ -69,7 +25,7 @@ function pressButton(
     'check_run',
     (candidate) => candidate.action === 'requested_action',
   );
-  const [run] = guardOn(world, guarded);
+  const [run] = world.guardRuns(guarded);
   return world.deliver('check_run', {
     ...example,
     check_run: {
@@ -104,10 +60,10 @@ describeWithMoto('the hotfix guard on ordinary pull requests', () => {
     const [driftPr] = world.driftPullRequests();
     expect(labelsOf(driftPr)).toContain('driftgate:codify');
 
-    const pr = await openPullRequest(world, 'feature/outputs', {
+    const pr = await world.openPullRequest('feature/outputs', {
       'envs/net/outputs.tf': 'output "vpc" {\n  value = "x"\n}\n',
     });
-    const [guard] = guardOn(world, pr);
+    const [guard] = world.guardRuns(pr);
     expect(guard).toMatchObject({ status: 'completed', conclusion: 'failure' });
     expect(guard!.output.title).toBe('would revert 1 drift(s) that must be codified first');
     expect(guard!.output.summary).toContain('`aws_security_group.web`');
@@ -120,7 +76,7 @@ describeWithMoto('the hotfix guard on ordinary pull requests', () => {
 
     // The drift's codify PR is merged: GitHub sends pull_request.closed, the guard is re-run.
     await world.mergeAsHuman(driftPr!, 'alice', ['bob']);
-    const runs = guardOn(world, pr);
+    const runs = world.guardRuns(pr);
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({
       conclusion: 'success',
@@ -134,13 +90,13 @@ describeWithMoto('the hotfix guard on ordinary pull requests', () => {
     const code = world.github.filesAt(world.github.defaultBranch).get('envs/net/web.tf')!;
     const withoutSsh = code.replace(/ {2}ingress \{[\s\S]*?\n {2}\}\n\n/, '');
     expect(withoutSsh).not.toContain('ingress');
-    const codifying = await openPullRequest(world, 'feature/codify-ssh', {
+    const codifying = await world.openPullRequest('feature/codify-ssh', {
       'envs/net/web.tf': withoutSsh,
     });
-    expect(guardOn(world, codifying)[0]).toMatchObject({ conclusion: 'success' });
+    expect(world.guardRuns(codifying)[0]).toMatchObject({ conclusion: 'success' });
 
-    const docs = await openPullRequest(world, 'feature/docs', { 'README.md': '# readme\n' });
-    expect(guardOn(world, docs)[0]).toMatchObject({
+    const docs = await world.openPullRequest('feature/docs', { 'README.md': '# readme\n' });
+    expect(world.guardRuns(docs)[0]).toMatchObject({
       conclusion: 'success',
       output: { title: 'touches no stack driftgate watches' },
     });
@@ -152,15 +108,15 @@ describeWithMoto('the hotfix guard on ordinary pull requests', () => {
     const [driftPr] = world.driftPullRequests();
     expect(labelsOf(driftPr)).toContain('driftgate:revert');
     const code = world.github.filesAt(world.github.defaultBranch).get('envs/net/web.tf')!;
-    const pr = await openPullRequest(world, 'feature/comment', {
+    const pr = await world.openPullRequest('feature/comment', {
       'envs/net/web.tf': `${code}\n# a comment\n`,
     });
     // Tier 2 (prod security group), widening: reverting it closes the hole, no block.
-    expect(guardOn(world, pr)[0]).toMatchObject({ conclusion: 'neutral' });
+    expect(world.guardRuns(pr)[0]).toMatchObject({ conclusion: 'neutral' });
 
     // A person labels the drift PR as a hotfix: every open PR's guard is evaluated again.
     await world.label(driftPr!, 'labeled', 'driftgate:hotfix', 'alice');
-    const [guard] = guardOn(world, pr);
+    const [guard] = world.guardRuns(pr);
     expect(guard).toMatchObject({ conclusion: 'failure' });
     expect(guard!.output.summary).toContain('it is marked as a hotfix');
     expect(guard!.output.summary).toContain(

@@ -5,7 +5,6 @@
  */
 import { afterEach, expect, it } from 'vitest';
 import { DriftRepository } from '../support/drift-repository.js';
-import type { FakePullRequest } from '../support/fake-github.js';
 import { describeWithMoto, useMotoEndpointForApp } from '../support/moto.js';
 
 useMotoEndpointForApp();
@@ -31,33 +30,8 @@ describeWithMoto('modes', () => {
     expect(dashboard!.body).toContain('`aws_security_group.web`');
 
     // The guard still works: an ordinary PR hears that a drift without a PR would be reverted.
-    const { github } = world;
-    github.branches.set('feature/x', github.branches.get(github.defaultBranch)!);
-    github.commit(
-      undefined,
-      { ...Object.fromEntries(github.filesAt(github.defaultBranch)), 'envs/net/x.tf': '' },
-      'feature/x',
-    );
-    const pr: FakePullRequest = {
-      number: 950,
-      node_id: 'PR_950',
-      created_at: new Date().toISOString(),
-      merge_commit_sha: null,
-      merged_by: null,
-      auto_merge: null,
-      state: 'open',
-      merged_at: null,
-      draft: false,
-      title: 'x',
-      body: '',
-      head: { ref: 'feature/x', sha: github.branches.get('feature/x')! },
-      base: { ref: github.defaultBranch },
-      labels: [],
-      comments: [],
-    };
-    github.pullRequests.push(pr);
-    await world.deliver('pull_request', world.pullRequestPayload(pr, 'opened'));
-    const guard = github.checkRuns.find((run) => run.name === 'driftgate/guard');
+    const pr = await world.openPullRequest('feature/x', { 'envs/net/x.tf': '' });
+    const [guard] = world.guardRuns(pr);
     expect(guard).toMatchObject({ conclusion: 'neutral' });
     expect(guard!.output.summary).toContain('no drift PR yet');
   });
