@@ -6,10 +6,8 @@
  */
 import {
   attributionOf,
+  attributionSourceFor,
   cloudTrailResourceId,
-  LookupEventsSource,
-  S3LogSource,
-  type AttributionSource,
   type CloudTrailRecord,
 } from '../cloud/aws/attribution.js';
 import type { AwsSession } from '../cloud/aws/session.js';
@@ -28,21 +26,6 @@ import {
 import { inlineCode, plainText } from '../report/markdown.js';
 import type { TerraformState } from '../terraform/state.js';
 
-function sourceFor(
-  session: AwsSession,
-  settings: DriftgateConfig['attribution'],
-): AttributionSource | undefined {
-  if (settings.source === 'off') return undefined;
-  return settings.source === 's3' && settings.s3
-    ? new S3LogSource(session, {
-        bucket: settings.s3.bucket,
-        prefix: settings.s3.prefix,
-        accountId: settings.s3.account_id,
-        lookbackHours: settings.lookback_hours,
-      })
-    : new LookupEventsSource(session, settings.lookback_hours);
-}
-
 /** The learner's event that removed the drift, if CloudTrail has one. */
 async function learnersFix(
   config: DriftgateConfig,
@@ -56,7 +39,7 @@ async function learnersFix(
     (candidate) => candidate.address === pullRequest.meta!.address,
   );
   const resourceId = cloudTrailResourceId(instance);
-  const source = sourceFor(session, config.attribution);
+  const source = attributionSourceFor(session, config.attribution);
   if (!resourceId || !source) return undefined;
   let records: CloudTrailRecord[];
   try {

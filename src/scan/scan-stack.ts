@@ -200,17 +200,8 @@ async function attribute(
     };
   }
   if (drifts.length === 0) return { drifts, warnings: [] };
-  const { attributeDrifts, LookupEventsSource, S3LogSource } =
-    await import('../cloud/aws/attribution.js');
-  const source =
-    settings.source === 's3' && settings.s3
-      ? new S3LogSource(session, {
-          bucket: settings.s3.bucket,
-          prefix: settings.s3.prefix,
-          accountId: settings.s3.account_id,
-          lookbackHours: settings.lookback_hours,
-        })
-      : new LookupEventsSource(session, settings.lookback_hours);
+  const { attributeDrifts, attributionSourceFor } = await import('../cloud/aws/attribution.js');
+  const source = attributionSourceFor(session, settings)!;
   const instances = new Map(state.instances.map((instance) => [instance.address, instance]));
   return attributeDrifts(drifts, instances, source);
 }

@@ -14,6 +14,7 @@ import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { GetObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import type { Attribution, Drift } from '../../drift/model.js';
 import type { StateInstance } from '../../terraform/state.js';
+import type { DriftgateConfig } from '../../config/schema.js';
 import type { AwsSession } from './session.js';
 
 export interface CloudTrailRecord {
@@ -336,4 +337,23 @@ export async function attributeDrifts(
     }
   }
   return { drifts: out, warnings: [] };
+}
+
+/**
+ * Where CloudTrail is read, as the config says: the trail's log files in S3, or
+ * LookupEvents; none when attribution is off.
+ */
+export function attributionSourceFor(
+  session: AwsSession,
+  settings: DriftgateConfig['attribution'],
+): AttributionSource | undefined {
+  if (settings.source === 'off') return undefined;
+  return settings.source === 's3' && settings.s3
+    ? new S3LogSource(session, {
+        bucket: settings.s3.bucket,
+        prefix: settings.s3.prefix,
+        accountId: settings.s3.account_id,
+        lookbackHours: settings.lookback_hours,
+      })
+    : new LookupEventsSource(session, settings.lookback_hours);
 }
