@@ -38,7 +38,8 @@ interface Outcome {
   executed_at?: string;
 }
 
-async function readLedger(root: string): Promise<LedgerEntry[]> {
+/** Every ledger record of a checkout (`root` holds `.driftgate/`), by file name. */
+export async function readLedger(root: string): Promise<LedgerEntry[]> {
   const base = join(root, '.driftgate', 'ledger');
   let names: string[];
   try {

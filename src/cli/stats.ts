@@ -2,13 +2,11 @@
  * `driftgate stats [--since 30d] [--format markdown|json]`: drift health from the
  * ledger records in git (time to remediate, recurring addresses, causes, open drift).
  */
-import { readdir, readFile } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { DriftgateError } from '../errors.js';
-import { parseLedgerRecord } from '../remediation/ledger.js';
 import { computeDriftStats, parseWindow, type StatsRecord } from '../context/stats.js';
 import { renderStatsMarkdown } from '../context/stats-render.js';
-import { git } from './audit.js';
+import { git, readLedger } from './audit.js';
 import type { CliIo } from './io.js';
 
 export interface StatsFlags {
@@ -42,21 +40,13 @@ async function landedDates(root: string): Promise<Map<string, string>> {
 }
 
 export async function readStatsRecords(root: string): Promise<StatsRecord[]> {
-  const base = join(root, '.driftgate', 'ledger');
-  let names: string[];
-  try {
-    names = (await readdir(base, { recursive: true })).map(String);
-  } catch {
-    return [];
-  }
+  const entries = await readLedger(root);
+  if (!entries.length) return [];
   const landed = await landedDates(root);
-  const records: StatsRecord[] = [];
-  for (const name of names.filter((candidate) => candidate.endsWith('.md')).sort()) {
-    const path = join(base, name);
-    const { front } = parseLedgerRecord(await readFile(path, 'utf8'), path);
-    records.push({ front, landedAt: landed.get(relative(root, path)) });
-  }
-  return records;
+  return entries.map(({ path, record }) => ({
+    front: record.front,
+    landedAt: landed.get(relative(root, path)),
+  }));
 }
 
 export async function runStats(io: CliIo, flags: StatsFlags, now = new Date()): Promise<void> {
