@@ -9,7 +9,7 @@ WORKDIR /src
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json app.yml ./
 COPY src ./src
 COPY policies/dist/policy.wasm ./policies/dist/
-COPY scripts/build-image-root.sh ./scripts/
+COPY scripts/build-image-root.sh scripts/build-cli.ts ./scripts/
 RUN scripts/build-image-root.sh /image
 
 FROM node:20-bookworm-slim

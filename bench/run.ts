@@ -147,7 +147,7 @@ if (only.has('scan')) {
 
 if (only.has('codify')) {
   const codify = await benchCodify(100);
-  if (existsSync('dist/cli/main.js'))
+  if (existsSync('dist/cli-bundle/main.js'))
     codify.process = await benchCodifyProcess(
       'bin/driftgate.js',
       Number(process.env.BENCH_CODIFY_RUNS ?? 5),

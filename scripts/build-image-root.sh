@@ -21,6 +21,8 @@ trap 'rm -rf "$WORK"' EXIT
 cp "$SRC/package.json" "$SRC/package-lock.json" "$SRC/tsconfig.json" "$SRC/tsconfig.build.json" \
   "$SRC/app.yml" "$WORK/"
 cp -R "$SRC/src" "$WORK/src"
+mkdir -p "$WORK/scripts"
+cp "$SRC/scripts/build-cli.ts" "$WORK/scripts/"
 cd "$WORK"
 npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 npm run build --silent
