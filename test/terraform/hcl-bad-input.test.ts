@@ -8,8 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DriftgateError } from '../../src/errors.js';
-import { MAX_HCL_FILE_CHARS } from '../../src/input-limits.js';
-import { literalValueOf, parseHcl, type HclValue } from '../../src/terraform/hcl-syntax.js';
+import { MAX_HCL_FILE_CHARS, MAX_HCL_TREE_DEPTH } from '../../src/input-limits.js';
+import {
+  lineStarts,
+  literalValueOf,
+  loadHclParser,
+  parseHcl,
+  positionOf,
+  type HclValue,
+} from '../../src/terraform/hcl-syntax.js';
 import { readStack } from '../../src/terraform/stack.js';
 
 const EXAMPLE = join(import.meta.dirname, '../../examples/prod-network');
@@ -49,6 +56,66 @@ describe('deep nesting in HCL', () => {
     let value = literalValueOf(file.attributes[0]!.value);
     for (let level = 0; level < 40; level++) value = (value as HclValue[])[0];
     expect(value).toBe(1);
+  });
+});
+
+/**
+ * Where an exhaustive walk of every node finds the first node deeper than the limit (the
+ * reader walks only subtrees large enough to hold one), as `file:line:column`, or undefined.
+ */
+async function firstTooDeepByFullWalk(path: string, text: string): Promise<string | undefined> {
+  const tree = (await loadHclParser()).parse(text)!;
+  try {
+    const cursor = tree.rootNode.walk();
+    let depth = 0;
+    for (;;) {
+      if (cursor.gotoFirstChild()) {
+        if (++depth > MAX_HCL_TREE_DEPTH) {
+          const { line, column } = positionOf(lineStarts(text), cursor.startIndex);
+          return `${path}:${line}:${column}`;
+        }
+        continue;
+      }
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) return undefined;
+        depth--;
+      }
+    }
+  } finally {
+    tree.delete();
+  }
+}
+
+describe('the depth limit, walking only subtrees that can exceed it', () => {
+  // Shapes around the limit, alone and after shallower and deeper siblings, so the first
+  // node too deep in source order is what a full walk finds, at every nesting near the edge.
+  const nest = (open: string, close: string, levels: number, inner = '1') =>
+    `${open.repeat(levels)}${inner}${close.repeat(levels)}`;
+  const cases: string[] = [];
+  for (let levels = 55; levels <= 90; levels += 5) {
+    cases.push(`x = ${nest('[', ']', levels)}\n`);
+    cases.push(`x = ${nest('(', ')', levels)}\ny = ${nest('[', ']', levels + 3)}\n`);
+    cases.push(`a = ${nest('[', ']', 10)}\nb {\n  c = ${nest('{k=', '}', levels)}\n}\n`);
+    cases.push(`d = ${nest('f(', ')', levels)}\ne = ${nest('[', ']', levels - 20)}\n`);
+    cases.push(`${nest('b {\n', '}\n', Math.floor(levels / 2), 'v = 1\n')}`);
+  }
+  it('refuses exactly the files a walk of every node refuses, at the same place', async () => {
+    let refused = 0;
+    for (const text of cases) {
+      const expected = await firstTooDeepByFullWalk('deep.tf', text);
+      const got = await parseHcl('deep.tf', text).then(
+        () => undefined,
+        (error: DriftgateError) => error.format(),
+      );
+      if (expected === undefined) expect(got, text.slice(0, 60)).toBeUndefined();
+      else {
+        refused++;
+        expect(got, text.slice(0, 60)).toMatch(new RegExp(`^${expected}: nested too deeply`));
+      }
+    }
+    // Both sides of the limit were exercised.
+    expect(refused).toBeGreaterThan(5);
+    expect(refused).toBeLessThan(cases.length - 5);
   });
 });
 
