@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { codifyDrifts, type SourceFile } from '../src/remediation/codify/codify.js';
 import type { AttributeChange, Drift } from '../src/drift/model.js';
+import { loadHclParser } from '../src/terraform/hcl-syntax.js';
 import { buildStack } from '../src/terraform/stack.js';
 import { measure, type Measurement } from './measure.js';
 
@@ -125,6 +126,8 @@ export interface CodifyBenchResult {
   parseVerified: Measurement;
   /** One read of the stack with tree-sitter: what the scan does, once, for scan and codify. */
   parse: Measurement;
+  /** tree-sitter's parse of every file alone, nothing read from the trees: the floor of a read. */
+  parseOnly: Measurement;
   /** codifyDrifts over the stack the scan read (each edit checked by HashiCorp's parser). */
   codify: Measurement;
   codified: number;
@@ -138,6 +141,9 @@ export interface ProcessBench {
   codify: ProcessRun;
   /** `driftgate --version`, this build: the cost of starting at all. */
   startup: ProcessRun;
+  /** `node -e 0` and a process that only loads HashiCorp's parser: floors of any codify. */
+  node: ProcessRun;
+  hashicorpLoad: ProcessRun;
   /** The same codify run by another build (BENCH_BASELINE_BIN), e.g. main before a change. */
   baseline?: ProcessRun;
 }
@@ -153,6 +159,10 @@ export async function benchCodify(driftCount = 100): Promise<CodifyBenchResult> 
   const parseVerified = await measure(async () => {
     await buildStack('.', sources, { verify: true });
   });
+  const parser = await loadHclParser();
+  const parseOnly = await measure(async () => {
+    for (const source of sources) parser.parse(source.text)?.delete();
+  });
   let stack: Awaited<ReturnType<typeof buildStack>> | undefined;
   const parse = await measure(async () => {
     stack = await buildStack('.', sources);
@@ -167,6 +177,7 @@ export async function benchCodify(driftCount = 100): Promise<CodifyBenchResult> 
     drifts: driftCount,
     parseVerified,
     parse,
+    parseOnly,
     codify,
     codified: outcome!.codified.length,
     refused: outcome!.refused.length,
@@ -192,9 +203,13 @@ export async function benchCodifyProcess(
     const codify: ProcessRun[] = [];
     const startup: ProcessRun[] = [];
     const baseline: ProcessRun[] = [];
+    const node: ProcessRun[] = [];
+    const hashicorpLoad: ProcessRun[] = [];
     for (let run = 0; run < runs; run++) {
       codify.push(runCodifyProcess(bin, dir));
       startup.push(runProcess(bin, ['--version']));
+      node.push(runNodeArgs(['-e', '0']));
+      hashicorpLoad.push(runNodeArgs(['-e', "require('hcl2-parser').parseToObject('a = 1')"]));
       if (baselineBin) baseline.push(runCodifyProcess(baselineBin, dir));
     }
     const failed = [...codify, ...baseline].find((run) => run.status !== 0);
@@ -205,6 +220,8 @@ export async function benchCodifyProcess(
       runs,
       codify: median(codify),
       startup: median(startup),
+      node: median(node),
+      hashicorpLoad: median(hashicorpLoad),
       ...(baselineBin ? { baseline: median(baseline) } : {}),
     };
   } finally {
@@ -232,6 +249,11 @@ export function renderCodifyBench(result: CodifyBenchResult): string {
       result.parseVerified,
     ),
     row(
+      "tree-sitter's parse of every file alone, nothing read (the floor of any read)",
+      result.parseOnly,
+      result.parseVerified,
+    ),
+    row(
       `codify ${result.drifts} drifts (${result.codified} codified, ${result.refused} refused), each edit checked by HashiCorp's parser`,
       result.codify,
       result.parseVerified,
@@ -246,6 +268,11 @@ export function renderCodifyBench(result: CodifyBenchResult): string {
       `Whole process, median of ${process.runs} interleaved runs:\n`,
       '| process | wall time | peak RSS |',
       '| --- | ---: | ---: |',
+      run('`node -e 0`', process.node),
+      run(
+        "`node -e \"require('hcl2-parser')…\"`: loading HashiCorp's parser alone",
+        process.hashicorpLoad,
+      ),
       run('`driftgate --version` (start-up alone)', process.startup),
       run(`\`driftgate codify --plan-json\` (${result.drifts} drifts)`, process.codify),
     );
@@ -336,8 +363,13 @@ export interface ProcessRun {
 
 /** One child process of the CLI: wall time and peak RSS (GNU time's %M). */
 export function runProcess(bin: string, args: string[]): ProcessRun {
+  return runNodeArgs([bin, ...args]);
+}
+
+/** One node child process with these arguments (from the repository's root). */
+function runNodeArgs(args: string[]): ProcessRun {
   const start = performance.now();
-  const child = spawnSync('/usr/bin/time', ['-f', 'maxrss_kb=%M', process.execPath, bin, ...args], {
+  const child = spawnSync('/usr/bin/time', ['-f', 'maxrss_kb=%M', process.execPath, ...args], {
     encoding: 'utf8',
     maxBuffer: 64 * 1_048_576,
   });
