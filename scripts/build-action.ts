@@ -1,6 +1,7 @@
 // Bundles the GitHub Action (src/action/main.ts) into dist-action/ with esbuild:
 // `npm run build:action`. The bundle is committed: an action runs without `npm install`.
-// Next to it: the WebAssembly web-tree-sitter and the HCL grammar load at run time.
+// Next to it: the WebAssembly web-tree-sitter and the HCL grammar load at run time, and
+// HashiCorp's parser (required by path on a worker thread).
 // `npm run build:action -- --check` rebuilds in a temporary directory and fails when the
 // committed files differ (CI runs it).
 import { copyFile, mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
@@ -43,6 +44,7 @@ await build({
             'src/action/hcl-grammar-path.ts',
           ],
           [/\/hcl2-module\.js$/, 'src/terraform/hashicorp-parser.ts', 'src/action/hcl2-module.ts'],
+          [/\/hcl2-module\.js$/, 'src/terraform/hashicorp-thread.ts', 'src/action/hcl2-module.ts'],
           [/\/bundle-path\.js$/, 'src/policy-engine/engine.ts', 'src/action/policy-bundle-path.ts'],
         ];
         for (const [filter, importer, replacement] of swaps) {
@@ -65,6 +67,9 @@ await copyFile(
   join(out, 'tree-sitter-hcl.wasm'),
 );
 await copyFile(join(root, 'policies/dist/policy.wasm'), join(out, 'policy.wasm'));
+// HashiCorp's parser is required by path, on a worker thread (src/action/hcl2-module.ts).
+await copyFile(join(root, 'node_modules/hcl2-parser/dist/index.js'), join(out, 'hcl2-parser.cjs'));
+await copyFile(join(root, 'node_modules/hcl2-parser/LICENSE'), join(out, 'hcl2-parser.LICENSE'));
 
 if (check) {
   const names = (await readdir(out)).sort();

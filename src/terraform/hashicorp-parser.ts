@@ -2,7 +2,7 @@
  * HashiCorp's HCL parser (hcl2-parser: HashiCorp's own implementation compiled to
  * JavaScript), the semantic oracle of what tree-sitter reads and of every codify edit.
  */
-import hcl2 from './hcl2-module.js';
+import { loadHcl2 } from './hcl2-module.js';
 
 /**
  * HashiCorp's parser, contained. It is Go compiled to JavaScript: a construct its JSON
@@ -16,9 +16,15 @@ export type HashicorpParse =
   | { kind: 'too-deep' }
   | { kind: 'crashed' };
 
+/** On this thread (it loads the parser on first use); codify uses hashicorp-thread.ts. */
 export function parseWithHashicorp(text: string): HashicorpParse {
+  return runContained(() => loadHcl2().parseToObject(text) as [unknown, unknown]);
+}
+
+/** The verdict of one call of `parseToObject`, whatever it returns or throws. */
+export function runContained(parse: () => [unknown, unknown]): HashicorpParse {
   try {
-    const [value, error] = hcl2.parseToObject(text);
+    const [value, error] = parse();
     return error ? { kind: 'rejected' } : { kind: 'parsed', value };
   } catch (error) {
     return error instanceof RangeError ? { kind: 'too-deep' } : { kind: 'crashed' };
