@@ -5,6 +5,7 @@
  * and the GitHub app share it; nothing here writes files.
  */
 import type { Drift } from '../../drift/model.js';
+import { parseWithHashicorp, type HashicorpParse } from '../../terraform/hashicorp-parser.js';
 import { parseHcl, type HclFile } from '../../terraform/hcl-syntax.js';
 import { reparseHcl } from '../../terraform/hcl-incremental.js';
 import {
@@ -16,7 +17,7 @@ import {
 import { applyEdits } from './apply.js';
 import type { EvaluationContext, TfvarsAssignment } from './evaluate.js';
 import { planCodify, type CodifyPlan, type CodifyRefusal } from './planner.js';
-import { semanticViolation } from './semantic-check.js';
+import { editReadings, judgeEdit } from './semantic-check.js';
 
 export { semanticViolation } from './semantic-check.js';
 
@@ -118,6 +119,62 @@ async function nextStack(
   return changed.length ? replaceStackFiles(previous, changed) : previous;
 }
 
+/** HashiCorp's parser as codify calls it: on a worker thread (terraform/hashicorp-thread.ts) or not. */
+export interface HashicorpReader {
+  parse(text: string): Promise<HashicorpParse>;
+}
+
+const onThisThread: HashicorpReader = { parse: async (text) => parseWithHashicorp(text) };
+
+/** The texts and their parsed stack after the drifts accepted so far. */
+interface CodifyState {
+  texts: Map<string, string>;
+  context: EvaluationContext;
+}
+
+type Verdict = { violation: string | undefined } | { error: unknown };
+
+/** One drift planned on a state: refused or unchanged at once, or edited, its check under way. */
+type Step =
+  | { kind: 'refused'; refusals: CodifyRefusal[] }
+  | { kind: 'unchanged'; plan: CodifyPlan }
+  | {
+      kind: 'edited';
+      drift: Drift;
+      plan: CodifyPlan;
+      next: CodifyState;
+      verdict: Promise<Verdict>;
+    };
+
+async function stepOf(
+  dir: string,
+  state: CodifyState,
+  drift: Drift,
+  hashicorp: HashicorpReader,
+): Promise<Step> {
+  const plan = planCodify(state.context, drift);
+  if (plan.refusals.length > 0) return { kind: 'refused', refusals: plan.refusals };
+  if (plan.edits.length === 0) return { kind: 'unchanged', plan };
+  const texts = applyEdits(state.texts, plan.edits);
+  let context: EvaluationContext;
+  try {
+    context = await contextOf(dir, texts, { previous: state.context, verify: false });
+  } catch (error) {
+    const reason = `driftgate's edit did not parse (${(error as Error).message}); nothing was changed`;
+    return { kind: 'refused', refusals: [{ address: drift.address, path: '', reason }] };
+  }
+  // HashiCorp's parser reads what the edits touched, before and after (semantic-check.ts).
+  const readings = editReadings(state.context, context, plan);
+  const verdict = Promise.all(
+    readings.map((reading) =>
+      Promise.all([hashicorp.parse(reading.oldText), hashicorp.parse(reading.newText)]),
+    ),
+  )
+    .then((pairs): Verdict => ({ violation: judgeEdit(readings, pairs, context, drift, plan) }))
+    .catch((error: unknown): Verdict => ({ error }));
+  return { kind: 'edited', drift, plan, next: { texts, context }, verdict };
+}
+
 export async function codifyDrifts(
   dir: string,
   files: SourceFile[],
@@ -125,50 +182,57 @@ export async function codifyDrifts(
   options: {
     /** The stack as the scan read it: its files are not parsed again. */
     stack?: TerraformStack | undefined;
+    /** HashiCorp's parser on a worker thread: its checks then overlap the next edits. */
+    hashicorp?: HashicorpReader | undefined;
   } = {},
 ): Promise<CodifyOutcome> {
+  const hashicorp = options.hashicorp ?? onThisThread;
   // Keyed as the parsed stack names its files, so an absolute stack path works too.
   const before = new Map(files.map((file) => [displayPath(file.path), file.text]));
-  let current = new Map(before);
   const codified: CodifyPlan[] = [];
   const refused: CodifyRefusal[] = [];
   // Parse everything first (tree-sitter): malformed source is an error before any plan is
-  // made. HashiCorp's parser reads what the edits touch, before and after (semanticViolation).
-  let context = await contextOf(dir, current, { stack: options.stack, verify: false });
-  for (const drift of drifts) {
-    const plan = planCodify(context, drift);
-    if (plan.refusals.length > 0) {
-      refused.push(...plan.refusals);
-      continue;
+  // made.
+  let state: CodifyState = {
+    texts: new Map(before),
+    context: await contextOf(dir, before, { stack: options.stack, verify: false }),
+  };
+  // Each drift is planned on the texts the drifts before it leave, as if their edits pass
+  // HashiCorp's check, which runs meanwhile; the verdicts are then taken in drift order. A
+  // failed check discards the steps after it, which are taken again from the state before
+  // it, one at a time from then on: the outcome is that of checking every edit before
+  // planning the next, and the checks no longer wait for each other.
+  let pending = drifts;
+  let oneAtATime = false;
+  while (pending.length > 0) {
+    const steps: Step[] = [];
+    let ahead = state;
+    for (const drift of pending) {
+      const step = await stepOf(dir, ahead, drift, hashicorp);
+      steps.push(step);
+      if (step.kind !== 'edited') continue;
+      ahead = step.next;
+      if (oneAtATime) break;
     }
-    if (plan.edits.length === 0) {
-      codified.push(plan);
-      continue;
+    let taken = 0;
+    for (const step of steps) {
+      taken++;
+      if (step.kind === 'refused') refused.push(...step.refusals);
+      else if (step.kind === 'unchanged') codified.push(step.plan);
+      else {
+        const verdict = await step.verdict;
+        if ('error' in verdict) throw verdict.error;
+        if (verdict.violation) {
+          const reason = `${verdict.violation}; nothing was changed`;
+          refused.push({ address: step.drift.address, path: '', reason });
+          oneAtATime = true;
+          break;
+        }
+        state = step.next;
+        codified.push(step.plan);
+      }
     }
-    const next = applyEdits(current, plan.edits);
-    let nextContext: EvaluationContext;
-    try {
-      nextContext = await contextOf(dir, next, { previous: context, verify: false });
-    } catch (error) {
-      refused.push({
-        address: drift.address,
-        path: '',
-        reason: `driftgate's edit did not parse (${(error as Error).message}); nothing was changed`,
-      });
-      continue;
-    }
-    const violation = semanticViolation(context, nextContext, drift, plan);
-    if (violation) {
-      refused.push({
-        address: drift.address,
-        path: '',
-        reason: `${violation}; nothing was changed`,
-      });
-      continue;
-    }
-    current = next;
-    context = nextContext;
-    codified.push(plan);
+    pending = pending.slice(taken);
   }
-  return { before, after: current, codified, refused, context };
+  return { before, after: state.texts, codified, refused, context: state.context };
 }

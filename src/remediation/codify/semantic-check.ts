@@ -9,7 +9,7 @@
 import type { Drift } from '../../drift/model.js';
 import { DriftgateError } from '../../errors.js';
 import { commonEnds } from '../../terraform/hcl-incremental.js';
-import { parseWithHashicorp } from '../../terraform/hashicorp-parser.js';
+import { parseWithHashicorp, type HashicorpParse } from '../../terraform/hashicorp-parser.js';
 import type { HclBlock, HclFile, SourceRange } from '../../terraform/hcl-syntax.js';
 import type { EvaluationContext } from './evaluate.js';
 import type { CodifyPlan, TextEdit } from './planner.js';
@@ -57,8 +57,7 @@ function editedBlocks(file: HclFile, edits: TextEdit[]): HclBlock[] {
   );
 }
 
-function parsedByHashicorp(text: string): unknown {
-  const parsed = parseWithHashicorp(text);
+function parsedValue(parsed: HashicorpParse): unknown {
   return parsed.kind === 'parsed' && parsed.value !== null ? parsed.value : undefined;
 }
 
@@ -139,43 +138,69 @@ function editedTexts(
   };
 }
 
-/**
- * Check that the edits changed only what the drift codifies: every difference HashiCorp's
- * parser sees must lie under the drifted resource's changed attributes, a resource the
- * plan added, or a variable default / local / tfvars value the plan edited; and every
- * codified policy document must grant what the live document grants.
- */
-export function semanticViolation(
+/** What HashiCorp's parser reads to check one edited file: its edited items, before and after. */
+export interface EditReading {
+  path: string;
+  oldText: string;
+  newText: string;
+  editedKinds: Set<string>;
+}
+
+/** HashiCorp's verdicts on an edit's old and new text. */
+export type HashicorpPair = [HashicorpParse, HashicorpParse];
+
+/** What HashiCorp's parser must read to check the edits of `plan`, file by file. */
+export function editReadings(
   before: EvaluationContext,
+  after: EvaluationContext,
+  plan: CodifyPlan,
+): EditReading[] {
+  const added = addedBlockKeys(plan);
+  return [...new Set(plan.edits.map((edit) => edit.file))].map((path) => {
+    if (before.tfvarsTexts.has(path))
+      return {
+        path,
+        oldText: before.tfvarsTexts.get(path)!,
+        newText: after.tfvarsTexts.get(path)!,
+        editedKinds: new Set(['tfvars']),
+      };
+    const edits = plan.edits.filter((edit) => edit.file === path);
+    const oldFile = before.stack.files.find((file) => file.path === path)!;
+    const newFile = after.stack.files.find((file) => file.path === path)!;
+    return { path, ...editedTexts(oldFile, newFile, edits, added) };
+  });
+}
+
+const addedBlockKeys = (plan: CodifyPlan) =>
+  new Set(
+    plan.addedResources.map((address) => JSON.stringify(['resource', ...address.split('.')])),
+  );
+
+/**
+ * The verdict on an edit, from HashiCorp's readings of what it touched (`pairs[i]` reads
+ * `readings[i]`): every difference its parser sees must lie under the drifted resource's
+ * changed attributes, a resource the plan added, or a variable default / local / tfvars
+ * value the plan edited; and every codified policy document must grant what the live
+ * document grants. Throws when the parser rejects the text as it was before the edit.
+ */
+export function judgeEdit(
+  readings: readonly EditReading[],
+  pairs: readonly HashicorpPair[],
   after: EvaluationContext,
   drift: Drift,
   plan: CodifyPlan,
 ): string | undefined {
   const [type, name] = drift.address.split('.');
   const heads = new Set(drift.changes.map((change) => String(change.path[0])));
-  const added = new Set(
-    plan.addedResources.map((address) => JSON.stringify(['resource', ...address.split('.')])),
-  );
-  for (const path of new Set(plan.edits.map((edit) => edit.file))) {
-    const edits = plan.edits.filter((edit) => edit.file === path);
-    let oldText: string;
-    let newText: string;
-    let editedKinds: Set<string>;
-    if (before.tfvarsTexts.has(path)) {
-      oldText = before.tfvarsTexts.get(path)!;
-      newText = after.tfvarsTexts.get(path)!;
-      editedKinds = new Set(['tfvars']);
-    } else {
-      const oldFile = before.stack.files.find((file) => file.path === path)!;
-      const newFile = after.stack.files.find((file) => file.path === path)!;
-      ({ oldText, newText, editedKinds } = editedTexts(oldFile, newFile, edits, added));
-    }
-    const old = parsedByHashicorp(oldText);
+  const added = addedBlockKeys(plan);
+  for (const [index, { path, editedKinds }] of readings.entries()) {
+    const [oldParse, nextParse] = pairs[index]!;
+    const old = parsedValue(oldParse);
     // Reading a stack does not ask HashiCorp's parser (too slow for every byte), so this
     // is where a block it rejects is found: the error a full check would have given.
     if (old === undefined)
       throw new DriftgateError("HashiCorp's HCL parser rejects this file", { file: path });
-    const next = parsedByHashicorp(newText);
+    const next = parsedValue(nextParse);
     if (next === undefined) return `${path} no longer parses with HashiCorp's HCL parser`;
     for (const difference of differences(old, next)) {
       const allowed =
@@ -194,4 +219,23 @@ export function semanticViolation(
   }
   // HashiCorp's parser keeps `jsonencode(...)` as text: a document is checked by meaning.
   return policyDocumentViolation(after, drift);
+}
+
+/**
+ * Check that the edits changed only what the drift codifies (see `judgeEdit`), with
+ * HashiCorp's parser on this thread. Codify runs the same check with the parser on a
+ * worker thread (`editReadings`, the parser, then `judgeEdit`).
+ */
+export function semanticViolation(
+  before: EvaluationContext,
+  after: EvaluationContext,
+  drift: Drift,
+  plan: CodifyPlan,
+): string | undefined {
+  const readings = editReadings(before, after, plan);
+  const pairs = readings.map((reading): HashicorpPair => [
+    parseWithHashicorp(reading.oldText),
+    parseWithHashicorp(reading.newText),
+  ]);
+  return judgeEdit(readings, pairs, after, drift, plan);
 }
