@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { reparseHcl } from '../../src/terraform/hcl-incremental.js';
+import { commonEnds, reparseHcl } from '../../src/terraform/hcl-incremental.js';
 import { parseHcl, type HclExpression, type HclFile } from '../../src/terraform/hcl-syntax.js';
 import { replaceStackFiles, stackOfFiles } from '../../src/terraform/stack.js';
 
@@ -63,6 +63,42 @@ describe('reparseHcl', () => {
       const removed = splice(source, block.range.start, block.range.end, '');
       expect(await reparseHcl(file, removed)).toEqual(await parseHcl(PATH, removed));
     }
+  });
+
+  it('given where the texts may differ (any span covering the edit), equals a full read', async () => {
+    const file = await parseHcl(PATH, source);
+    const expressions = expressionsOf(file);
+    // Places an edit can land: any value, the start or end of the file, and between or
+    // across top-level blocks (a block removed with its neighbour's first line).
+    const first = file.blocks[0]!.range;
+    const last = file.blocks.at(-1)!.range;
+    const edits: [number, number, string][] = [
+      ...expressions.map((e): [number, number, string] => [e.range.start, e.range.end, '"x"']),
+      [0, 0, 'variable "added" {}\n\n'],
+      [source.length, source.length, '\nlocals {\n  x = 1\n}\n'],
+      [first.end, first.end, '\n\nresource "aws_eip" "added" {\n  domain = "vpc"\n}'],
+      [first.start, file.blocks[1]!.range.start + 1, 'r'],
+      [last.start, last.end, ''],
+    ];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: edits.length - 1 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        async (index, prefixShare, suffixShare) => {
+          const [start, end, insert] = edits[index]!;
+          const text = splice(source, start, end, insert);
+          const exact = commonEnds(source, text);
+          // Any ends no longer than the true common ends: what an editor may report.
+          const changed = {
+            prefix: Math.floor(exact.prefix * prefixShare),
+            suffix: Math.floor(exact.suffix * suffixShare),
+          };
+          expect(await reparseHcl(file, text, changed)).toEqual(await parseHcl(PATH, text));
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 
   it('a syntax error in the edit is the error a full read gives (file:line:column)', async () => {

@@ -6,14 +6,14 @@
  */
 import type { Drift } from '../../drift/model.js';
 import { parseHcl, type HclFile } from '../../terraform/hcl-syntax.js';
-import { reparseHcl } from '../../terraform/hcl-incremental.js';
+import { reparseHcl, type ChangedEnds } from '../../terraform/hcl-incremental.js';
 import {
   buildStack,
   displayPath,
   replaceStackFiles,
   type TerraformStack,
 } from '../../terraform/stack.js';
-import { applyEdits } from './apply.js';
+import { applyEditsWithEnds } from './apply.js';
 import type { EvaluationContext, TfvarsAssignment } from './evaluate.js';
 import { planCodify, type CodifyPlan, type CodifyRefusal } from './planner.js';
 import { semanticViolation } from './semantic-check.js';
@@ -40,21 +40,28 @@ export const isTfvarsFile = (path: string) => /(^|\/)terraform\.tfvars$|\.auto\.
 /**
  * The parsed stack and .tfvars values of `texts`. With `previous`, only the files whose
  * text changed are read again, and only their changed items (see terraform/hcl-incremental);
- * with `stack` (the stack a scan already read), its files are reused when the text matches.
+ * `changed` tells, by path, where the texts may differ from `previous` (else they are
+ * compared); with `stack` (the stack a scan already read), its files are reused when the
+ * text matches.
  * `verify` asks HashiCorp's parser about every file read here (tests only: codify checks
  * what it edits in `semanticViolation`).
  */
 export async function contextOf(
   dir: string,
   texts: Map<string, string>,
-  options: { previous?: EvaluationContext; stack?: TerraformStack; verify: boolean },
+  options: {
+    previous?: EvaluationContext;
+    changed?: ReadonlyMap<string, ChangedEnds>;
+    stack?: TerraformStack;
+    verify: boolean;
+  },
 ): Promise<EvaluationContext> {
   const tf = [...texts]
     .filter(([path]) => path.endsWith('.tf'))
     .map(([path, text]) => ({ path, text }));
   const given = options.stack;
   const stack = options.previous
-    ? await nextStack(dir, options.previous.stack, tf, options.verify)
+    ? await nextStack(dir, options.previous.stack, tf, options.verify, options.changed)
     : given && !options.verify && sameFiles(given, tf)
       ? given
       : await buildStack(dir, tf, {
@@ -102,6 +109,7 @@ async function nextStack(
   previous: TerraformStack,
   tf: SourceFile[],
   verify: boolean,
+  changed: ReadonlyMap<string, ChangedEnds> | undefined,
 ): Promise<TerraformStack> {
   const samePaths =
     tf.length === previous.files.length &&
@@ -110,12 +118,13 @@ async function nextStack(
     const reuse = new Map(previous.files.map((file) => [file.path, file]));
     return buildStack(dir, tf, { reuse, verify });
   }
-  const changed: HclFile[] = [];
+  const reread: HclFile[] = [];
   for (const [index, source] of tf.entries()) {
     const file = previous.files[index]!;
-    if (file.text !== source.text) changed.push(await reparseHcl(file, source.text));
+    if (file.text !== source.text)
+      reread.push(await reparseHcl(file, source.text, changed?.get(source.path)));
   }
-  return changed.length ? replaceStackFiles(previous, changed) : previous;
+  return reread.length ? replaceStackFiles(previous, reread) : previous;
 }
 
 export async function codifyDrifts(
@@ -145,10 +154,10 @@ export async function codifyDrifts(
       codified.push(plan);
       continue;
     }
-    const next = applyEdits(current, plan.edits);
+    const { texts: next, changed } = applyEditsWithEnds(current, plan.edits);
     let nextContext: EvaluationContext;
     try {
-      nextContext = await contextOf(dir, next, { previous: context, verify: false });
+      nextContext = await contextOf(dir, next, { previous: context, changed, verify: false });
     } catch (error) {
       refused.push({
         address: drift.address,
