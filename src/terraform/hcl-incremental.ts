@@ -174,19 +174,21 @@ export async function reparseHcl(
   // Everything from `oldEnd` on is unchanged text starting on a line of its own: it moved
   // by whole lines, so columns stay and lines move by the change in line count.
   const lineDelta = lineBreaks(text, start, oldEnd + delta) - lineBreaks(old, start, oldEnd);
-  const shifter = new Shifter(delta, lineDelta);
+  // An edit that kept the length and the line count (a value of the same length) moved
+  // nothing: the items after it are shared as they are.
+  const shifter = delta === 0 && lineDelta === 0 ? undefined : new Shifter(delta, lineDelta);
   return {
     path: previous.path,
     text,
     attributes: [
       ...before(previous.attributes),
       ...region.attributes,
-      ...after(previous.attributes).map((attribute) => shifter.attribute(attribute)),
+      ...after(previous.attributes).map((attribute) => shifter?.attribute(attribute) ?? attribute),
     ],
     blocks: [
       ...before(previous.blocks),
       ...region.blocks,
-      ...after(previous.blocks).map((block) => shifter.block(block)),
+      ...after(previous.blocks).map((block) => shifter?.block(block) ?? block),
     ],
   };
 }

@@ -138,6 +138,22 @@ describe('replaceStackFiles', () => {
     expect(next.variables.get('region')?.default).toBe('us-east-1');
   });
 
+  it('an edit that moves nothing shares the blocks after it, and their declarations', async () => {
+    const parsed = await Promise.all(files.map((file) => parseHcl(file.path, file.text)));
+    const stack = stackOfFiles('.', parsed);
+    // Same length, same lines: nothing after the edit moves.
+    const edited = files[1]!.text.replace('"eu-west-1"', '"us-east-1"');
+    const reread = await reparseHcl(parsed[1]!, edited);
+    expect(reread).toEqual(await parseHcl('b.tf', edited));
+    expect(reread.blocks[1]).toBe(parsed[1]!.blocks[1]);
+    const next = replaceStackFiles(stack, [reread]);
+    expect(next).toEqual(stackOfFiles('.', [parsed[0]!, await parseHcl('b.tf', edited)]));
+    expect(next.declarations.get('b.tf')!.resources.get('aws_vpc.b')).toBe(
+      stack.declarations.get('b.tf')!.resources.get('aws_vpc.b'),
+    );
+    expect(next.variables.get('region')?.default).toBe('us-east-1');
+  });
+
   it('a resource that now exists twice is the error a full read gives', async () => {
     const parsed = await Promise.all(files.map((file) => parseHcl(file.path, file.text)));
     const stack = stackOfFiles('.', parsed);
