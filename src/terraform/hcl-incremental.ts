@@ -5,7 +5,6 @@
  * a 50 kB file per drift, so this is what keeps its cost following the bytes it edits.
  */
 import {
-  lineStarts,
   parseHcl,
   parseHclRegion,
   type HclAttribute,
@@ -31,6 +30,16 @@ export function commonEnds(a: string, b: string): { prefix: number; suffix: numb
 
 type Item = { range: SourceRange };
 
+/**
+ * Where two versions of a text may differ: every byte before `prefix` and every byte in
+ * the last `suffix` are the same in both (the lengths may be shorter than the texts'
+ * true common ends, never longer). Given by an editor that knows where it wrote.
+ */
+export interface ChangedEnds {
+  prefix: number;
+  suffix: number;
+}
+
 function lineBreaks(text: string, from: number, to: number): number {
   let count = 0;
   for (let at = text.indexOf('\n', from); at >= 0 && at < to; at = text.indexOf('\n', at + 1))
@@ -38,26 +47,53 @@ function lineBreaks(text: string, from: number, to: number): number {
   return count;
 }
 
+/** Line starts of `text` up to `end`: all the region's positions need (found by indexOf). */
+function lineStartsUpTo(text: string, end: number): number[] {
+  const starts = [0];
+  for (let at = text.indexOf('\n'); at >= 0 && at < end; at = text.indexOf('\n', at + 1))
+    starts.push(at + 1);
+  return starts;
+}
+
+/** The first index in `[0, count)` where the non-decreasing `atLeast(index)` holds (else `count`). */
+function firstIndexWhere(count: number, atLeast: (index: number) => boolean): number {
+  let low = 0;
+  let high = count;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (atLeast(mid)) high = mid;
+    else low = mid + 1;
+  }
+  return low;
+}
+
+/** The start of the line after `item` (`Infinity` when no line follows it). */
+function lineAfter(text: string, item: Item): number {
+  const newline = text.indexOf('\n', item.range.end);
+  return newline < 0 ? Infinity : newline + 1;
+}
+
 /**
  * Where the re-read starts: the start of the line after the last top-level item that ends
  * before the first changed byte, so the region never begins inside an item, on the line
- * an item ends on, or inside a comment.
+ * an item ends on, or inside a comment. `items` are sorted and disjoint, so the lines
+ * after them are in order: a binary search finds the last candidate.
  */
 function regionStart(text: string, items: readonly Item[], firstChange: number): number {
-  let start = 0;
-  for (const [index, item] of items.entries()) {
-    const newline = text.indexOf('\n', item.range.end);
-    if (newline < 0) break;
-    const next = newline + 1;
-    if (next > firstChange) break;
+  const candidates = firstIndexWhere(
+    items.length,
+    (index) => lineAfter(text, items[index]!) > firstChange,
+  );
+  for (let index = candidates - 1; index >= 0; index--) {
+    const next = lineAfter(text, items[index]!);
     const following = items[index + 1];
     if (
-      !text.slice(item.range.end, next).includes('/*') &&
+      !text.slice(items[index]!.range.end, next).includes('/*') &&
       (!following || following.range.start >= next)
     )
-      start = next;
+      return next;
   }
-  return start;
+  return 0;
 }
 
 /**
@@ -66,9 +102,11 @@ function regionStart(text: string, items: readonly Item[], firstChange: number):
  * that line; else the end of the file.
  */
 function regionEnd(text: string, items: readonly Item[], lastChange: number): number {
-  for (const [index, item] of items.entries()) {
-    const lineStart = text.lastIndexOf('\n', item.range.start - 1) + 1;
-    if (lineStart < lastChange) continue;
+  const lineOf = (item: Item) => text.lastIndexOf('\n', item.range.start - 1) + 1;
+  const first = firstIndexWhere(items.length, (index) => lineOf(items[index]!) >= lastChange);
+  for (let index = first; index < items.length; index++) {
+    const item = items[index]!;
+    const lineStart = lineOf(item);
     const preceding = items[index - 1];
     if (
       /^[ \t]*$/.test(text.slice(lineStart, item.range.start)) &&
@@ -79,41 +117,78 @@ function regionEnd(text: string, items: readonly Item[], lastChange: number): nu
   return text.length;
 }
 
-/** `previous` re-read after its text became `text` (same path). */
-export async function reparseHcl(previous: HclFile, text: string): Promise<HclFile> {
+/** The top-level items of `file` in source order (blocks alone when it has no attributes). */
+function itemsInOrder(file: HclFile): readonly Item[] {
+  if (file.attributes.length === 0) return file.blocks;
+  if (file.blocks.length === 0) return file.attributes;
+  const items: Item[] = [];
+  let a = 0;
+  let b = 0;
+  while (a < file.attributes.length || b < file.blocks.length) {
+    const attribute = file.attributes[a];
+    const block = file.blocks[b];
+    if (attribute && (!block || attribute.range.start < block.range.start)) {
+      items.push(attribute);
+      a++;
+    } else {
+      items.push(block!);
+      b++;
+    }
+  }
+  return items;
+}
+
+/**
+ * `previous` re-read after its text became `text` (same path). `changed`, when the caller
+ * knows where it edited, spares comparing the whole texts to find out.
+ */
+export async function reparseHcl(
+  previous: HclFile,
+  text: string,
+  changed?: ChangedEnds,
+): Promise<HclFile> {
   if (previous.text === text) return previous;
   const old = previous.text;
-  const { prefix, suffix } = commonEnds(old, text);
-  const items: Item[] = [...previous.attributes, ...previous.blocks].sort(
-    (a, b) => a.range.start - b.range.start,
-  );
+  const { prefix, suffix } = changed ?? commonEnds(old, text);
+  const items = itemsInOrder(previous);
   const start = regionStart(old, items, prefix);
   const oldEnd = regionEnd(old, items, old.length - suffix);
   const delta = text.length - old.length;
-  const lines = lineStarts(text);
-  const region = await parseHclRegion(previous.path, text, lines, start, oldEnd + delta);
+  const region = await parseHclRegion(
+    previous.path,
+    text,
+    lineStartsUpTo(text, oldEnd + delta),
+    start,
+    oldEnd + delta,
+  );
   // A syntax error: the whole file, read again, gives the exact message and position.
   if (!region) return parseHcl(previous.path, text);
+  // Sorted lists: the items before the region and those after it, found by binary search.
   const before = <T extends Item>(list: readonly T[]) =>
-    list.filter((item) => item.range.end <= start);
+    list.slice(
+      0,
+      firstIndexWhere(list.length, (index) => list[index]!.range.end > start),
+    );
   const after = <T extends Item>(list: readonly T[]) =>
-    list.filter((item) => item.range.start >= oldEnd);
+    list.slice(firstIndexWhere(list.length, (index) => list[index]!.range.start >= oldEnd));
   // Everything from `oldEnd` on is unchanged text starting on a line of its own: it moved
   // by whole lines, so columns stay and lines move by the change in line count.
   const lineDelta = lineBreaks(text, start, oldEnd + delta) - lineBreaks(old, start, oldEnd);
-  const shifter = new Shifter(delta, lineDelta);
+  // An edit that kept the length and the line count (a value of the same length) moved
+  // nothing: the items after it are shared as they are.
+  const shifter = delta === 0 && lineDelta === 0 ? undefined : new Shifter(delta, lineDelta);
   return {
     path: previous.path,
     text,
     attributes: [
       ...before(previous.attributes),
       ...region.attributes,
-      ...after(previous.attributes).map((attribute) => shifter.attribute(attribute)),
+      ...after(previous.attributes).map((attribute) => shifter?.attribute(attribute) ?? attribute),
     ],
     blocks: [
       ...before(previous.blocks),
       ...region.blocks,
-      ...after(previous.blocks).map((block) => shifter.block(block)),
+      ...after(previous.blocks).map((block) => shifter?.block(block) ?? block),
     ],
   };
 }

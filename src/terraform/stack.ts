@@ -205,6 +205,13 @@ export function replaceStackFiles(stack: TerraformStack, changed: HclFile[]): Te
   try {
     for (const file of changed) {
       const previous = changed.length === 1 ? stack.declarations.get(file.path) : undefined;
+      // The blocks the re-read kept as they were (before the edit, or after it when
+      // nothing moved): their declarations are reused, not read again.
+      const kept = new Map(
+        [...(stack.declarations.get(file.path)?.resources.values() ?? [])].map(
+          (resource) => [resource.block, resource] as const,
+        ),
+      );
       const declared = declarationsOf(
         file,
         (address) =>
@@ -213,6 +220,7 @@ export function replaceStackFiles(stack: TerraformStack, changed: HclFile[]): Te
           [...declarations].some(
             ([path, other]) => path !== file.path && other.resources.has(address),
           ),
+        kept,
       );
       declarations.set(file.path, declared);
     }
@@ -276,7 +284,11 @@ function assemble(
   return stack;
 }
 
-function declarationsOf(file: HclFile, takenElsewhere: (address: string) => boolean) {
+function declarationsOf(
+  file: HclFile,
+  takenElsewhere: (address: string) => boolean,
+  kept?: ReadonlyMap<HclBlock, ResourceDeclaration>,
+) {
   const declared: FileDeclarations = {
     resources: new Map(),
     variables: [],
@@ -285,7 +297,13 @@ function declarationsOf(file: HclFile, takenElsewhere: (address: string) => bool
     providers: [],
     backends: [],
   };
-  for (const block of file.blocks) collectDeclaration(declared, block, takenElsewhere);
+  for (const block of file.blocks) {
+    const same = kept?.get(block);
+    // The same block object: the same declaration, once its address is still unique.
+    if (same && !declared.resources.has(same.address) && !takenElsewhere(same.address))
+      declared.resources.set(same.address, same);
+    else collectDeclaration(declared, block, takenElsewhere);
+  }
   return declared;
 }
 

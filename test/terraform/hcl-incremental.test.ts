@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { reparseHcl } from '../../src/terraform/hcl-incremental.js';
+import { commonEnds, reparseHcl } from '../../src/terraform/hcl-incremental.js';
 import { parseHcl, type HclExpression, type HclFile } from '../../src/terraform/hcl-syntax.js';
 import { replaceStackFiles, stackOfFiles } from '../../src/terraform/stack.js';
 
@@ -65,6 +65,42 @@ describe('reparseHcl', () => {
     }
   });
 
+  it('given where the texts may differ (any span covering the edit), equals a full read', async () => {
+    const file = await parseHcl(PATH, source);
+    const expressions = expressionsOf(file);
+    // Places an edit can land: any value, the start or end of the file, and between or
+    // across top-level blocks (a block removed with its neighbour's first line).
+    const first = file.blocks[0]!.range;
+    const last = file.blocks.at(-1)!.range;
+    const edits: [number, number, string][] = [
+      ...expressions.map((e): [number, number, string] => [e.range.start, e.range.end, '"x"']),
+      [0, 0, 'variable "added" {}\n\n'],
+      [source.length, source.length, '\nlocals {\n  x = 1\n}\n'],
+      [first.end, first.end, '\n\nresource "aws_eip" "added" {\n  domain = "vpc"\n}'],
+      [first.start, file.blocks[1]!.range.start + 1, 'r'],
+      [last.start, last.end, ''],
+    ];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: edits.length - 1 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        async (index, prefixShare, suffixShare) => {
+          const [start, end, insert] = edits[index]!;
+          const text = splice(source, start, end, insert);
+          const exact = commonEnds(source, text);
+          // Any ends no longer than the true common ends: what an editor may report.
+          const changed = {
+            prefix: Math.floor(exact.prefix * prefixShare),
+            suffix: Math.floor(exact.suffix * suffixShare),
+          };
+          expect(await reparseHcl(file, text, changed)).toEqual(await parseHcl(PATH, text));
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
   it('a syntax error in the edit is the error a full read gives (file:line:column)', async () => {
     const file = await parseHcl(PATH, source);
     const at = file.blocks[3]!.attributes[0]!.value.range;
@@ -99,6 +135,22 @@ describe('replaceStackFiles', () => {
       'aws_vpc.b',
       'aws_subnet.c',
     ]);
+    expect(next.variables.get('region')?.default).toBe('us-east-1');
+  });
+
+  it('an edit that moves nothing shares the blocks after it, and their declarations', async () => {
+    const parsed = await Promise.all(files.map((file) => parseHcl(file.path, file.text)));
+    const stack = stackOfFiles('.', parsed);
+    // Same length, same lines: nothing after the edit moves.
+    const edited = files[1]!.text.replace('"eu-west-1"', '"us-east-1"');
+    const reread = await reparseHcl(parsed[1]!, edited);
+    expect(reread).toEqual(await parseHcl('b.tf', edited));
+    expect(reread.blocks[1]).toBe(parsed[1]!.blocks[1]);
+    const next = replaceStackFiles(stack, [reread]);
+    expect(next).toEqual(stackOfFiles('.', [parsed[0]!, await parseHcl('b.tf', edited)]));
+    expect(next.declarations.get('b.tf')!.resources.get('aws_vpc.b')).toBe(
+      stack.declarations.get('b.tf')!.resources.get('aws_vpc.b'),
+    );
     expect(next.variables.get('region')?.default).toBe('us-east-1');
   });
 

@@ -1,4 +1,5 @@
 /** Apply planned text edits to file texts, then re-align `=` where fmt would. Pure. */
+import type { ChangedEnds } from '../../terraform/hcl-incremental.js';
 import { lineStartsOf, realignRunAtLine } from './hcl-format.js';
 import type { TextEdit } from './plan-common.js';
 
@@ -6,12 +7,25 @@ export function applyEdits(
   texts: ReadonlyMap<string, string>,
   edits: readonly TextEdit[],
 ): Map<string, string> {
+  return applyEditsWithEnds(texts, edits).texts;
+}
+
+/**
+ * `applyEdits`, telling also where each edited file may differ from before (the edits and
+ * the runs re-aligned around them), so re-reading it need not compare whole texts.
+ */
+export function applyEditsWithEnds(
+  texts: ReadonlyMap<string, string>,
+  edits: readonly TextEdit[],
+): { texts: Map<string, string>; changed: Map<string, ChangedEnds> } {
   const result = new Map(texts);
+  const changed = new Map<string, ChangedEnds>();
   const byFile = new Map<string, TextEdit[]>();
   for (const edit of edits) byFile.set(edit.file, [...(byFile.get(edit.file) ?? []), edit]);
   for (const [file, fileEdits] of byFile) {
     let text = result.get(file);
     if (text === undefined) throw new Error(`edit for unknown file ${file}`);
+    const oldLength = text.length;
     // Later offsets first, so earlier offsets stay valid; at one offset, keep plan order.
     const ordered = fileEdits
       .map((edit, order) => ({ edit, order }))
@@ -35,15 +49,25 @@ export function applyEdits(
       first: lineIndexAt(starts, start),
       last: lineIndexAt(starts, start + Math.max(0, length - 1)),
     }));
+    // The bytes before the first edit and after the last one are unchanged, except where
+    // a re-aligned run reaches past them.
+    let prefix = Math.min(...fileEdits.map((edit) => edit.start));
+    let suffix = oldLength - Math.max(...fileEdits.map((edit) => edit.end));
     for (const { first, last } of lines) {
       // The lines around an edit too: a removed line can leave the run above or below it
       // aligned for a name that is gone, and fmt re-aligns the whole run.
-      for (let line = Math.max(0, first - 1); line <= last + 1; line++)
-        text = realignRunAtLine(text, starts, line);
+      for (let line = Math.max(0, first - 1); line <= last + 1; line++) {
+        const realigned = realignRunAtLine(text, starts, line);
+        if (!realigned) continue;
+        prefix = Math.min(prefix, realigned.start);
+        suffix = Math.min(suffix, text.length - realigned.oldEnd);
+        text = realigned.text;
+      }
     }
     result.set(file, text);
+    changed.set(file, { prefix, suffix });
   }
-  return result;
+  return { texts: result, changed };
 }
 
 /** Index of the line containing `offset` (the number of line breaks before it). */

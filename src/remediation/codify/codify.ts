@@ -5,16 +5,20 @@
  * and the GitHub app share it; nothing here writes files.
  */
 import type { Drift } from '../../drift/model.js';
-import { parseWithHashicorp, type HashicorpParse } from '../../terraform/hashicorp-parser.js';
+import {
+  parsePairWith,
+  parseWithHashicorp,
+  type HashicorpParse,
+} from '../../terraform/hashicorp-parser.js';
 import { parseHcl, type HclFile } from '../../terraform/hcl-syntax.js';
-import { reparseHcl } from '../../terraform/hcl-incremental.js';
+import { reparseHcl, type ChangedEnds } from '../../terraform/hcl-incremental.js';
 import {
   buildStack,
   displayPath,
   replaceStackFiles,
   type TerraformStack,
 } from '../../terraform/stack.js';
-import { applyEdits } from './apply.js';
+import { applyEditsWithEnds } from './apply.js';
 import type { EvaluationContext, TfvarsAssignment } from './evaluate.js';
 import { planCodify, type CodifyPlan, type CodifyRefusal } from './planner.js';
 import { editReadings, judgeEdit } from './semantic-check.js';
@@ -41,21 +45,28 @@ export const isTfvarsFile = (path: string) => /(^|\/)terraform\.tfvars$|\.auto\.
 /**
  * The parsed stack and .tfvars values of `texts`. With `previous`, only the files whose
  * text changed are read again, and only their changed items (see terraform/hcl-incremental);
- * with `stack` (the stack a scan already read), its files are reused when the text matches.
+ * `changed` tells, by path, where the texts may differ from `previous` (else they are
+ * compared); with `stack` (the stack a scan already read), its files are reused when the
+ * text matches.
  * `verify` asks HashiCorp's parser about every file read here (tests only: codify checks
  * what it edits in `semanticViolation`).
  */
 export async function contextOf(
   dir: string,
   texts: Map<string, string>,
-  options: { previous?: EvaluationContext; stack?: TerraformStack; verify: boolean },
+  options: {
+    previous?: EvaluationContext;
+    changed?: ReadonlyMap<string, ChangedEnds>;
+    stack?: TerraformStack;
+    verify: boolean;
+  },
 ): Promise<EvaluationContext> {
   const tf = [...texts]
     .filter(([path]) => path.endsWith('.tf'))
     .map(([path, text]) => ({ path, text }));
   const given = options.stack;
   const stack = options.previous
-    ? await nextStack(dir, options.previous.stack, tf, options.verify)
+    ? await nextStack(dir, options.previous.stack, tf, options.verify, options.changed)
     : given && !options.verify && sameFiles(given, tf)
       ? given
       : await buildStack(dir, tf, {
@@ -103,6 +114,7 @@ async function nextStack(
   previous: TerraformStack,
   tf: SourceFile[],
   verify: boolean,
+  changed: ReadonlyMap<string, ChangedEnds> | undefined,
 ): Promise<TerraformStack> {
   const samePaths =
     tf.length === previous.files.length &&
@@ -111,12 +123,13 @@ async function nextStack(
     const reuse = new Map(previous.files.map((file) => [file.path, file]));
     return buildStack(dir, tf, { reuse, verify });
   }
-  const changed: HclFile[] = [];
+  const reread: HclFile[] = [];
   for (const [index, source] of tf.entries()) {
     const file = previous.files[index]!;
-    if (file.text !== source.text) changed.push(await reparseHcl(file, source.text));
+    if (file.text !== source.text)
+      reread.push(await reparseHcl(file, source.text, changed?.get(source.path)));
   }
-  return changed.length ? replaceStackFiles(previous, changed) : previous;
+  return reread.length ? replaceStackFiles(previous, reread) : previous;
 }
 
 /** HashiCorp's parser as codify calls it: on a worker thread (terraform/hashicorp-thread.ts) or not. */
@@ -155,10 +168,10 @@ async function stepOf(
   const plan = planCodify(state.context, drift);
   if (plan.refusals.length > 0) return { kind: 'refused', refusals: plan.refusals };
   if (plan.edits.length === 0) return { kind: 'unchanged', plan };
-  const texts = applyEdits(state.texts, plan.edits);
+  const { texts, changed } = applyEditsWithEnds(state.texts, plan.edits);
   let context: EvaluationContext;
   try {
-    context = await contextOf(dir, texts, { previous: state.context, verify: false });
+    context = await contextOf(dir, texts, { previous: state.context, changed, verify: false });
   } catch (error) {
     const reason = `driftgate's edit did not parse (${(error as Error).message}); nothing was changed`;
     return { kind: 'refused', refusals: [{ address: drift.address, path: '', reason }] };
@@ -166,9 +179,8 @@ async function stepOf(
   // HashiCorp's parser reads what the edits touched, before and after (semantic-check.ts).
   const readings = editReadings(state.context, context, plan);
   const verdict = Promise.all(
-    readings.map((reading) =>
-      Promise.all([hashicorp.parse(reading.oldText), hashicorp.parse(reading.newText)]),
-    ),
+    // One call for both texts (the verdicts are those of two calls; see the parser).
+    readings.map((reading) => parsePairWith(hashicorp.parse, reading.oldText, reading.newText)),
   )
     .then((pairs): Verdict => ({ violation: judgeEdit(readings, pairs, context, drift, plan) }))
     .catch((error: unknown): Verdict => ({ error }));

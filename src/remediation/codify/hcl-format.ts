@@ -84,20 +84,33 @@ export function lineStartsOf(text: string): number[] {
   return starts;
 }
 
+/** A re-aligned run: the new text, and where it differs (`start` to `oldEnd` became `newEnd`). */
+export interface Realigned {
+  text: string;
+  start: number;
+  oldEnd: number;
+  newEnd: number;
+}
+
 /**
  * Re-align the run of single-line assignments around line index `lineIndex` of `text`
  * (same indentation, no blank line, comment line or nested block in between), reading
  * only the run's lines through `starts`, the line starts of `text`. Returns the new text
- * (lines outside the run untouched) and updates `starts` for it in place: re-aligning
- * never adds or removes a line.
+ * (lines outside the run untouched) and where it changed, or undefined when the run was
+ * aligned already; updates `starts` for it in place: re-aligning never adds or removes a
+ * line.
  */
-export function realignRunAtLine(text: string, starts: number[], lineIndex: number): string {
+export function realignRunAtLine(
+  text: string,
+  starts: number[],
+  lineIndex: number,
+): Realigned | undefined {
   const lineAt = (index: number): string | undefined =>
     index < 0 || index >= starts.length
       ? undefined
       : text.slice(starts[index], index + 1 < starts.length ? starts[index + 1]! - 1 : text.length);
   const line = lineAt(lineIndex);
-  if (line === undefined || !isSingleLineAssignment(line)) return text;
+  if (line === undefined || !isSingleLineAssignment(line)) return undefined;
   const indent = /^[ \t]*/.exec(line)![0];
   const inRun = (candidate: string | undefined) =>
     candidate !== undefined &&
@@ -105,7 +118,7 @@ export function realignRunAtLine(text: string, starts: number[], lineIndex: numb
     isSingleLineAssignment(candidate);
   // A heredoc opener ends its run: the next line is the heredoc's text.
   const opensHeredoc = (index: number) => isHeredocOpener(lineAt(index) ?? '');
-  if (lineIndex > 0 && opensHeredoc(lineIndex - 1)) return text;
+  if (lineIndex > 0 && opensHeredoc(lineIndex - 1)) return undefined;
   let first = lineIndex;
   while (inRun(lineAt(first - 1)) && !(first - 2 >= 0 && opensHeredoc(first - 2))) first--;
   let last = lineIndex;
@@ -116,7 +129,7 @@ export function realignRunAtLine(text: string, starts: number[], lineIndex: numb
   const runStart = starts[first]!;
   const runEnd = runStart + run.reduce((sum, part) => sum + part.length + 1, -1);
   const replacement = aligned.join('\n');
-  if (replacement === text.slice(runStart, runEnd)) return text;
+  if (replacement === text.slice(runStart, runEnd)) return undefined;
   let at = runStart;
   for (let index = first; index <= last; index++) {
     starts[index] = at;
@@ -124,5 +137,10 @@ export function realignRunAtLine(text: string, starts: number[], lineIndex: numb
   }
   const delta = replacement.length - (runEnd - runStart);
   for (let index = last + 1; index < starts.length; index++) starts[index]! += delta;
-  return text.slice(0, runStart) + replacement + text.slice(runEnd);
+  return {
+    text: text.slice(0, runStart) + replacement + text.slice(runEnd),
+    start: runStart,
+    oldEnd: runEnd,
+    newEnd: runStart + replacement.length,
+  };
 }

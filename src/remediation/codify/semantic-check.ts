@@ -9,8 +9,9 @@
 import type { Drift } from '../../drift/model.js';
 import { DriftgateError } from '../../errors.js';
 import { commonEnds } from '../../terraform/hcl-incremental.js';
-import { parseWithHashicorp, type HashicorpParse } from '../../terraform/hashicorp-parser.js';
+import { parsePairWithHashicorp, type HashicorpParse } from '../../terraform/hashicorp-parser.js';
 import type { HclBlock, HclFile, SourceRange } from '../../terraform/hcl-syntax.js';
+import type { FileDeclarations } from '../../terraform/stack.js';
 import type { EvaluationContext } from './evaluate.js';
 import type { CodifyPlan, TextEdit } from './planner.js';
 import { policyDocumentViolation } from './plan-policy.js';
@@ -50,11 +51,42 @@ const sameIdentity = (a: HclBlock, b: HclBlock) =>
   a.labels.length === b.labels.length &&
   a.labels.every((label, index) => label === b.labels[index]);
 
-/** The top-level blocks of `file` that contain an edit. */
+/** The top-level blocks of `file` that contain an edit, in file order. */
 function editedBlocks(file: HclFile, edits: TextEdit[]): HclBlock[] {
-  return file.blocks.filter((block) =>
-    edits.some((edit) => block.range.start <= edit.start && edit.end <= block.range.end),
-  );
+  const { blocks } = file;
+  const touched = new Set<HclBlock>();
+  for (const edit of edits) {
+    // Blocks are sorted and disjoint: only the last one starting at or before the edit
+    // can contain it.
+    let low = 0;
+    let high = blocks.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (blocks[mid]!.range.start <= edit.start) low = mid + 1;
+      else high = mid;
+    }
+    const block = blocks[low - 1];
+    if (block && edit.end <= block.range.end) touched.add(block);
+  }
+  return [...touched].sort((a, b) => a.range.start - b.range.start);
+}
+
+/**
+ * The blocks of `file` with the identity of `block`: a resource or data block is unique
+ * in the stack, found by its address; other kinds (two `locals` blocks) by a search.
+ */
+function blocksLike(
+  file: HclFile,
+  declared: FileDeclarations | undefined,
+  block: HclBlock,
+): HclBlock[] {
+  const [type, name] = block.labels;
+  if (declared && (block.type === 'resource' || block.type === 'data') && type && name) {
+    const address = block.type === 'resource' ? `${type}.${name}` : `data.${type}.${name}`;
+    const found = declared.resources.get(address)?.block;
+    return found && sameIdentity(found, block) ? [found] : [];
+  }
+  return file.blocks.filter((candidate) => sameIdentity(candidate, block));
 }
 
 function parsedValue(parsed: HashicorpParse): unknown {
@@ -105,18 +137,21 @@ function changedItems(
 
 /** What HashiCorp's parser reads of one edited .tf file, before and after. */
 function editedTexts(
-  oldFile: HclFile,
-  newFile: HclFile,
+  before: { file: HclFile; declared: FileDeclarations | undefined },
+  after: { file: HclFile; declared: FileDeclarations | undefined },
   edits: TextEdit[],
   added: Set<string>,
+  addedAddresses: readonly string[],
 ): { oldText: string; newText: string; editedKinds: Set<string> } {
+  const oldFile = before.file;
+  const newFile = after.file;
   const touched = editedBlocks(oldFile, edits);
   const oldParts: string[] = [];
   const newParts: string[] = [];
   const counterparts = new Set<HclBlock>();
   for (const block of touched) {
-    const olds = oldFile.blocks.filter((candidate) => sameIdentity(candidate, block));
-    const news = newFile.blocks.filter((candidate) => sameIdentity(candidate, block));
+    const olds = blocksLike(oldFile, before.declared, block);
+    const news = blocksLike(newFile, after.declared, block);
     news.forEach((candidate) => counterparts.add(candidate));
     if (olds.length === 1 && news.length === 1) {
       const { oldText, newText } = changedItems(oldFile, block, newFile, news[0]!);
@@ -128,9 +163,19 @@ function editedTexts(
       newParts.push(...news.map((candidate) => textOf(newFile, candidate.range)));
     }
   }
-  for (const block of newFile.blocks)
-    if (!counterparts.has(block) && added.has(JSON.stringify([block.type, ...block.labels])))
-      newParts.push(textOf(newFile, block.range));
+  // The resources the plan added, in file order: found by address, not by a search.
+  const addedBlocks = new Set<HclBlock>();
+  for (const address of addedAddresses) {
+    const block = after.declared?.resources.get(address)?.block;
+    if (
+      block?.type === 'resource' &&
+      !counterparts.has(block) &&
+      added.has(JSON.stringify([block.type, ...block.labels]))
+    )
+      addedBlocks.add(block);
+  }
+  for (const block of [...addedBlocks].sort((a, b) => a.range.start - b.range.start))
+    newParts.push(textOf(newFile, block.range));
   return {
     oldText: oldParts.join('\n'),
     newText: newParts.join('\n'),
@@ -165,9 +210,14 @@ export function editReadings(
         editedKinds: new Set(['tfvars']),
       };
     const edits = plan.edits.filter((edit) => edit.file === path);
-    const oldFile = before.stack.files.find((file) => file.path === path)!;
-    const newFile = after.stack.files.find((file) => file.path === path)!;
-    return { path, ...editedTexts(oldFile, newFile, edits, added) };
+    const side = (context: EvaluationContext) => ({
+      file: context.stack.files.find((file) => file.path === path)!,
+      declared: context.stack.declarations.get(path),
+    });
+    return {
+      path,
+      ...editedTexts(side(before), side(after), edits, added, plan.addedResources),
+    };
   });
 }
 
@@ -233,9 +283,7 @@ export function semanticViolation(
   plan: CodifyPlan,
 ): string | undefined {
   const readings = editReadings(before, after, plan);
-  const pairs = readings.map((reading): HashicorpPair => [
-    parseWithHashicorp(reading.oldText),
-    parseWithHashicorp(reading.newText),
-  ]);
+  // One call for both texts (the verdicts are those of two calls; see the parser).
+  const pairs = readings.map((reading) => parsePairWithHashicorp(reading.oldText, reading.newText));
   return judgeEdit(readings, pairs, after, drift, plan);
 }
