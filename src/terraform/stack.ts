@@ -96,6 +96,8 @@ export interface TerraformStack {
 /** The declarations of one file, in block order. */
 export interface FileDeclarations {
   resources: Map<string, ResourceDeclaration>;
+  /** The types of `resources`: look-ups by type skip the files without one. */
+  resourceTypes: Set<string>;
   variables: VariableDeclaration[];
   locals: LocalDeclaration[];
   modules: ModuleDeclaration[];
@@ -291,6 +293,7 @@ function declarationsOf(
 ) {
   const declared: FileDeclarations = {
     resources: new Map(),
+    resourceTypes: new Set(),
     variables: [],
     locals: [],
     modules: [],
@@ -304,6 +307,7 @@ function declarationsOf(
       declared.resources.set(same.address, same);
     else collectDeclaration(declared, block, takenElsewhere);
   }
+  for (const resource of declared.resources.values()) declared.resourceTypes.add(resource.type);
   return declared;
 }
 
@@ -509,4 +513,21 @@ export function findResource(
     if (found) return found;
   }
   return undefined;
+}
+
+/**
+ * The stack's resources of these types, in stack order (`resources` filtered), reading
+ * only the files that declare one: codify asks this per drift of a 1 MB stack.
+ */
+export function resourcesOfTypes(
+  stack: TerraformStack,
+  types: ReadonlySet<string>,
+): ResourceDeclaration[] {
+  const found: ResourceDeclaration[] = [];
+  for (const declared of stack.declarations.values()) {
+    if (![...types].some((type) => declared.resourceTypes.has(type))) continue;
+    for (const resource of declared.resources.values())
+      if (types.has(resource.type)) found.push(resource);
+  }
+  return found;
 }

@@ -6,7 +6,7 @@
  */
 import { normaliseProtocol } from '../../providers/aws/security-group-rules.js';
 import type { HclValue } from '../../terraform/hcl-syntax.js';
-import { attributeOf, type ResourceDeclaration } from '../../terraform/stack.js';
+import { attributeOf, resourcesOfTypes, type ResourceDeclaration } from '../../terraform/stack.js';
 import { evaluate, type EvaluationContext } from './evaluate.js';
 import { renderString, renderValue } from './hcl-format.js';
 import { equivalent, fileText, isEmpty, lineEndOf, type TextEdit } from './plan-common.js';
@@ -36,9 +36,8 @@ export function ruleFormOf(
 ): RuleForm | undefined {
   if (!GROUP_TYPES.has(group.type)) return undefined;
   const reference = new RegExp(`\\b${group.address.replace('.', '\\.')}\\.id\\b`);
-  const ruleResources = context.stack.resources.filter(
+  const ruleResources = resourcesOfTypes(context.stack, SECURITY_GROUP_RULE_TYPES).filter(
     (resource) =>
-      SECURITY_GROUP_RULE_TYPES.has(resource.type) &&
       reference.test(
         fileText(context, resource.block.file).slice(
           resource.block.range.start,
