@@ -188,17 +188,80 @@ export async function reparseHcl(
     blocks: [
       ...before(previous.blocks),
       ...region.blocks,
-      ...after(previous.blocks).map((block) => shifter?.block(block) ?? block),
+      ...after(previous.blocks).map((block) => (shifter ? movedBlock(block, shifter) : block)),
     ],
   };
 }
 
+/** How a top-level block moved in the last re-read: from `previous`, by `shifter`. */
+export interface BlockMove {
+  previous: HclBlock;
+  shifter: Shifter;
+}
+
+/** Where a moved block's body is still to be read from, once: an older block and the sum of moves. */
+interface PendingBody {
+  origin: HclBlock;
+  shifter: Shifter;
+  read: () => boolean;
+}
+
+// Kept on moved blocks, out of sight of spreads, comparisons and JSON.
+const MOVE = Symbol('driftgate.blockMove');
+const PENDING = Symbol('driftgate.pendingBody');
+
+/** How `block` moved in the re-read that made it, if it did. */
+export function blockMove(block: HclBlock): BlockMove | undefined {
+  return (block as { [MOVE]?: BlockMove })[MOVE];
+}
+
+/**
+ * `block` moved by `shifter`: its header ranges now, its body (attributes, nested blocks)
+ * copied when first read. Codify moves every block after each edit of a 50 kB file, and
+ * reads few of them: a block moved by several edits before anyone read it is copied once,
+ * from the block it was read from, by the sum of the moves.
+ */
+function movedBlock(block: HclBlock, shifter: Shifter): HclBlock {
+  const pending = (block as { [PENDING]?: PendingBody })[PENDING];
+  const from =
+    pending && !pending.read()
+      ? { origin: pending.origin, shifter: pending.shifter.then(shifter) }
+      : { origin: block, shifter };
+  let attributes: HclAttribute[] | undefined;
+  let blocks: HclBlock[] | undefined;
+  const moved: HclBlock = {
+    type: block.type,
+    labels: block.labels,
+    file: block.file,
+    range: shifter.range(block.range),
+    bodyRange: shifter.range(block.bodyRange),
+    get attributes() {
+      return (attributes ??= from.origin.attributes.map((item) => from.shifter.attribute(item)));
+    },
+    get blocks() {
+      return (blocks ??= from.origin.blocks.map((inner) => from.shifter.block(inner)));
+    },
+  };
+  const body: PendingBody = {
+    ...from,
+    read: () => attributes !== undefined || blocks !== undefined,
+  };
+  Object.defineProperty(moved, MOVE, { value: { previous: block, shifter } satisfies BlockMove });
+  Object.defineProperty(moved, PENDING, { value: body });
+  return moved;
+}
+
 /** Copies of items that moved by `delta` characters and `lineDelta` whole lines. */
-class Shifter {
+export class Shifter {
   constructor(
     private readonly delta: number,
     private readonly lineDelta: number,
   ) {}
+
+  /** This move, then `next`. */
+  then(next: Shifter): Shifter {
+    return new Shifter(this.delta + next.delta, this.lineDelta + next.lineDelta);
+  }
 
   range(range: SourceRange): SourceRange {
     return {

@@ -19,6 +19,7 @@ import {
 } from './hcl-syntax.js';
 import { parsePath, type AttributePath } from './path.js';
 import { decodeSource } from './source-text.js';
+import { blockMove } from './hcl-incremental.js';
 
 export interface ResourceDeclaration {
   mode: 'managed' | 'data';
@@ -301,14 +302,36 @@ function declarationsOf(
     backends: [],
   };
   for (const block of file.blocks) {
-    const same = kept?.get(block);
-    // The same block object: the same declaration, once its address is still unique.
+    // The same block object, or the same block moved by an edit before it: the same
+    // declaration (moved with it), once its address is still unique.
+    const same = kept?.get(block) ?? movedDeclaration(block, kept);
     if (same && !declared.resources.has(same.address) && !takenElsewhere(same.address))
       declared.resources.set(same.address, same);
     else collectDeclaration(declared, block, takenElsewhere);
   }
   for (const resource of declared.resources.values()) declared.resourceTypes.add(resource.type);
   return declared;
+}
+
+/**
+ * The declaration of a resource block that only moved (hcl-incremental's `blockMove`): the
+ * previous one with its expressions' ranges moved, without reading the block's body.
+ */
+function movedDeclaration(
+  block: HclBlock,
+  kept: ReadonlyMap<HclBlock, ResourceDeclaration> | undefined,
+): ResourceDeclaration | undefined {
+  const move = blockMove(block);
+  const previous = move && kept?.get(move.previous);
+  if (!move || !previous) return undefined;
+  const moved = (expression: HclExpression | undefined) =>
+    expression && move.shifter.expression(expression);
+  return {
+    ...previous,
+    block,
+    count: moved(previous.count),
+    forEach: moved(previous.forEach),
+  };
 }
 
 /** A file's path as driftgate names it: relative to the working directory when inside it. */
