@@ -12,6 +12,7 @@ import { unifiedDiff } from '../remediation/codify/diff.js';
 import { DriftgateError } from '../errors.js';
 import { stackReader } from '../scan/scan-stack.js';
 import { readTerraformSources } from '../terraform/stack.js';
+import { parseHcl } from '../terraform/hcl-syntax.js';
 import type { CodifyFlags } from './commands.js';
 import { EXIT_POLICY, EXIT_REFUSED, type CliIo } from './io.js';
 import { checkCodifyPatch } from '../policy-engine/check.js';
@@ -62,8 +63,9 @@ async function codifyWith(
   flags: CodifyFlags,
   hashicorp: HashicorpThread,
 ): Promise<void> {
-  // One read of the code for both steps: the scan's parsed stack is codify's too.
-  const readStack = stackReader(dir);
+  // One read of the code for both steps: the scan's parsed stack is codify's too. Bodies
+  // are read when a drift asks for them: the cost follows the blocks codify edits.
+  const readStack = stackReader(dir, { lazy: true });
   const report = await scanStackFromFlags(dir, flags, readStack);
   const wanted = flags.address ? new Set(flags.address) : undefined;
   const drifts = report.drifts.filter((drift) => !wanted || wanted.has(drift.address));
@@ -81,6 +83,13 @@ async function codifyWith(
   // Judged before anything is written: a broken policy bundle stops the command.
   const policy = await checkCodifyPatch(outcome, await cliPolicyBundles(flags.config));
   if (flags.write) {
+    // Before writing, every file to be written is read whole, as it is on disk (codify
+    // checked its own edits): a syntax error in a block codify did not edit, whose body it
+    // never read, stops the command with its place in the file, and nothing is written.
+    for (const [path, text] of outcome.after) {
+      const before = outcome.before.get(path);
+      if (before !== undefined && text !== before) await parseHcl(path, before);
+    }
     for (const [path, text] of outcome.after)
       if (text !== outcome.before.get(path)) await writeFile(path, text);
     const changed = [...outcome.after]

@@ -58,9 +58,10 @@ export async function readStackRequired(
 /** Reads a stack's `.tf` files once, however many steps (state location, scan, codify) ask. */
 export type StackReader = () => Promise<TerraformStack>;
 
-export function stackReader(dir: string): StackReader {
+/** `lazy`: blocks' bodies read on first use (terraform/hcl-lazy.ts), for codify. */
+export function stackReader(dir: string, options: { lazy?: boolean } = {}): StackReader {
   let read: Promise<TerraformStack> | undefined;
-  return () => (read ??= readStack(dir));
+  return () => (read ??= readStack(dir, options));
 }
 
 export function finishStackReport(

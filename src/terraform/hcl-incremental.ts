@@ -13,6 +13,7 @@ import {
   type HclFile,
   type SourceRange,
 } from './hcl-syntax.js';
+import { markPendingBody } from './hcl-lazy.js';
 
 /** Lengths of the common prefix and suffix of two texts (not overlapping in either). */
 export function commonEnds(a: string, b: string): { prefix: number; suffix: number } {
@@ -248,7 +249,7 @@ function movedBlock(block: HclBlock, shifter: Shifter): HclBlock {
   };
   Object.defineProperty(moved, MOVE, { value: { previous: block, shifter } satisfies BlockMove });
   Object.defineProperty(moved, PENDING, { value: body });
-  return moved;
+  return markPendingBody(moved, () => !body.read());
 }
 
 /** Copies of items that moved by `delta` characters and `lineDelta` whole lines. */

@@ -116,13 +116,28 @@ export async function parseHcl(
   text: string,
   options: ParseOptions = {},
 ): Promise<HclFile> {
+  checkHclSize(path, text);
+  return parseHclWith(await loadHclParser(), path, text, options);
+}
+
+/** Files over the size driftgate reads are refused before any parse. */
+export function checkHclSize(path: string, text: string): void {
   if (text.length > MAX_HCL_FILE_CHARS) {
     throw new DriftgateError(
       `file too large: ${text.length} characters; driftgate reads Terraform files up to ${MAX_HCL_FILE_CHARS} (1 MiB)`,
       { file: path },
     );
   }
-  const parser = await loadHclParser();
+}
+
+/** `parseHcl` with the parser loaded: synchronous, for bodies read on first use (hcl-lazy.ts). */
+export function parseHclWith(
+  parser: Parser,
+  path: string,
+  text: string,
+  options: ParseOptions = {},
+): HclFile {
+  checkHclSize(path, text);
   const tree = parser.parse(text);
   if (!tree) throw new DriftgateError('the HCL parser returned no tree', { file: path });
   try {
@@ -202,7 +217,18 @@ export async function parseHclRegion(
   start: number,
   end: number,
 ): Promise<HclBody | undefined> {
-  const parser = await loadHclParser();
+  return readHclRegion(await loadHclParser(), path, text, lines, start, end);
+}
+
+/** `parseHclRegion` with the parser loaded (synchronous). */
+export function readHclRegion(
+  parser: Parser,
+  path: string,
+  text: string,
+  lines: readonly number[],
+  start: number,
+  end: number,
+): HclBody | undefined {
   const region = text.slice(start, end);
   const tree = parser.parse(region);
   if (!tree) return undefined;

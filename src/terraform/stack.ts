@@ -20,6 +20,7 @@ import {
 import { parsePath, type AttributePath } from './path.js';
 import { decodeSource } from './source-text.js';
 import { blockMove } from './hcl-incremental.js';
+import { bodyPending, outlineHcl } from './hcl-lazy.js';
 
 export interface ResourceDeclaration {
   mode: 'managed' | 'data';
@@ -107,8 +108,11 @@ export interface FileDeclarations {
 }
 
 /** Read every `.tf` file of a stack directory (sorted, as Terraform loads them). */
-export async function readStack(dir: string): Promise<TerraformStack> {
-  return buildStack(dir, await readTerraformSources(dir, (name) => name.endsWith('.tf')));
+export async function readStack(
+  dir: string,
+  options: { lazy?: boolean } = {},
+): Promise<TerraformStack> {
+  return buildStack(dir, await readTerraformSources(dir, (name) => name.endsWith('.tf')), options);
 }
 
 /**
@@ -169,6 +173,11 @@ export async function buildStack(
   options: ParseOptions & {
     /** Files parsed before, by path, reused when their text is unchanged. */
     reuse?: ReadonlyMap<string, HclFile>;
+    /**
+     * Read each block's body on first use (terraform/hcl-lazy.ts): a syntax error inside a
+     * body nobody asks for is not found. For commands that touch a few blocks of a stack.
+     */
+    lazy?: boolean;
   } = {},
 ): Promise<TerraformStack> {
   const files: HclFile[] = [];
@@ -178,7 +187,9 @@ export async function buildStack(
     files.push(
       previous && previous.text === source.text
         ? previous
-        : await parseHcl(path, source.text, options),
+        : options.lazy && !options.verify
+          ? await outlineHcl(path, source.text)
+          : await parseHcl(path, source.text, options),
     );
   }
   return stackOfFiles(dir, files);
@@ -324,6 +335,9 @@ function movedDeclaration(
   const move = blockMove(block);
   const previous = move && kept?.get(move.previous);
   if (!move || !previous) return undefined;
+  // Its body unread yet: the declaration reads it when asked, as the block does.
+  if (bodyPending(block))
+    return lazyResourceDeclaration(previous.mode, previous.type, previous.name, block);
   const moved = (expression: HclExpression | undefined) =>
     expression && move.shifter.expression(expression);
   return {
@@ -331,6 +345,45 @@ function movedDeclaration(
     block,
     count: moved(previous.count),
     forEach: moved(previous.forEach),
+  };
+}
+
+/**
+ * The declaration of a resource whose body is unread: its meta-arguments (lifecycle,
+ * count, for_each, provider) are read, and their errors thrown, when first asked.
+ */
+function lazyResourceDeclaration(
+  mode: ResourceDeclaration['mode'],
+  type: string,
+  name: string,
+  block: HclBlock,
+): ResourceDeclaration {
+  let meta: Pick<ResourceDeclaration, 'ignoreChanges' | 'count' | 'forEach' | 'provider'>;
+  const read = () =>
+    (meta ??= {
+      ignoreChanges: readIgnoreChanges(block),
+      count: attributeOf(block, 'count')?.value,
+      forEach: attributeOf(block, 'for_each')?.value,
+      provider: providerReference(attributeOf(block, 'provider')?.value),
+    });
+  return {
+    mode,
+    type,
+    name,
+    address: mode === 'managed' ? `${type}.${name}` : `data.${type}.${name}`,
+    block,
+    get ignoreChanges() {
+      return read().ignoreChanges;
+    },
+    get count() {
+      return read().count;
+    },
+    get forEach() {
+      return read().forEach;
+    },
+    get provider() {
+      return read().provider;
+    },
   };
 }
 
@@ -355,6 +408,10 @@ function collectDeclaration(
       const address = mode === 'managed' ? `${type}.${name}` : `data.${type}.${name}`;
       if (declared.resources.has(address) || takenElsewhere(address)) {
         throw blockError(block, `duplicate ${block.type} ${JSON.stringify(address)}`);
+      }
+      if (bodyPending(block)) {
+        declared.resources.set(address, lazyResourceDeclaration(mode, type, name, block));
+        return;
       }
       declared.resources.set(address, {
         mode,

@@ -110,6 +110,31 @@ describe('driftgate codify', () => {
     expect(absolute.out).toContain(`--- a/${STACK}/main.tf\n`);
   });
 
+  it('reads only the bodies it edits: a syntax error in another block stops --write (file:line:column, nothing written), not --diff', async () => {
+    const dir = await copyOfStack();
+    const main = join(dir, 'main.tf');
+    const broken = (await readFile(main, 'utf8')).replace(
+      '  map_public_ip_on_launch = true\n',
+      '  map_public_ip_on_launch = = true\n',
+    );
+    await writeFile(main, broken);
+    const plan = join(dir, 'refresh-only.plan.json');
+    // aws_subnet.public has no drift: codify's edits are elsewhere, and print as a diff.
+    const diff = await run(['codify', dir, '--plan-json', plan]);
+    expect(diff.code).toBe(3);
+    expect(diff.out).toContain('+    CostCenter  = "cc-1234"\n');
+    // Writing reads every file it writes whole first.
+    const write = await run(['codify', dir, '--plan-json', plan, '--write']);
+    expect(write.code).toBe(1);
+    expect(write.err.startsWith(`driftgate: error: ${main}:4`)).toBe(true);
+    expect(write.err).toMatch(/:4\d:\d+: syntax error/);
+    expect(await readFile(main, 'utf8')).toBe(broken);
+    // The scan reads every body, and names the same place.
+    const scan = await run(['scan', dir, '--plan-json', plan]);
+    expect(scan.code).toBe(1);
+    expect(scan.err).toBe(write.err);
+  });
+
   it('refuses a .tf that is not valid UTF-8 with file:line, and writes nothing', async () => {
     const dir = await copyOfStack();
     const main = join(dir, 'main.tf');
