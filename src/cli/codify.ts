@@ -45,11 +45,11 @@ export async function runCodify(
   setExitCode: (code: number) => void,
   dir: string,
   flags: CodifyFlags,
+  /** HashiCorp's parser on its thread, started by the caller as early as it can. */
+  hashicorp: HashicorpThread = startHashicorpThread(),
 ): Promise<void> {
-  if (flags.diff && flags.write) throw new DriftgateError('choose one of --diff and --write');
-  // HashiCorp's parser loads (~0.3 s) on its own thread while this one reads the stack.
-  const hashicorp = startHashicorpThread();
   try {
+    if (flags.diff && flags.write) throw new DriftgateError('choose one of --diff and --write');
     await codifyWith(io, setExitCode, dir, flags, hashicorp);
   } finally {
     await hashicorp.close();

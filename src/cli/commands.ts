@@ -70,9 +70,13 @@ export function registerCommands(
     .option('--address <address...>', 'only these resource addresses')
     .option('--diff', 'print a unified diff and change nothing (the default)')
     .option('--write', 'apply the changes to the files')
-    .action(async (dir: string, flags: CodifyFlags) =>
-      (await import('./codify.js')).runCodify(io, setExitCode, dir, flags),
-    );
+    .action(async (dir: string, flags: CodifyFlags) => {
+      // HashiCorp's parser loads on its own thread (~0.3 s) from here, while this thread
+      // loads codify's modules and reads the stack.
+      const { startHashicorpThread } = await import('../terraform/hashicorp-thread.js');
+      const hashicorp = startHashicorpThread();
+      await (await import('./codify.js')).runCodify(io, setExitCode, dir, flags, hashicorp);
+    });
 
   const state = program.command('state').description('Inspect recorded Terraform state.');
   addConnectionOptions(

@@ -255,19 +255,24 @@ export function replaceStackFiles(stack: TerraformStack, changed: HclFile[]): Te
     declares('backends')
   )
     return assemble(stack.dir, files, declarations);
-  // Each file's resources are one run of `resources`, in file order: swap the runs.
-  const resources: ResourceDeclaration[] = [];
-  let from = 0;
-  for (const file of stack.files) {
-    const count = stack.declarations.get(file.path)!.resources.size;
-    if (replacements.has(file.path)) {
-      resources.push(...declarations.get(file.path)!.resources.values());
-    } else {
-      for (let index = from; index < from + count; index++) resources.push(stack.resources[index]!);
-    }
-    from += count;
-  }
-  return { ...stack, files, resources, declarations };
+  // Listed when asked, from the declarations (not from `stack`, which it would keep
+  // alive): codify replaces a file per edit, and rarely asks for the list.
+  let resources: ResourceDeclaration[] | undefined;
+  const listResources = () =>
+    files.flatMap((file) => [...declarations.get(file.path)!.resources.values()]);
+  return {
+    dir: stack.dir,
+    files,
+    get resources() {
+      return (resources ??= listResources());
+    },
+    variables: stack.variables,
+    locals: stack.locals,
+    modules: stack.modules,
+    providers: stack.providers,
+    backend: stack.backend,
+    declarations,
+  };
 }
 
 function assemble(
@@ -340,51 +345,71 @@ function movedDeclaration(
     return lazyResourceDeclaration(previous.mode, previous.type, previous.name, block);
   const moved = (expression: HclExpression | undefined) =>
     expression && move.shifter.expression(expression);
+  // Named one by one: a lazy declaration's fields are getters a spread would not copy.
   return {
-    ...previous,
+    mode: previous.mode,
+    type: previous.type,
+    name: previous.name,
+    address: previous.address,
     block,
+    ignoreChanges: previous.ignoreChanges,
     count: moved(previous.count),
     forEach: moved(previous.forEach),
+    provider: previous.provider,
   };
 }
 
 /**
  * The declaration of a resource whose body is unread: its meta-arguments (lifecycle,
- * count, for_each, provider) are read, and their errors thrown, when first asked.
+ * count, for_each, provider) are read, and their errors thrown, when first asked. A class,
+ * not an object of getters: codify makes one for every block an edit moves.
  */
+class LazyResourceDeclaration implements ResourceDeclaration {
+  readonly address: string;
+  #meta: Pick<ResourceDeclaration, 'ignoreChanges' | 'count' | 'forEach' | 'provider'> | undefined;
+
+  constructor(
+    readonly mode: ResourceDeclaration['mode'],
+    readonly type: string,
+    readonly name: string,
+    readonly block: HclBlock,
+  ) {
+    this.address = mode === 'managed' ? `${type}.${name}` : `data.${type}.${name}`;
+  }
+
+  #read() {
+    return (this.#meta ??= {
+      ignoreChanges: readIgnoreChanges(this.block),
+      count: attributeOf(this.block, 'count')?.value,
+      forEach: attributeOf(this.block, 'for_each')?.value,
+      provider: providerReference(attributeOf(this.block, 'provider')?.value),
+    });
+  }
+
+  get ignoreChanges() {
+    return this.#read().ignoreChanges;
+  }
+
+  get count() {
+    return this.#read().count;
+  }
+
+  get forEach() {
+    return this.#read().forEach;
+  }
+
+  get provider() {
+    return this.#read().provider;
+  }
+}
+
 function lazyResourceDeclaration(
   mode: ResourceDeclaration['mode'],
   type: string,
   name: string,
   block: HclBlock,
 ): ResourceDeclaration {
-  let meta: Pick<ResourceDeclaration, 'ignoreChanges' | 'count' | 'forEach' | 'provider'>;
-  const read = () =>
-    (meta ??= {
-      ignoreChanges: readIgnoreChanges(block),
-      count: attributeOf(block, 'count')?.value,
-      forEach: attributeOf(block, 'for_each')?.value,
-      provider: providerReference(attributeOf(block, 'provider')?.value),
-    });
-  return {
-    mode,
-    type,
-    name,
-    address: mode === 'managed' ? `${type}.${name}` : `data.${type}.${name}`,
-    block,
-    get ignoreChanges() {
-      return read().ignoreChanges;
-    },
-    get count() {
-      return read().count;
-    },
-    get forEach() {
-      return read().forEach;
-    },
-    get provider() {
-      return read().provider;
-    },
-  };
+  return new LazyResourceDeclaration(mode, type, name, block);
 }
 
 /** A file's path as driftgate names it: relative to the working directory when inside it. */
