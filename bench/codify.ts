@@ -13,6 +13,7 @@ import { codifyDrifts, type SourceFile } from '../src/remediation/codify/codify.
 import type { AttributeChange, Drift } from '../src/drift/model.js';
 import { loadHclParser } from '../src/terraform/hcl-syntax.js';
 import { buildStack } from '../src/terraform/stack.js';
+import { startHashicorpThread } from '../src/terraform/hashicorp-thread.js';
 import { measure, type Measurement } from './measure.js';
 
 function resourceText(i: number): string {
@@ -130,6 +131,17 @@ export interface CodifyBenchResult {
   parseOnly: Measurement;
   /** codifyDrifts over the stack the scan read (each edit checked by HashiCorp's parser). */
   codify: Measurement;
+  /** The stack read as codify reads it: blocks by a lexical scan, bodies on first use. */
+  outline: Measurement;
+  /**
+   * What `driftgate codify` does in-process, warm: the lazy read, then codifyDrifts with
+   * HashiCorp's parser on its worker thread (median of `runs`).
+   */
+  codifyLazy: Measurement & { runs: number };
+  /** The same, HashiCorp's checks alone on a warm worker: the oracle's share (median). */
+  oracleWarm: Measurement;
+  /** What HashiCorp's parser read to check the edits (one text per call). */
+  oracleTexts: string[];
   codified: number;
   refused: number;
   process?: ProcessBench;
@@ -144,6 +156,11 @@ export interface ProcessBench {
   /** `node -e 0` and a process that only loads HashiCorp's parser: floors of any codify. */
   node: ProcessRun;
   hashicorpLoad: ProcessRun;
+  /**
+   * A process that loads HashiCorp's parser and reads what codify's checks read, nothing
+   * else: the floor the oracle sets for any codify of these drifts.
+   */
+  oracle: ProcessRun;
   /** The same codify run by another build (BENCH_BASELINE_BIN), e.g. main before a change. */
   baseline?: ProcessRun;
 }
@@ -171,6 +188,13 @@ export async function benchCodify(driftCount = 100): Promise<CodifyBenchResult> 
   const codify = await measure(async () => {
     outcome = await codifyDrifts('.', sources, benchDrifts(driftCount, resources), { stack });
   });
+  const outline = await measure(async () => {
+    await buildStack('.', sources, { lazy: true });
+  });
+  const { codifyLazy, oracleWarm, oracleTexts } = await benchLazyCodify(
+    sources,
+    benchDrifts(driftCount, resources),
+  );
   return {
     bytes,
     resources: resources * 2,
@@ -179,9 +203,45 @@ export async function benchCodify(driftCount = 100): Promise<CodifyBenchResult> 
     parse,
     parseOnly,
     codify,
+    outline,
+    codifyLazy,
+    oracleWarm,
+    oracleTexts,
     codified: outcome!.codified.length,
     refused: outcome!.refused.length,
   };
+}
+
+/** Median of `runs` measurements of `work` (after two warm-up runs). */
+async function medianOf(runs: number, work: () => Promise<void>): Promise<Measurement> {
+  for (let warmUp = 0; warmUp < 2; warmUp++) await work();
+  const measured: Measurement[] = [];
+  for (let run = 0; run < runs; run++) measured.push(await measure(work));
+  return [...measured].sort((a, b) => a.ms - b.ms)[Math.floor(runs / 2)]!;
+}
+
+/** Codify as the CLI runs it, in-process and warm; and its HashiCorp checks alone. */
+async function benchLazyCodify(sources: SourceFile[], drifts: Drift[]) {
+  const runs = Number(process.env.BENCH_RUNS ?? 7);
+  const thread = startHashicorpThread();
+  try {
+    const oracleTexts: string[] = [];
+    const recording = { parse: (text: string) => (oracleTexts.push(text), thread.parse(text)) };
+    await codifyDrifts('.', sources, drifts, {
+      stack: await buildStack('.', sources, { lazy: true }),
+      hashicorp: recording,
+    });
+    const codifyLazy = await medianOf(runs, async () => {
+      const stack = await buildStack('.', sources, { lazy: true });
+      await codifyDrifts('.', sources, drifts, { stack, hashicorp: thread });
+    });
+    const oracleWarm = await medianOf(runs, async () => {
+      await Promise.all(oracleTexts.map((text) => thread.parse(text)));
+    });
+    return { codifyLazy: { ...codifyLazy, runs }, oracleWarm, oracleTexts };
+  } finally {
+    await thread.close();
+  }
 }
 
 const median = (runs: ProcessRun[]): ProcessRun =>
@@ -196,10 +256,16 @@ export async function benchCodifyProcess(
   bin: string,
   runs = 5,
   baselineBin?: string,
+  oracleTexts: string[] = [],
 ): Promise<ProcessBench> {
   const dir = await mkdtemp(join(tmpdir(), 'driftgate-bench-codify-'));
   try {
     await writeCodifyFixture(dir);
+    const oracleFile = join(dir, 'oracle-texts.json');
+    await writeFile(oracleFile, JSON.stringify(oracleTexts));
+    const oracleScript =
+      "const texts = JSON.parse(require('fs').readFileSync(process.argv[1], 'utf8')); const hcl2 = require('hcl2-parser'); for (const text of texts) hcl2.parseToObject(text);";
+    const oracle: ProcessRun[] = [];
     const codify: ProcessRun[] = [];
     const startup: ProcessRun[] = [];
     const baseline: ProcessRun[] = [];
@@ -210,6 +276,7 @@ export async function benchCodifyProcess(
       startup.push(runProcess(bin, ['--version']));
       node.push(runNodeArgs(['-e', '0']));
       hashicorpLoad.push(runNodeArgs(['-e', "require('hcl2-parser').parseToObject('a = 1')"]));
+      oracle.push(runNodeArgs(['-e', oracleScript, oracleFile]));
       if (baselineBin) baseline.push(runCodifyProcess(baselineBin, dir));
     }
     const failed = [...codify, ...baseline].find((run) => run.status !== 0);
@@ -222,6 +289,7 @@ export async function benchCodifyProcess(
       startup: median(startup),
       node: median(node),
       hashicorpLoad: median(hashicorpLoad),
+      oracle: median(oracle),
       ...(baselineBin ? { baseline: median(baseline) } : {}),
     };
   } finally {
@@ -258,6 +326,21 @@ export function renderCodifyBench(result: CodifyBenchResult): string {
       result.codify,
       result.parseVerified,
     ),
+    row(
+      'read the stack as codify reads it: blocks by a lexical scan, bodies on first use',
+      result.outline,
+      result.parseVerified,
+    ),
+    row(
+      `**codify as the CLI runs it, in-process, warm: the lazy read, then ${result.drifts} drifts with HashiCorp's parser on its thread** (median of ${result.codifyLazy.runs})`,
+      result.codifyLazy,
+      result.parseVerified,
+    ),
+    row(
+      `HashiCorp's checks of those edits alone, warm worker (${result.oracleTexts.length} calls, ${result.oracleTexts.reduce((total, text) => total + text.length, 0)} bytes): the oracle's floor`,
+      result.oracleWarm,
+      result.parseVerified,
+    ),
   ];
   const process = result.process;
   if (process) {
@@ -272,6 +355,10 @@ export function renderCodifyBench(result: CodifyBenchResult): string {
       run(
         "`node -e \"require('hcl2-parser')…\"`: loading HashiCorp's parser alone",
         process.hashicorpLoad,
+      ),
+      run(
+        "a process that loads HashiCorp's parser and reads what codify's checks read: the oracle's floor",
+        process.oracle,
       ),
       run('`driftgate --version` (start-up alone)', process.startup),
       run(`\`driftgate codify --plan-json\` (${result.drifts} drifts)`, process.codify),

@@ -152,6 +152,7 @@ if (only.has('codify')) {
       'bin/driftgate.js',
       Number(process.env.BENCH_CODIFY_RUNS ?? 5),
       process.env.BENCH_BASELINE_BIN,
+      codify.oracleTexts,
     );
   else console.log('(no dist/: `npm run build` first to measure the whole codify process)\n');
   console.log(renderCodifyBench(codify));
