@@ -11,7 +11,7 @@
  * template, a character outside ASCII in a name): the caller then reads the file whole
  * with tree-sitter, which gives the exact syntax error when there is one.
  */
-import { unescapeQuoted } from './hcl-syntax.js';
+import { unescapeQuoted } from './hcl-cst.js';
 
 export interface OutlinedBlock {
   type: string;
