@@ -13,7 +13,7 @@ import {
   type HclFile,
   type SourceRange,
 } from './hcl-syntax.js';
-import { markPendingBody } from './hcl-lazy.js';
+import { bodyStateOf, markPendingBody, type BodyState } from './hcl-lazy.js';
 
 /** Lengths of the common prefix and suffix of two texts (not overlapping in either). */
 export function commonEnds(a: string, b: string): { prefix: number; suffix: number } {
@@ -200,36 +200,45 @@ export interface BlockMove {
   shifter: Shifter;
 }
 
-/** Where a moved block's body is still to be read from, once: an older block and the sum of moves. */
-interface PendingBody {
-  origin: HclBlock;
-  shifter: Shifter;
-  read: () => boolean;
-}
+/**
+ * A moved block's move, and where its body is still to be read from, once: an older block
+ * and the sum of the moves since (kept on the block, see hcl-lazy's `markPendingBody`).
+ */
+class MoveState implements BlockMove, BodyState {
+  attributes: HclAttribute[] | undefined;
+  blocks: HclBlock[] | undefined;
 
-// Kept on moved blocks, out of sight of spreads, comparisons and JSON.
-const MOVE = Symbol('driftgate.blockMove');
-const PENDING = Symbol('driftgate.pendingBody');
+  constructor(
+    readonly previous: HclBlock,
+    readonly shifter: Shifter,
+    readonly origin: HclBlock,
+    readonly originShifter: Shifter,
+  ) {}
+
+  pending(): boolean {
+    return this.attributes === undefined && this.blocks === undefined;
+  }
+}
 
 /** How `block` moved in the re-read that made it, if it did. */
 export function blockMove(block: HclBlock): BlockMove | undefined {
-  return (block as { [MOVE]?: BlockMove })[MOVE];
+  const state = bodyStateOf(block);
+  return state instanceof MoveState ? state : undefined;
 }
 
 /**
  * `block` moved by `shifter`: its header ranges now, its body (attributes, nested blocks)
- * copied when first read. Codify moves every block after each edit of a 50 kB file, and
- * reads few of them: a block moved by several edits before anyone read it is copied once,
- * from the block it was read from, by the sum of the moves.
+ * copied when first read. Codify moves every block after each edit of a file, and reads
+ * few of them: a block moved by several edits before anyone read it is copied once, from
+ * the block it was read from, by the sum of the moves. One state object a move: this runs
+ * for every block after every edit.
  */
 function movedBlock(block: HclBlock, shifter: Shifter): HclBlock {
-  const pending = (block as { [PENDING]?: PendingBody })[PENDING];
-  const from =
-    pending && !pending.read()
-      ? { origin: pending.origin, shifter: pending.shifter.then(shifter) }
-      : { origin: block, shifter };
-  let attributes: HclAttribute[] | undefined;
-  let blocks: HclBlock[] | undefined;
+  const before = bodyStateOf(block);
+  const state =
+    before instanceof MoveState && before.pending()
+      ? new MoveState(block, shifter, before.origin, before.originShifter.then(shifter))
+      : new MoveState(block, shifter, block, shifter);
   const moved: HclBlock = {
     type: block.type,
     labels: block.labels,
@@ -237,19 +246,17 @@ function movedBlock(block: HclBlock, shifter: Shifter): HclBlock {
     range: shifter.range(block.range),
     bodyRange: shifter.range(block.bodyRange),
     get attributes() {
-      return (attributes ??= from.origin.attributes.map((item) => from.shifter.attribute(item)));
+      return (state.attributes ??= state.origin.attributes.map((item) =>
+        state.originShifter.attribute(item),
+      ));
     },
     get blocks() {
-      return (blocks ??= from.origin.blocks.map((inner) => from.shifter.block(inner)));
+      return (state.blocks ??= state.origin.blocks.map((inner) =>
+        state.originShifter.block(inner),
+      ));
     },
   };
-  const body: PendingBody = {
-    ...from,
-    read: () => attributes !== undefined || blocks !== undefined,
-  };
-  Object.defineProperty(moved, MOVE, { value: { previous: block, shifter } satisfies BlockMove });
-  Object.defineProperty(moved, PENDING, { value: body });
-  return markPendingBody(moved, () => !body.read());
+  return markPendingBody(moved, state);
 }
 
 /** Copies of items that moved by `delta` characters and `lineDelta` whole lines. */

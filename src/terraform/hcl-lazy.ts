@@ -26,19 +26,40 @@ import {
   type HclFile,
 } from './hcl-syntax.js';
 
-// Kept on blocks whose body is read on first use, out of sight of spreads and JSON.
-const PENDING_BODY = Symbol('driftgate.pendingBody');
+/** What a block whose body is read on first use keeps about it (here, and when moved). */
+export interface BodyState {
+  /** Is the body still unread? */
+  pending(): boolean;
+}
+
+// Kept on such blocks, out of sight of spreads, comparisons and JSON.
+const BODY_STATE = Symbol('driftgate.bodyState');
 
 /** Is `block`'s body still unread (a lazily read block nobody has asked yet)? */
 export function bodyPending(block: HclBlock): boolean {
-  const pending = (block as { [PENDING_BODY]?: () => boolean })[PENDING_BODY];
-  return pending ? pending() : false;
+  return bodyStateOf(block)?.pending() ?? false;
 }
 
-/** Mark `block` as read on first use: `pending` tells whether it still is. */
-export function markPendingBody(block: HclBlock, pending: () => boolean): HclBlock {
-  Object.defineProperty(block, PENDING_BODY, { value: pending });
+export function bodyStateOf(block: HclBlock): BodyState | undefined {
+  return (block as { [BODY_STATE]?: BodyState })[BODY_STATE];
+}
+
+/** Mark `block` as read on first use, with what it keeps about that. */
+export function markPendingBody(block: HclBlock, state: BodyState): HclBlock {
+  Object.defineProperty(block, BODY_STATE, { value: state });
   return block;
+}
+
+/** An outlined block's body, read once. */
+class OutlinedBody implements BodyState {
+  body: HclBody | undefined;
+  constructor(readonly read: () => HclBody) {}
+  get(): HclBody {
+    return (this.body ??= this.read());
+  }
+  pending(): boolean {
+    return this.body === undefined;
+  }
 }
 
 /**
@@ -66,7 +87,7 @@ function lazyBlock(
   lines: readonly number[],
   read: () => HclBody,
 ): HclBlock {
-  let body: HclBody | undefined;
+  const body = new OutlinedBody(read);
   const range = (start: number, end: number) => ({ start, end, ...positionOf(lines, start) });
   const block: HclBlock = {
     type: outlined.type,
@@ -75,13 +96,13 @@ function lazyBlock(
     range: range(outlined.start, outlined.close + 1),
     bodyRange: range(outlined.open + 1, outlined.close),
     get attributes() {
-      return (body ??= read()).attributes;
+      return body.get().attributes;
     },
     get blocks() {
-      return (body ??= read()).blocks;
+      return body.get().blocks;
     },
   };
-  return markPendingBody(block, () => body === undefined);
+  return markPendingBody(block, body);
 }
 
 /** The body of one outlined block, read from its bytes alone (else from the whole file). */

@@ -62,7 +62,13 @@ function movedDeclaration(
   if (!move || !previous) return undefined;
   // Its body unread yet: the declaration reads it when asked, as the block does.
   if (bodyPending(block))
-    return lazyResourceDeclaration(previous.mode, previous.type, previous.name, block);
+    return new LazyResourceDeclaration(
+      previous.mode,
+      previous.type,
+      previous.name,
+      previous.address,
+      block,
+    );
   const moved = (expression: HclExpression | undefined) =>
     expression && move.shifter.expression(expression);
   // Named one by one: a lazy declaration's fields are getters a spread would not copy.
@@ -85,17 +91,15 @@ function movedDeclaration(
  * not an object of getters: codify makes one for every block an edit moves.
  */
 class LazyResourceDeclaration implements ResourceDeclaration {
-  readonly address: string;
   #meta: Pick<ResourceDeclaration, 'ignoreChanges' | 'count' | 'forEach' | 'provider'> | undefined;
 
   constructor(
     readonly mode: ResourceDeclaration['mode'],
     readonly type: string,
     readonly name: string,
+    readonly address: string,
     readonly block: HclBlock,
-  ) {
-    this.address = mode === 'managed' ? `${type}.${name}` : `data.${type}.${name}`;
-  }
+  ) {}
 
   #read() {
     return (this.#meta ??= {
@@ -123,15 +127,6 @@ class LazyResourceDeclaration implements ResourceDeclaration {
   }
 }
 
-function lazyResourceDeclaration(
-  mode: ResourceDeclaration['mode'],
-  type: string,
-  name: string,
-  block: HclBlock,
-): ResourceDeclaration {
-  return new LazyResourceDeclaration(mode, type, name, block);
-}
-
 function collectDeclaration(
   declared: FileDeclarations,
   block: HclBlock,
@@ -149,7 +144,10 @@ function collectDeclaration(
         throw blockError(block, `duplicate ${block.type} ${JSON.stringify(address)}`);
       }
       if (bodyPending(block)) {
-        declared.resources.set(address, lazyResourceDeclaration(mode, type, name, block));
+        declared.resources.set(
+          address,
+          new LazyResourceDeclaration(mode, type, name, address, block),
+        );
         return;
       }
       declared.resources.set(address, {

@@ -222,11 +222,9 @@ export function replaceStackFiles(stack: TerraformStack, changed: HclFile[]): Te
       const previous = changed.length === 1 ? stack.declarations.get(file.path) : undefined;
       // The blocks the re-read kept as they were (before the edit, or after it when
       // nothing moved): their declarations are reused, not read again.
-      const kept = new Map(
-        [...(stack.declarations.get(file.path)?.resources.values() ?? [])].map(
-          (resource) => [resource.block, resource] as const,
-        ),
-      );
+      const kept = new Map<HclBlock, ResourceDeclaration>();
+      for (const resource of stack.declarations.get(file.path)?.resources.values() ?? [])
+        kept.set(resource.block, resource);
       const declared = declarationsOf(
         file,
         (address) =>

@@ -1,6 +1,6 @@
 /** Apply planned text edits to file texts, then re-align `=` where fmt would. Pure. */
 import type { ChangedEnds } from '../../terraform/hcl-incremental.js';
-import { lineStartsOf, realignRunAtLine } from './hcl-format.js';
+import { lineWindow, realignRunAtLine } from './hcl-format.js';
 import type { TextEdit } from './plan-common.js';
 
 export function applyEdits(
@@ -44,7 +44,11 @@ export function applyEditsWithEnds(
       return { start: edit.start + shift, length: edit.text.length };
     });
     // Line numbers, not offsets: re-aligning changes line lengths, never their count.
-    const starts = lineStartsOf(text);
+    const starts = lineWindow(
+      text,
+      Math.min(...landed.map(({ start }) => start)),
+      Math.max(...landed.map(({ start, length }) => start + length)),
+    );
     const lines = landed.map(({ start, length }) => ({
       first: lineIndexAt(starts, start),
       last: lineIndexAt(starts, start + Math.max(0, length - 1)),

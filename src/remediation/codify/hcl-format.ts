@@ -77,10 +77,27 @@ export function alignEquals(lines: string[]): string[] {
   return parsed.map((match) => `${match![1]}${match![2]!.padEnd(width)} = ${match![5]}`);
 }
 
-/** Offset of the first character of every line of `text`. */
-export function lineStartsOf(text: string): number[] {
-  const starts = [0];
-  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+/**
+ * The lines of `text` around `from`–`to` that a re-alignment there can reach, as their
+ * start offsets and one more entry, one past the end of the last line. An `=` run is a
+ * run of assignment lines, so it never crosses an empty line: the window runs from the
+ * empty line before the line above `from` to the empty line after the line below `to`
+ * (or the ends of the text), and costs the lines it holds, not the file's.
+ */
+export function lineWindow(text: string, from: number, to: number): number[] {
+  let start = text.lastIndexOf('\n', from - 1) + 1;
+  if (start > 0) start = text.lastIndexOf('\n', start - 2) + 1;
+  const emptyBefore = start > 0 ? text.lastIndexOf('\n\n', start - 1) : -1;
+  start = emptyBefore < 0 ? 0 : emptyBefore + 1;
+  let lineEnd = text.indexOf('\n', to);
+  if (lineEnd >= 0) lineEnd = text.indexOf('\n', lineEnd + 1);
+  const emptyAfter = lineEnd < 0 ? -1 : text.indexOf('\n\n', lineEnd);
+  // The window's last line: the empty line (which ends where it starts), or the text's last.
+  const end = emptyAfter < 0 ? text.length : emptyAfter + 1;
+  const starts = [start];
+  for (let at = text.indexOf('\n', start); at >= 0 && at < end; at = text.indexOf('\n', at + 1))
+    starts.push(at + 1);
+  starts.push(end + 1);
   return starts;
 }
 
@@ -95,7 +112,7 @@ export interface Realigned {
 /**
  * Re-align the run of single-line assignments around line index `lineIndex` of `text`
  * (same indentation, no blank line, comment line or nested block in between), reading
- * only the run's lines through `starts`, the line starts of `text`. Returns the new text
+ * only the run's lines through `starts`, a `lineWindow` of `text`. Returns the new text
  * (lines outside the run untouched) and where it changed, or undefined when the run was
  * aligned already; updates `starts` for it in place: re-aligning never adds or removes a
  * line.
@@ -105,10 +122,11 @@ export function realignRunAtLine(
   starts: number[],
   lineIndex: number,
 ): Realigned | undefined {
+  // The last entry of `starts` is one past the window's last line, not a line.
   const lineAt = (index: number): string | undefined =>
-    index < 0 || index >= starts.length
+    index < 0 || index >= starts.length - 1
       ? undefined
-      : text.slice(starts[index], index + 1 < starts.length ? starts[index + 1]! - 1 : text.length);
+      : text.slice(starts[index], starts[index + 1]! - 1);
   const line = lineAt(lineIndex);
   if (line === undefined || !isSingleLineAssignment(line)) return undefined;
   const indent = /^[ \t]*/.exec(line)![0];
