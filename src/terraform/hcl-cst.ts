@@ -108,6 +108,8 @@ export class CstReader {
     let inLabels = true;
     for (const child of named.slice(1)) {
       const childType = child.type;
+      // A comment between the labels (`resource /* why */ "a" "b"`) is not one, as in Terraform.
+      if (childType === 'comment') continue;
       if (inLabels && childType === 'string_lit') labels.push(this.stringLiteral(child));
       else if (inLabels && childType === 'identifier') labels.push(this.extent(child).text);
       else {

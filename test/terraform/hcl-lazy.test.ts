@@ -108,6 +108,12 @@ describe('outlineHcl', () => {
     expect(asked(await outlineHcl('t.tf', TRICKY))).toEqual(asked(await parseHcl('t.tf', TRICKY)));
   });
 
+  it('reads a comment between the labels as Terraform does, both ways', async () => {
+    const header = 'resource /* kind */ "aws_s3_bucket" /* why */ "logs" {\n}\n';
+    expect((await parseHcl('t.tf', header)).blocks[0]!.labels).toEqual(['aws_s3_bucket', 'logs']);
+    expect(asked(await outlineHcl('t.tf', header))).toEqual(asked(await parseHcl('t.tf', header)));
+  });
+
   it('reads a body only when it is asked, and a stack declares resources without reading them', async () => {
     const file = await outlineHcl('t.tf', TRICKY);
     const web = file.blocks[1]!;
