@@ -1,5 +1,6 @@
 /** Apply planned text edits to file texts, then re-align `=` where fmt would. Pure. */
 import type { ChangedEnds } from '../../terraform/hcl-incremental.js';
+import { positionOf } from '../../terraform/hcl-syntax.js';
 import { lineWindow, realignRunAtLine } from './hcl-format.js';
 import type { TextEdit } from './plan-common.js';
 
@@ -75,13 +76,5 @@ export function applyEditsWithEnds(
 }
 
 /** Index of the line containing `offset` (the number of line breaks before it). */
-function lineIndexAt(starts: readonly number[], offset: number): number {
-  let low = 0;
-  let high = starts.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (starts[mid]! <= offset) low = mid;
-    else high = mid - 1;
-  }
-  return low;
-}
+const lineIndexAt = (starts: readonly number[], offset: number) =>
+  positionOf(starts, offset).line - 1;
