@@ -258,7 +258,15 @@ export class CstReader {
       else if (type === 'quoted_template_end') close ??= child!;
     }
     if (!open || !close) return '';
-    return unescapeQuoted(this.text.slice(open.endIndex, close.startIndex));
+    try {
+      return unescapeQuoted(this.text.slice(open.endIndex, close.startIndex));
+    } catch (error) {
+      if (!(error instanceof InvalidEscapeError)) throw error;
+      throw new DriftgateError(
+        `invalid escape sequence ${error.message}: not a character UTF-8 can encode`,
+        { file: this.path, ...positionOf(this.lines, this.base + node.startIndex) },
+      );
+    }
   }
 
   heredocValue(node: Node): string {
@@ -307,6 +315,9 @@ function collectReferences(node: Node): string[] {
   return [...found].sort();
 }
 
+/** An escape naming no character UTF-8 can encode (past U+10FFFF, or a surrogate): Terraform refuses it. */
+export class InvalidEscapeError extends Error {}
+
 /** HCL quoted-string escapes: \n \r \t \" \\ \uNNNN \UNNNNNNNN, and $${ / %%{ for literal ${ / %{. */
 export function unescapeQuoted(raw: string): string {
   // Most strings hold no escape: skip the replacements (3% of reading a stack).
@@ -321,8 +332,12 @@ export function unescapeQuoted(raw: string): string {
         case 't':
           return '\t';
         case 'u':
-        case 'U':
-          return String.fromCodePoint(parseInt(escape.slice(1), 16));
+        case 'U': {
+          const code = parseInt(escape.slice(1), 16);
+          if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff))
+            throw new InvalidEscapeError(`\\${escape}`);
+          return String.fromCodePoint(code);
+        }
         default:
           return escape;
       }

@@ -68,7 +68,11 @@ function headerAt(text: string, start: number): Omit<OutlinedBlock, 'close'> | u
     if (code === 34 /* " */) {
       const end = plainStringEnd(text, at + 1);
       if (end === -1) return undefined;
-      labels.push(unescapeQuoted(text.slice(at + 1, end)));
+      try {
+        labels.push(unescapeQuoted(text.slice(at + 1, end)));
+      } catch {
+        return undefined; // an escape Terraform refuses: the whole read names it
+      }
       at = end + 1;
     } else {
       const end = nameEnd(text, at);
@@ -86,12 +90,27 @@ function nameEnd(text: string, start: number): number {
   return at;
 }
 
-/** The closing quote of a label: no template sequence, no line break (else -1). */
+/** The characters HCL allows after a backslash in a quoted string, and how many follow. */
+const ESCAPES: Record<string, RegExp> = {
+  n: /^/,
+  r: /^/,
+  t: /^/,
+  '"': /^/,
+  '\\': /^/,
+  u: /^[0-9a-fA-F]{4}/,
+  U: /^[0-9a-fA-F]{8}/,
+};
+
+/** The closing quote of a label: only HCL's escapes, no template sequence, no line break (else -1). */
 function plainStringEnd(text: string, from: number): number {
   for (let at = from; at < text.length; at++) {
     const code = text.charCodeAt(at);
-    if (code === 92 /* \ */) at++;
-    else if (code === 34) return at;
+    if (code === 92 /* \ */) {
+      const escape = ESCAPES[text[at + 1] ?? ''];
+      const digits = escape?.exec(text.slice(at + 2, at + 10));
+      if (!digits) return -1;
+      at += 1 + digits[0].length;
+    } else if (code === 34) return at;
     else if (code === NEWLINE || code === CARRIAGE_RETURN) return -1;
     else if ((code === 36 || code === 37) && text.charCodeAt(at + 1) === 123) {
       // `$${` and `%%{` are literal; `${` and `%{` would make the label a template.

@@ -17,7 +17,7 @@ import {
   positionOf,
   type HclValue,
 } from '../../src/terraform/hcl-syntax.js';
-import { readStack } from '../../src/terraform/stack.js';
+import { buildStack, readStack } from '../../src/terraform/stack.js';
 
 const EXAMPLE = join(import.meta.dirname, '../../examples/prod-network');
 
@@ -120,6 +120,29 @@ describe('the depth limit, walking only subtrees that can exceed it', () => {
 });
 
 describe('keyword object keys', () => {
+  it('refuses an escape naming no character UTF-8 can encode, with file:line:column, both ways of reading', async () => {
+    for (const [escape, text] of [
+      ['\\UFFFFFFFF', 'variable "a" {\n  default = "\\UFFFFFFFF"\n}\n'],
+      ['\\uD800', 'locals {\n  x = { k = "\\uD800" }\n}\n'],
+      ['\\U00110000', 'resource "aws_vpc" "\\U00110000" {\n}\n'],
+    ] as const) {
+      for (const lazy of [false, true]) {
+        const error = await refusal(async () => {
+          const stack = await buildStack('.', [{ path: 'main.tf', text }], { lazy });
+          // A lazily read body is read when asked.
+          return JSON.stringify(stack.files);
+        });
+        expect(error.message).toBe(
+          `invalid escape sequence ${escape}: not a character UTF-8 can encode`,
+        );
+        expect(error.location).toMatchObject({
+          file: 'main.tf',
+          line: text.startsWith('resource') ? 1 : 2,
+        });
+      }
+    }
+  });
+
   it('reads `null`, `true` and `false` as string keys, as Terraform does', async () => {
     const file = await parseHcl('tags.tf', 'tags = { null = "a", true = "b", false = "c" }\n');
     expect(literalValueOf(file.attributes[0]!.value)).toEqual({

@@ -145,6 +145,9 @@ describe('outlineHcl', () => {
       'resource "a" "b" {} resource "c" "d" {}\n',
       'resource "a" "b" {\n  x = <<EOF\n  never ends\n}\n',
       '/* never ends\nresource "a" "b" {}\n',
+      'resource "a" "b\\q" {}\n',
+      'resource "a" "\\u12" {}\n',
+      'resource "a" "\\UFFFFFFFF" {}\n',
     ]) {
       expect(outlineBlocks(text), text).toBeUndefined();
       expect(await readWith(() => outlineHcl('t.tf', text)), text).toEqual(
