@@ -163,9 +163,12 @@ describeWithMoto('a breaker file written by hand', () => {
       world.github.defaultBranch,
     );
     const merged = world.mergeAsHuman(pr!, 'maintainer', ['reviewer']);
+    // The check run and the comment are two writes: wait for both (the comment comes second).
     await until(
-      () => applyRun(world, pr!.merge_commit_sha)?.output.title === 'waiting: breaker',
-      'the waiting check run',
+      () =>
+        applyRun(world, pr!.merge_commit_sha)?.output.title === 'waiting: breaker' &&
+        pr!.comments.some((text) => text.includes('waits for')),
+      'the waiting check run and its comment',
     );
     const comment = pr!.comments.find((text) => text.includes('waits for'))!;
     expect(comment).toContain('the circuit breaker of `net` is open');
@@ -210,8 +213,10 @@ describeWithMoto('the hourly execution cap', () => {
     // The second merge: its execution waits (the job stays queued); nothing is applied yet.
     const merged = world.mergeAsHuman(second!, 'maintainer', ['reviewer']);
     await until(
-      () => applyRun(world, second!.merge_commit_sha)?.output.title === 'waiting: hourly-cap',
-      'the waiting check run',
+      () =>
+        applyRun(world, second!.merge_commit_sha)?.output.title === 'waiting: hourly-cap' &&
+        (second!.comments.at(-1)?.includes('waits for') ?? false),
+      'the waiting check run and its comment',
     );
     const group = second!.head.ref.endsWith('web') ? 'web' : 'api';
     expect(await world.liveIngress(group)).toContain('tcp/3389 0.0.0.0/0');
