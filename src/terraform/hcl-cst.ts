@@ -31,6 +31,8 @@ export function lineStarts(text: string): number[] {
 export function positionOf(
   lines: readonly number[],
   offset: number,
+  /** The line number of `lines[0]`: 1 for a whole file's, more for a region's. */
+  firstLine = 1,
 ): { line: number; column: number } {
   let low = 0;
   let high = lines.length - 1;
@@ -39,19 +41,21 @@ export function positionOf(
     if (lines[mid]! <= offset) low = mid;
     else high = mid - 1;
   }
-  return { line: low + 1, column: offset - lines[low]! + 1 };
+  return { line: low + firstLine, column: offset - lines[low]! + 1 };
 }
 
 export class CstReader {
   /**
    * `text` is what tree-sitter parsed; it starts at `base` in the file whose line starts
-   * are `lines`, and every range is given in the file's coordinates.
+   * are `lines` (the first of them line `firstLine`), and every range is given in the
+   * file's coordinates.
    */
   constructor(
     private readonly path: string,
     private readonly text: string,
     private readonly lines: readonly number[],
     private readonly base = 0,
+    private readonly firstLine = 1,
   ) {}
 
   // Every property of a web-tree-sitter node but its start is a call into WebAssembly
@@ -69,7 +73,7 @@ export class CstReader {
 
   rangeBetween(start: number, end: number): SourceRange {
     const at = this.base + start;
-    return { start: at, end: this.base + end, ...positionOf(this.lines, at) };
+    return { start: at, end: this.base + end, ...positionOf(this.lines, at, this.firstLine) };
   }
 
   body(node: Node): HclBody {
@@ -243,7 +247,7 @@ export class CstReader {
       default:
         throw new DriftgateError(`unsupported literal ${inner.type}`, {
           file: this.path,
-          ...positionOf(this.lines, this.base + inner.startIndex),
+          ...positionOf(this.lines, this.base + inner.startIndex, this.firstLine),
         });
     }
   }
@@ -264,7 +268,7 @@ export class CstReader {
       if (!(error instanceof InvalidEscapeError)) throw error;
       throw new DriftgateError(
         `invalid escape sequence ${error.message}: not a character UTF-8 can encode`,
-        { file: this.path, ...positionOf(this.lines, this.base + node.startIndex) },
+        { file: this.path, ...positionOf(this.lines, this.base + node.startIndex, this.firstLine) },
       );
     }
   }

@@ -48,10 +48,10 @@ function lineBreaks(text: string, from: number, to: number): number {
   return count;
 }
 
-/** Line starts of `text` up to `end`: all the region's positions need (found by indexOf). */
-function lineStartsUpTo(text: string, end: number): number[] {
-  const starts = [0];
-  for (let at = text.indexOf('\n'); at >= 0 && at < end; at = text.indexOf('\n', at + 1))
+/** Line starts of `text` from `from` (a line start) up to `end`: all a region's positions need. */
+function lineStartsBetween(text: string, from: number, end: number): number[] {
+  const starts = [from];
+  for (let at = text.indexOf('\n', from); at >= 0 && at < end; at = text.indexOf('\n', at + 1))
     starts.push(at + 1);
   return starts;
 }
@@ -80,7 +80,11 @@ function lineAfter(text: string, item: Item): number {
  * an item ends on, or inside a comment. `items` are sorted and disjoint, so the lines
  * after them are in order: a binary search finds the last candidate.
  */
-function regionStart(text: string, items: readonly Item[], firstChange: number): number {
+function regionStart(
+  text: string,
+  items: readonly Item[],
+  firstChange: number,
+): { start: number; line: number } {
   const candidates = firstIndexWhere(
     items.length,
     (index) => lineAfter(text, items[index]!) > firstChange,
@@ -92,9 +96,13 @@ function regionStart(text: string, items: readonly Item[], firstChange: number):
       !text.slice(items[index]!.range.end, next).includes('/*') &&
       (!following || following.range.start >= next)
     )
-      return next;
+      // Its line: the item's, plus the line breaks from the item's start to it.
+      return {
+        start: next,
+        line: items[index]!.range.line + lineBreaks(text, items[index]!.range.start, next),
+      };
   }
-  return 0;
+  return { start: 0, line: 1 };
 }
 
 /**
@@ -152,15 +160,16 @@ export async function reparseHcl(
   const old = previous.text;
   const { prefix, suffix } = changed ?? commonEnds(old, text);
   const items = itemsInOrder(previous);
-  const start = regionStart(old, items, prefix);
+  const { start, line: startLine } = regionStart(old, items, prefix);
   const oldEnd = regionEnd(old, items, old.length - suffix);
   const delta = text.length - old.length;
   const region = await parseHclRegion(
     previous.path,
     text,
-    lineStartsUpTo(text, oldEnd + delta),
+    lineStartsBetween(text, start, oldEnd + delta),
     start,
     oldEnd + delta,
+    startLine,
   );
   // A syntax error: the whole file, read again, gives the exact message and position.
   if (!region) return parseHcl(previous.path, text);

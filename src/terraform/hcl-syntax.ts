@@ -214,8 +214,10 @@ export async function parseHclRegion(
   lines: readonly number[],
   start: number,
   end: number,
+  /** The line number of `lines[0]` (1 when `lines` are the file's from its start). */
+  firstLine = 1,
 ): Promise<HclBody | undefined> {
-  return readHclRegion(await loadHclParser(), path, text, lines, start, end);
+  return readHclRegion(await loadHclParser(), path, text, lines, start, end, firstLine);
 }
 
 /** `parseHclRegion` with the parser loaded (synchronous). */
@@ -226,6 +228,7 @@ export function readHclRegion(
   lines: readonly number[],
   start: number,
   end: number,
+  firstLine = 1,
 ): HclBody | undefined {
   const region = text.slice(start, end);
   const tree = parser.parse(region);
@@ -233,7 +236,7 @@ export function readHclRegion(
   try {
     if (firstNodeDeeperThan(tree.rootNode, MAX_HCL_TREE_DEPTH) || firstSyntaxProblem(tree.rootNode))
       return undefined;
-    const reader = new CstReader(path, region, lines, start);
+    const reader = new CstReader(path, region, lines, start, firstLine);
     const bodyNode = tree.rootNode.namedChildren.find((n) => n?.type === 'body');
     return bodyNode ? reader.body(bodyNode) : { attributes: [], blocks: [] };
   } finally {
