@@ -83,21 +83,15 @@ async function codifyWith(
   // Judged before anything is written: a broken policy bundle stops the command.
   const policy = await checkCodifyPatch(outcome, await cliPolicyBundles(flags.config));
   if (flags.write) {
+    const changed = [...outcome.after].filter(([path, text]) => text !== outcome.before.get(path));
     // Before writing, every file to be written is read whole, as it is on disk (codify
     // checked its own edits): a syntax error in a block codify did not edit, whose body it
     // never read, stops the command with its place in the file, and nothing is written.
-    for (const [path, text] of outcome.after) {
-      const before = outcome.before.get(path);
-      if (before !== undefined && text !== before) await parseHcl(path, before);
-    }
-    for (const [path, text] of outcome.after)
-      if (text !== outcome.before.get(path)) await writeFile(path, text);
-    const changed = [...outcome.after]
-      .filter(([path, text]) => text !== outcome.before.get(path))
-      .map(([path]) => path);
+    for (const [path] of changed) await parseHcl(path, outcome.before.get(path)!);
+    for (const [path, text] of changed) await writeFile(path, text);
     io.stdout(
       changed.length
-        ? `codified ${outcome.codified.length} drift(s); wrote ${changed.join(', ')}\n`
+        ? `codified ${outcome.codified.length} drift(s); wrote ${changed.map(([path]) => path).join(', ')}\n`
         : 'nothing to write: the code already matches live\n',
     );
   } else {
