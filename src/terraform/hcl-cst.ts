@@ -22,8 +22,14 @@ export interface ExpressionBase {
 
 /** Offset of the first character of every line. */
 export function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return lineStartsBetween(text, 0, text.length);
+}
+
+/** Line starts of `text` from `from` (itself a line start) to `end`: a region's, or a window's. */
+export function lineStartsBetween(text: string, from: number, end: number): number[] {
+  const starts = [from];
+  for (let at = text.indexOf('\n', from); at >= 0 && at < end; at = text.indexOf('\n', at + 1))
+    starts.push(at + 1);
   return starts;
 }
 

@@ -13,6 +13,7 @@ import {
   type HclFile,
   type SourceRange,
 } from './hcl-syntax.js';
+import { lineStartsBetween } from './hcl-cst.js';
 import { bodyStateOf, markPendingBody, type BodyState } from './hcl-lazy.js';
 
 /** Lengths of the common prefix and suffix of two texts (not overlapping in either). */
@@ -46,14 +47,6 @@ function lineBreaks(text: string, from: number, to: number): number {
   for (let at = text.indexOf('\n', from); at >= 0 && at < to; at = text.indexOf('\n', at + 1))
     count++;
   return count;
-}
-
-/** Line starts of `text` from `from` (a line start) up to `end`: all a region's positions need. */
-function lineStartsBetween(text: string, from: number, end: number): number[] {
-  const starts = [from];
-  for (let at = text.indexOf('\n', from); at >= 0 && at < end; at = text.indexOf('\n', at + 1))
-    starts.push(at + 1);
-  return starts;
 }
 
 /** The first index in `[0, count)` where the non-decreasing `atLeast(index)` holds (else `count`). */

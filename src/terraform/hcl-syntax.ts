@@ -17,7 +17,7 @@ import { DriftgateError } from '../errors.js';
 import { MAX_HCL_FILE_CHARS, MAX_HCL_TREE_DEPTH } from '../input-limits.js';
 import { CstReader, lineStarts, positionOf, type ExpressionBase } from './hcl-cst.js';
 
-export { lineStarts, positionOf, unescapeQuoted } from './hcl-cst.js';
+export { lineStarts, lineStartsBetween, positionOf, unescapeQuoted } from './hcl-cst.js';
 
 export interface SourceRange {
   /** Offsets into the file text (UTF-16 code units, as JavaScript strings index). */

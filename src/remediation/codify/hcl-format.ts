@@ -3,7 +3,7 @@
  * indentation, and `=` aligned within a run of consecutive single-line attributes (or
  * object items). Pure text functions.
  */
-import type { HclValue } from '../../terraform/hcl-syntax.js';
+import { lineStartsBetween, type HclValue } from '../../terraform/hcl-syntax.js';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
@@ -94,11 +94,7 @@ export function lineWindow(text: string, from: number, to: number): number[] {
   const emptyAfter = lineEnd < 0 ? -1 : text.indexOf('\n\n', lineEnd);
   // The window's last line: the empty line (which ends where it starts), or the text's last.
   const end = emptyAfter < 0 ? text.length : emptyAfter + 1;
-  const starts = [start];
-  for (let at = text.indexOf('\n', start); at >= 0 && at < end; at = text.indexOf('\n', at + 1))
-    starts.push(at + 1);
-  starts.push(end + 1);
-  return starts;
+  return [...lineStartsBetween(text, start, end), end + 1];
 }
 
 /** A re-aligned run: the new text, and where it differs (`start` to `oldEnd` became `newEnd`). */
