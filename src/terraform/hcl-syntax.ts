@@ -114,7 +114,6 @@ export async function parseHcl(
   text: string,
   options: ParseOptions = {},
 ): Promise<HclFile> {
-  checkHclSize(path, text);
   return parseHclWith(await loadHclParser(), path, text, options);
 }
 
