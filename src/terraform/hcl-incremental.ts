@@ -6,7 +6,8 @@
  */
 import {
   parseHcl,
-  parseHclRegion,
+  loadHclParser,
+  readHclRegion,
   type HclAttribute,
   type HclBlock,
   type HclExpression,
@@ -156,7 +157,8 @@ export async function reparseHcl(
   const { start, line: startLine } = regionStart(old, items, prefix);
   const oldEnd = regionEnd(old, items, old.length - suffix);
   const delta = text.length - old.length;
-  const region = await parseHclRegion(
+  const region = readHclRegion(
+    await loadHclParser(),
     previous.path,
     text,
     lineStartsBetween(text, start, oldEnd + delta),

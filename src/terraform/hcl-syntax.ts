@@ -207,19 +207,6 @@ function firstNodeDeeperThan(root: Node, limit: number): Node | undefined {
  * not re-read whole for a small edit. Undefined when the slice has a syntax error (the
  * caller re-reads the whole file for the exact message).
  */
-export async function parseHclRegion(
-  path: string,
-  text: string,
-  lines: readonly number[],
-  start: number,
-  end: number,
-  /** The line number of `lines[0]` (1 when `lines` are the file's from its start). */
-  firstLine = 1,
-): Promise<HclBody | undefined> {
-  return readHclRegion(await loadHclParser(), path, text, lines, start, end, firstLine);
-}
-
-/** `parseHclRegion` with the parser loaded (synchronous). */
 export function readHclRegion(
   parser: Parser,
   path: string,
