@@ -138,6 +138,11 @@ export interface CodifyBenchResult {
    * HashiCorp's parser on its worker thread (median of `runs`).
    */
   codifyLazy: Measurement & { runs: number };
+  /**
+   * The same, with the stack as one ~1 MB file (just under the 1 MiB limit): the cost an
+   * edit has for the blocks after it in its file (docs/performance.md).
+   */
+  codifyLazySingleFile: Measurement & { runs: number };
   /** The same, HashiCorp's checks alone on a warm worker: the oracle's share (median). */
   oracleWarm: Measurement;
   /** What HashiCorp's parser read to check the edits (one text per call). */
@@ -195,6 +200,12 @@ export async function benchCodify(driftCount = 100): Promise<CodifyBenchResult> 
     sources,
     benchDrifts(driftCount, resources),
   );
+  const oneFile = generateStack(1_000_000, 1);
+  const oneFileResources = oneFile[0]!.text.match(/^resource "aws_instance"/gm)?.length ?? 0;
+  const { codifyLazy: codifyLazySingleFile } = await benchLazyCodify(
+    oneFile,
+    benchDrifts(driftCount, oneFileResources),
+  );
   return {
     bytes,
     resources: resources * 2,
@@ -205,6 +216,7 @@ export async function benchCodify(driftCount = 100): Promise<CodifyBenchResult> 
     codify,
     outline,
     codifyLazy,
+    codifyLazySingleFile,
     oracleWarm,
     oracleTexts,
     codified: outcome!.codified.length,
@@ -334,6 +346,11 @@ export function renderCodifyBench(result: CodifyBenchResult): string {
     row(
       `**codify as the CLI runs it, in-process, warm: the lazy read, then ${result.drifts} drifts with HashiCorp's parser on its thread** (median of ${result.codifyLazy.runs})`,
       result.codifyLazy,
+      result.parseVerified,
+    ),
+    row(
+      `the same with the stack as one ~1 MB file: each edit moves the blocks after it (median of ${result.codifyLazySingleFile.runs})`,
+      result.codifyLazySingleFile,
       result.parseVerified,
     ),
     row(
